@@ -1,0 +1,108 @@
+/**
+ * Unit-of-work cost against the real PostgreSQL: one allocation on a SKU holding 10 lines versus
+ * one holding 100,000, and allocations per second with 1, 8 and 32 concurrent workers against one
+ * SKU and against 100 SKUs. Run: npm run bench:db (needs the PostgreSQL at 127.0.0.1:5432).
+ */
+import * as E from 'fp-ts/Either';
+import { performance } from 'node:perf_hooks';
+import { MessageBus } from '../src/allocation/application/message-bus';
+import { PrismaUnitOfWork } from '../src/allocation/infrastructure/prisma-unit-of-work';
+import { PrismaService } from '../src/infrastructure/database/prisma.service';
+import { allocateCommand, createBatchCommand, must } from '../src/testing/commands';
+import { createTestDatabase } from '../src/testing/test-database';
+
+const BIG_LINES = 100_000;
+const SAMPLES = 400;
+const WORKER_SECONDS = 4;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+};
+
+const main = async () => {
+  const database = await createTestDatabase();
+  const prisma = new PrismaService({ url: database.url, poolSize: 40 });
+  const bus = new MessageBus(new PrismaUnitOfWork(prisma));
+  try {
+    // Two SKUs that differ only in how many lines their batch already holds.
+    must(await bus.handle(createBatchCommand('small-batch', 'SMALL', 1_000_000)));
+    must(await bus.handle(createBatchCommand('big-batch', 'BIG', 1_000_000)));
+    for (let i = 0; i < 10; i++)
+      must(await bus.handle(allocateCommand(`small-seed-${i}`, 'SMALL', 1)));
+    // 100,000 existing lines written straight in SQL: the bench measures allocating, not seeding.
+    await prisma.client.$executeRaw`
+      INSERT INTO allocations (order_id, sku, batch_reference, quantity)
+      SELECT 'big-seed-' || g, 'BIG', 'big-batch', 1 FROM generate_series(1, ${BIG_LINES}) g`;
+    await prisma.client.$executeRaw`
+      INSERT INTO allocations_view (order_id, sku, batch_reference, quantity)
+      SELECT 'big-seed-' || g, 'BIG', 'big-batch', 1 FROM generate_series(1, ${BIG_LINES}) g`;
+    await prisma.client.$executeRaw`
+      UPDATE batches SET allocated_quantity = ${BIG_LINES} WHERE reference = 'big-batch'`;
+    await prisma.client.$executeRaw`ANALYZE`;
+
+    const timings: Record<'SMALL' | 'BIG', number[]> = { SMALL: [], BIG: [] };
+    for (let i = 0; i < SAMPLES; i++) {
+      // Alternate so that both see the same warm-up, cache and background noise.
+      for (const sku of ['SMALL', 'BIG'] as const) {
+        const start = performance.now();
+        must(await bus.handle(allocateCommand(`timed-${sku}-${i}`, sku, 1)));
+        timings[sku].push(performance.now() - start);
+      }
+    }
+    const small = median(timings.SMALL);
+    const big = median(timings.BIG);
+    console.log(`one allocation unit of work (median of ${SAMPLES}):`);
+    console.log(`  SKU with 10 lines        ${small.toFixed(2)} ms`);
+    console.log(`  SKU with ${BIG_LINES.toLocaleString('en')} lines   ${big.toFixed(2)} ms`);
+    console.log(`  ratio                    ${(big / small).toFixed(2)}x (goal: at most 1.5x)`);
+
+    console.log(`allocations per second (${WORKER_SECONDS} s each):`);
+    for (const skus of [1, 100]) {
+      for (let s = 0; s < skus; s++) {
+        must(
+          await bus.handle(
+            createBatchCommand(`load-${skus}-${s}`, `LOAD-${skus}-${s}`, 10_000_000),
+          ),
+        );
+      }
+      for (const workers of [1, 8, 32]) {
+        let done = 0;
+        let retriesExhausted = 0;
+        const deadline = performance.now() + WORKER_SECONDS * 1000;
+        const started = performance.now();
+        await Promise.all(
+          Array.from({ length: workers }, async (_, w) => {
+            for (let i = 0; performance.now() < deadline; i++) {
+              const sku = `LOAD-${skus}-${(w + i * workers) % skus}`;
+              const result = await bus.handle(
+                allocateCommand(`w${workers}-${w}-${i}-${skus}`, sku, 1),
+              );
+              if (E.isRight(result)) done++;
+              else if (result.left._tag === 'RetriesExhausted') retriesExhausted++;
+              else throw new Error(result.left.message);
+            }
+          }),
+        );
+        const rate = done / ((performance.now() - started) / 1000);
+        console.log(
+          `  ${String(workers).padStart(2)} workers, ${String(skus).padStart(3)} SKU${skus > 1 ? 's' : ' '}  ${Math.round(
+            rate,
+          )
+            .toLocaleString('en')
+            .padStart(
+              6,
+            )} allocations/s${retriesExhausted > 0 ? `  (${retriesExhausted} gave up after retries)` : ''}`,
+        );
+      }
+    }
+  } finally {
+    await prisma.close();
+    await database.drop();
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

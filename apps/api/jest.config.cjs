@@ -1,0 +1,19 @@
+// NestJS 12 ships ES modules only, so this project's tests run in jest's native ESM mode
+// (the test target passes --experimental-vm-modules).
+module.exports = {
+  displayName: 'api',
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@allocation/allocation-domain$': '<rootDir>/../../packages/allocation-domain/src/index.ts',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  testTimeout: 60_000,
+  // Each test file makes its own database; a couple at a time keeps a 2-core machine responsive.
+  maxWorkers: 2,
+};

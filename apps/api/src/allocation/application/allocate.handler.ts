@@ -1,0 +1,27 @@
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+import {
+  allocate as allocateLine,
+  unknownSku,
+  type Allocate,
+  type AllocationError,
+  type AllocationResult,
+} from '@allocation/allocation-domain';
+import type { TransactionContext } from '../ports/unit-of-work';
+import { persist } from './persist';
+
+export const allocate = async (
+  command: Allocate,
+  context: TransactionContext,
+): Promise<E.Either<AllocationError, AllocationResult>> => {
+  const product = await context.products.get(command.sku);
+  if (O.isNone(product)) return E.left(unknownSku(command.sku));
+
+  const existing = await context.products.lineOf(command.sku, command.orderId);
+  const decided = allocateLine(product.value, command, existing, {
+    allowSplit: command.allowSplit,
+  });
+  if (E.isLeft(decided)) return decided;
+  if (!decided.right.value.created) return E.right(decided.right.value);
+  return persist(context, decided.right, { added: [decided.right.value.line], removed: [] });
+};

@@ -1,0 +1,50 @@
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+import {
+  batchNotFound,
+  deallocate as deallocateLine,
+  orderNotAllocated,
+  type AllocationError,
+  type Deallocate,
+  type Sku,
+} from '@allocation/allocation-domain';
+import type { TransactionContext } from '../ports/unit-of-work';
+import { persist } from './persist';
+
+/** Deallocates an order from one batch, or from every product it has lines in. */
+export const deallocate = async (
+  command: Deallocate,
+  context: TransactionContext,
+): Promise<E.Either<AllocationError, void>> => {
+  if (command.batchReference !== undefined) {
+    const product = await context.products.getByBatchReference(command.batchReference);
+    if (O.isNone(product)) return E.left(batchNotFound(command.batchReference));
+    return deallocateFrom(context, command, product.value.sku);
+  }
+  const skus = await context.products.skusOfOrder(command.orderId);
+  if (skus.length === 0) return E.left(orderNotAllocated(command.orderId));
+  for (const sku of skus) {
+    const result = await deallocateFrom(context, command, sku);
+    if (E.isLeft(result)) return result;
+  }
+  return E.right(undefined);
+};
+
+const deallocateFrom = async (
+  context: TransactionContext,
+  command: Deallocate,
+  sku: Sku,
+): Promise<E.Either<AllocationError, void>> => {
+  const product = await context.products.get(sku);
+  if (O.isNone(product)) return E.left(orderNotAllocated(command.orderId));
+  const line = await context.products.lineOf(sku, command.orderId);
+  const fromBatch = O.fromNullable(command.batchReference);
+  const decided = deallocateLine(product.value, command.orderId, line, fromBatch);
+  if (E.isLeft(decided)) return decided;
+  const removed =
+    command.batchReference === undefined
+      ? { orderId: command.orderId, sku }
+      : { orderId: command.orderId, sku, batchReference: command.batchReference };
+  const persisted = await persist(context, decided.right, { added: [], removed: [removed] });
+  return E.map(() => undefined)(persisted);
+};

@@ -1,0 +1,6 @@
+import { IsUnits } from './validation';
+
+export class ChangeBatchQuantityRequest {
+  @IsUnits(0, 50)
+  quantity!: number;
+}

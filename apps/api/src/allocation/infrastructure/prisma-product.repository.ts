@@ -1,0 +1,305 @@
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+import {
+  compareBatchPreference,
+  duplicateBatchReference,
+  type AllocatedLine,
+  type Batch,
+  type BatchReference,
+  type CalendarDate,
+  type DuplicateBatchReference,
+  type OrderId,
+  type Portion,
+  type Product,
+  type Quantity,
+  type Sku,
+} from '@allocation/allocation-domain';
+import { Prisma } from '../../generated/prisma/client';
+import { isUniqueViolation } from '../../infrastructure/database/postgres-errors';
+import {
+  ConcurrencyConflict,
+  noLineChanges,
+  type LineChanges,
+  type ProductRepository,
+} from '../ports/product.repository';
+
+/** The part of a Prisma client the repository needs: the root client or a transaction. */
+export type SqlClient = Pick<Prisma.TransactionClient, '$queryRaw' | '$executeRaw'>;
+
+interface ProductRow {
+  sku: string;
+  version: number;
+  reference: string | null;
+  purchased_quantity: bigint | number | null;
+  allocated_quantity: bigint | number | null;
+  eta: string | null;
+  position: number | null;
+}
+
+interface LineRow {
+  id: bigint;
+  order_id: string;
+  sku: string;
+  batch_reference: string;
+  quantity: bigint | number;
+}
+
+// Lines are read in pages when a batch shrinks, newest first, until enough are found.
+const LINE_PAGE_SIZE = 200;
+
+/**
+ * Maps the aggregate to SQL. Values read back from the database were validated on the way in,
+ * so they are cast to their branded types rather than validated again.
+ */
+export class PrismaProductRepository implements ProductRepository {
+  /** Version and batches of each product as loaded, for the optimistic check and the diff. */
+  private readonly seen = new Map<string, Product>();
+
+  /**
+   * `lockOnRead` makes loads take the product's row lock (FOR UPDATE), so writers of one SKU
+   * queue instead of racing and retrying; the version check on save stays the guarantee.
+   */
+  constructor(
+    private readonly db: SqlClient,
+    private readonly options: { readonly lockOnRead: boolean } = { lockOnRead: false },
+  ) {}
+
+  async get(sku: Sku): Promise<O.Option<Product>> {
+    return this.load(Prisma.sql`${sku}`);
+  }
+
+  async getByBatchReference(reference: BatchReference): Promise<O.Option<Product>> {
+    return this.load(Prisma.sql`(SELECT sku FROM batches WHERE reference = ${reference})`);
+  }
+
+  private async load(sku: Prisma.Sql): Promise<O.Option<Product>> {
+    if (this.options.lockOnRead) {
+      // A statement of its own: after waiting for the lock, a read in the same statement would
+      // see the new product row beside the old batch rows. The next statement sees both new.
+      await this.db.$queryRaw`SELECT sku FROM products WHERE sku = ${sku} FOR UPDATE`;
+    }
+    const rows = await this.db.$queryRaw<ProductRow[]>`
+      SELECT p.sku, p.version, b.reference, b.purchased_quantity, b.allocated_quantity,
+             to_char(b.eta, 'YYYY-MM-DD') AS eta, b.position
+        FROM products p LEFT JOIN batches b ON b.sku = p.sku
+       WHERE p.sku = ${sku}`;
+    return this.remember(toProduct(rows));
+  }
+
+  async lineOf(sku: Sku, orderId: OrderId): Promise<O.Option<AllocatedLine>> {
+    const rows = await this.db.$queryRaw<LineRow[]>`
+      SELECT id, order_id, sku, batch_reference, quantity FROM allocations
+       WHERE sku = ${sku} AND order_id = ${orderId} ORDER BY id`;
+    return O.fromNullable(toLines(rows)[0]);
+  }
+
+  async skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>> {
+    const rows = await this.db.$queryRaw<Array<{ sku: string }>>`
+      SELECT DISTINCT sku FROM allocations WHERE order_id = ${orderId} ORDER BY sku`;
+    return rows.map((row) => row.sku as Sku);
+  }
+
+  async newestLinesOf(
+    reference: BatchReference,
+    covering: number,
+  ): Promise<ReadonlyArray<AllocatedLine>> {
+    const newest: LineRow[] = [];
+    let covered = 0;
+    let before: bigint | null = null;
+    while (covered < covering) {
+      const page: LineRow[] = await this.db.$queryRaw<LineRow[]>`
+        SELECT id, order_id, sku, batch_reference, quantity FROM allocations
+         WHERE batch_reference = ${reference} AND (${before}::bigint IS NULL OR id < ${before}::bigint)
+         ORDER BY id DESC LIMIT ${LINE_PAGE_SIZE}`;
+      for (const row of page) {
+        if (covered >= covering) break;
+        newest.push(row);
+        covered += Number(row.quantity);
+      }
+      const last = page[page.length - 1];
+      if (page.length < LINE_PAGE_SIZE || last === undefined) break;
+      before = last.id;
+    }
+    if (newest.length === 0) return [];
+    // A line may be split over other batches too: fetch all its portions.
+    const sku = newest[0]?.sku ?? '';
+    const orderIds = newest.map((row) => row.order_id);
+    const portions = await this.db.$queryRaw<LineRow[]>`
+      SELECT id, order_id, sku, batch_reference, quantity FROM allocations
+       WHERE sku = ${sku} AND order_id = ANY(${orderIds}::text[]) ORDER BY id`;
+    const byOrder = new Map(toLines(portions).map((line) => [line.orderId as string, line]));
+    return orderIds.flatMap((orderId) => {
+      const line = byOrder.get(orderId);
+      return line === undefined ? [] : [line];
+    });
+  }
+
+  async save(
+    product: Product,
+    lines: LineChanges = noLineChanges,
+  ): Promise<E.Either<DuplicateBatchReference, void>> {
+    const loaded = this.seen.get(product.sku);
+    const before = new Map(
+      (loaded?.batches ?? []).map((batch) => [batch.reference as string, batch]),
+    );
+    const current = new Set(product.batches.map((batch) => batch.reference as string));
+
+    const changed = product.batches.filter((batch) => {
+      const was = before.get(batch.reference);
+      return (
+        was !== undefined &&
+        (was.allocatedQuantity !== batch.allocatedQuantity ||
+          was.purchasedQuantity !== batch.purchasedQuantity)
+      );
+    });
+    // An existing product is claimed first; that takes its row lock before anything else.
+    if (loaded === undefined) await this.insertProduct(product);
+    else await this.writeChanges(product, loaded.version, lines, changed);
+    // Removed batches go after their lines (the foreign key), new batches before any line.
+    const gone = [...before.keys()].filter((reference) => !current.has(reference));
+    if (gone.length > 0) {
+      await this.db.$executeRaw`DELETE FROM batches WHERE reference = ANY(${gone}::text[])`;
+    }
+    for (const batch of product.batches.filter((b) => !before.has(b.reference))) {
+      const inserted = await this.insertBatch(batch);
+      if (E.isLeft(inserted)) return inserted;
+    }
+    if (loaded === undefined && (lines.added.length > 0 || lines.removed.length > 0)) {
+      await this.writeChanges(product, product.version, lines, []);
+    }
+    this.seen.set(product.sku, product);
+    return E.right(undefined);
+  }
+
+  private async insertProduct(product: Product): Promise<void> {
+    const inserted = await this.db.$executeRaw`
+      INSERT INTO products (sku, version) VALUES (${product.sku}, ${product.version})
+      ON CONFLICT (sku) DO NOTHING`;
+    if (inserted !== 1) {
+      throw new ConcurrencyConflict(`Product ${product.sku} was created concurrently`);
+    }
+  }
+
+  /**
+   * One statement for the hot path: claim the version (which takes the row lock), delete and
+   * insert lines, and set the changed batches' totals. Nothing happens unless the claim does.
+   */
+  private async writeChanges(
+    product: Product,
+    loadedVersion: number,
+    lines: LineChanges,
+    changedBatches: ReadonlyArray<Batch>,
+  ): Promise<void> {
+    const portions = lines.added.flatMap((line) =>
+      line.portions.map((portion) => ({ orderId: line.orderId, portion })),
+    );
+    const rows = await this.db.$queryRaw<Array<{ claimed: number }>>`
+      WITH claimed AS (
+        UPDATE products SET version = ${product.version}
+         WHERE sku = ${product.sku} AND version = ${loadedVersion}
+        RETURNING sku
+      ), removed AS (
+        DELETE FROM allocations a
+         USING unnest(${lines.removed.map((r) => r.orderId)}::text[],
+                      ${lines.removed.map((r) => r.batchReference ?? null)}::text[])
+               AS r(order_id, batch_reference)
+         WHERE EXISTS (SELECT 1 FROM claimed) AND a.sku = ${product.sku}
+           AND a.order_id = r.order_id
+           AND (r.batch_reference IS NULL OR a.batch_reference = r.batch_reference)
+      ), totals AS (
+        UPDATE batches b
+           SET purchased_quantity = x.purchased, allocated_quantity = x.allocated
+          FROM unnest(${changedBatches.map((b) => b.reference)}::text[],
+                      ${changedBatches.map((b) => b.purchasedQuantity)}::bigint[],
+                      ${changedBatches.map((b) => b.allocatedQuantity)}::bigint[])
+               AS x(reference, purchased, allocated)
+         WHERE EXISTS (SELECT 1 FROM claimed) AND b.reference = x.reference
+      ), added AS (
+        INSERT INTO allocations (order_id, sku, batch_reference, quantity)
+        SELECT n.order_id, ${product.sku}, n.batch_reference, n.quantity
+          FROM unnest(${portions.map((p) => p.orderId)}::text[],
+                      ${portions.map((p) => p.portion.batchReference)}::text[],
+                      ${portions.map((p) => p.portion.quantity)}::bigint[])
+               AS n(order_id, batch_reference, quantity)
+         WHERE EXISTS (SELECT 1 FROM claimed)
+      )
+      SELECT count(*)::int AS claimed FROM claimed`;
+    if (Number(rows[0]?.claimed) !== 1) {
+      throw new ConcurrencyConflict(
+        `Product ${product.sku} changed since version ${loadedVersion} was read`,
+      );
+    }
+  }
+
+  private async insertBatch(batch: Batch): Promise<E.Either<DuplicateBatchReference, void>> {
+    try {
+      await this.db.$executeRaw`
+        INSERT INTO batches (reference, sku, purchased_quantity, allocated_quantity, eta, position)
+        VALUES (${batch.reference}, ${batch.sku}, ${batch.purchasedQuantity},
+                ${batch.allocatedQuantity}, ${O.toNullable(batch.eta)}::date, ${batch.position})`;
+      return E.right(undefined);
+    } catch (error) {
+      // Batch references are unique across products, which one product cannot see.
+      if (isUniqueViolation(error, 'batches_pkey')) {
+        return E.left(duplicateBatchReference(batch.reference));
+      }
+      throw error;
+    }
+  }
+
+  private remember(product: O.Option<Product>): O.Option<Product> {
+    if (O.isSome(product)) this.seen.set(product.value.sku, product.value);
+    return product;
+  }
+}
+
+const toProduct = (rows: ReadonlyArray<ProductRow>): O.Option<Product> => {
+  const first = rows[0];
+  if (first === undefined) return O.none;
+  const batches: Batch[] = rows.flatMap((row) =>
+    row.reference === null
+      ? []
+      : [
+          {
+            reference: row.reference as BatchReference,
+            sku: row.sku as Sku,
+            eta: O.fromNullable(row.eta as CalendarDate | null),
+            purchasedQuantity: Number(row.purchased_quantity),
+            allocatedQuantity: Number(row.allocated_quantity),
+            position: Number(row.position),
+          },
+        ],
+  );
+  return O.some({
+    sku: first.sku as Sku,
+    version: Number(first.version),
+    batches: batches.sort(compareBatchPreference),
+  });
+};
+
+/** Groups rows into lines, keeping the order in which each line first appears. */
+const toLines = (rows: ReadonlyArray<LineRow>): AllocatedLine[] => {
+  const lines = new Map<string, { orderId: string; sku: string; portions: Portion[] }>();
+  for (const row of rows) {
+    const key = `${row.order_id}\u0000${row.sku}`;
+    const line = lines.get(key) ?? { orderId: row.order_id, sku: row.sku, portions: [] };
+    line.portions.push({
+      batchReference: row.batch_reference as BatchReference,
+      quantity: Number(row.quantity) as Quantity,
+    });
+    lines.set(key, line);
+  }
+  return [...lines.values()].flatMap(({ orderId, sku, portions }) => {
+    const [head, ...tail] = portions;
+    return head === undefined
+      ? []
+      : [
+          {
+            orderId: orderId as OrderId,
+            sku: sku as Sku,
+            quantity: portions.reduce((sum, p) => sum + p.quantity, 0) as Quantity,
+            portions: [head, ...tail],
+          },
+        ];
+  });
+};

@@ -1,0 +1,209 @@
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+import {
+  allocate,
+  Sku,
+  unknownSku,
+  type AllocationError,
+  type AllocationResult,
+  type Product,
+} from '@allocation/allocation-domain';
+import { PrismaService } from '../../infrastructure/database/prisma.service';
+import { allocateCommand, createBatchCommand, must } from '../../testing/commands';
+import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import { createBatch } from '../application/create-batch.handler';
+import { MessageBus } from '../application/message-bus';
+import { persist } from '../application/persist';
+import { PrismaProductRepository } from './prisma-product.repository';
+import { PrismaUnitOfWork } from './prisma-unit-of-work';
+
+let database: TestDatabase;
+let prisma: PrismaService;
+let unitOfWork: PrismaUnitOfWork;
+let bus: MessageBus;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  prisma = new PrismaService({ url: database.url, poolSize: 10 });
+  unitOfWork = new PrismaUnitOfWork(prisma);
+  bus = new MessageBus(unitOfWork);
+});
+
+afterAll(async () => {
+  await prisma.close();
+  await database.drop();
+});
+
+const count = async (
+  table: 'products' | 'batches' | 'allocations' | 'allocations_view',
+  sku: string,
+) => {
+  const rows = await prisma.client.$queryRawUnsafe<Array<{ n: bigint }>>(
+    `SELECT count(*) AS n FROM ${table} WHERE sku = $1`,
+    sku,
+  );
+  return Number(rows[0]?.n ?? 0);
+};
+
+const allocatedIn = async (reference: string) => {
+  const rows = await prisma.client.$queryRaw<Array<{ allocated_quantity: bigint }>>`
+    SELECT allocated_quantity FROM batches WHERE reference = ${reference}`;
+  return Number(rows[0]?.allocated_quantity);
+};
+
+/** A promise to await until `parties` callers have arrived. */
+const barrier = (parties: number) => {
+  let arrived = 0;
+  let release: () => void = () => undefined;
+  const allThere = new Promise<void>((resolve) => (release = resolve));
+  return async () => {
+    arrived += 1;
+    if (arrived === parties) release();
+    await allThere;
+  };
+};
+
+describe('the unit of work', () => {
+  it('commits when the work succeeds', async () => {
+    const result = await unitOfWork.run((context) =>
+      createBatch(createBatchCommand('commit-1', 'COMMIT', 10), context),
+    );
+    expect(E.isRight(result)).toBe(true);
+    expect(await count('batches', 'COMMIT')).toBe(1);
+  });
+
+  it('rolls back when the work returns a domain error, leaving nothing behind', async () => {
+    const result = await unitOfWork.run(async (context) => {
+      const created = await createBatch(createBatchCommand('rollback-1', 'ROLLBACK', 10), context);
+      expect(E.isRight(created)).toBe(true);
+      return E.left(unknownSku('ROLLBACK'));
+    });
+    expect(result).toEqual(E.left(unknownSku('ROLLBACK')));
+    expect(await count('products', 'ROLLBACK')).toBe(0);
+    expect(await count('batches', 'ROLLBACK')).toBe(0);
+  });
+
+  it('rolls back when the work throws, and passes the error on', async () => {
+    await expect(
+      unitOfWork.run(async (context) => {
+        await createBatch(createBatchCommand('throw-1', 'THROWS', 10), context);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await count('products', 'THROWS')).toBe(0);
+  });
+
+  it('collects the events the aggregates recorded', async () => {
+    const result = must(
+      await unitOfWork.run((context) =>
+        createBatch(createBatchCommand('events-1', 'EVENTS', 10, '2027-01-01'), context),
+      ),
+    );
+    expect(result.events).toEqual([
+      {
+        _tag: 'BatchCreated',
+        reference: 'events-1',
+        sku: 'EVENTS',
+        quantity: 10,
+        eta: '2027-01-01',
+      },
+    ]);
+  });
+
+  it('retries the loser when two units of work both read version N and both allocate', async () => {
+    // Without the row lock on load, so that both really can read the same version.
+    const optimistic = new PrismaUnitOfWork(prisma, { lockOnRead: false });
+    must(await bus.handle(createBatchCommand('race-1', 'RACE', 10)));
+    const bothLoaded = barrier(2);
+    const attempts = { first: 0, second: 0 };
+    const seenVersions: number[] = [];
+
+    const allocateAfterBothRead = (who: 'first' | 'second', orderId: string) =>
+      optimistic.run(async (context): Promise<E.Either<AllocationError, AllocationResult>> => {
+        attempts[who] += 1;
+        const product = O.toNullable(await context.products.get(must(Sku('RACE')))) as Product;
+        seenVersions.push(product.version);
+        // Only the first attempts are forced to interleave; a retry runs freely.
+        if (attempts[who] === 1) await bothLoaded();
+        const line = allocateCommand(orderId, 'RACE', 3);
+        const decided = allocate(product, line, O.none);
+        if (E.isLeft(decided)) return decided;
+        return persist(context, decided.right, { added: [decided.right.value.line], removed: [] });
+      });
+
+    const [first, second] = await Promise.all([
+      allocateAfterBothRead('first', 'race-order-1'),
+      allocateAfterBothRead('second', 'race-order-2'),
+    ]);
+
+    expect(E.isRight(first) && E.isRight(second)).toBe(true);
+    // Both read the same version; exactly one of them had to run again, and then saw the other's
+    // allocation in a newer version.
+    expect(seenVersions.slice(0, 2)).toEqual([1, 1]);
+    expect(attempts.first + attempts.second).toBe(3);
+    expect(seenVersions[2]).toBe(2);
+    expect(await allocatedIn('race-1')).toBe(6);
+    const product = O.toNullable(
+      await new PrismaProductRepository(prisma.client).get(must(Sku('RACE'))),
+    );
+    expect(product?.version).toBe(3);
+  });
+
+  it('gives up with a clear "try again" error after the last retry', async () => {
+    must(await bus.handle(createBatchCommand('give-up-1', 'GIVE-UP', 10)));
+    const impatient = new PrismaUnitOfWork(prisma, {
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      lockOnRead: false,
+    });
+    const bothLoaded = barrier(2);
+    const run = (orderId: string) =>
+      impatient.run(async (context): Promise<E.Either<AllocationError, AllocationResult>> => {
+        const product = O.toNullable(await context.products.get(must(Sku('GIVE-UP')))) as Product;
+        await bothLoaded();
+        const decided = allocate(product, allocateCommand(orderId, 'GIVE-UP', 1), O.none);
+        if (E.isLeft(decided)) return decided;
+        return persist(context, decided.right, { added: [decided.right.value.line], removed: [] });
+      });
+    const results = await Promise.all([run('give-up-a'), run('give-up-b')]);
+    const failures = results.filter(E.isLeft).map((r) => r.left);
+    expect(failures).toEqual([
+      expect.objectContaining({
+        _tag: 'RetriesExhausted',
+        message: expect.stringMatching(/Try again/),
+      }),
+    ]);
+    expect(await allocatedIn('give-up-1')).toBe(1);
+  });
+
+  it('queues writers of one product on its row lock, so none has to retry', async () => {
+    must(await bus.handle(createBatchCommand('queue-1', 'QUEUE', 10)));
+    const attempts: string[] = [];
+    const run = (orderId: string) =>
+      unitOfWork.run(async (context): Promise<E.Either<AllocationError, AllocationResult>> => {
+        attempts.push(orderId);
+        const product = O.toNullable(await context.products.get(must(Sku('QUEUE')))) as Product;
+        const decided = allocate(product, allocateCommand(orderId, 'QUEUE', 1), O.none);
+        if (E.isLeft(decided)) return decided;
+        return persist(context, decided.right, { added: [decided.right.value.line], removed: [] });
+      });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => run(`queue-${i}`)));
+    expect(results.every(E.isRight)).toBe(true);
+    expect(attempts).toHaveLength(8);
+    expect(await allocatedIn('queue-1')).toBe(8);
+  });
+
+  it('lets exactly 20 of 50 concurrent one-unit allocations into a batch of 20', async () => {
+    must(await bus.handle(createBatchCommand('crowd-1', 'CROWD', 20)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        bus.handle(allocateCommand(`crowd-order-${i}`, 'CROWD', 1)),
+      ),
+    );
+    const outcomes = results.map((r) => (E.isRight(r) ? 'allocated' : r.left._tag));
+    expect(outcomes.filter((o) => o === 'allocated')).toHaveLength(20);
+    expect(outcomes.filter((o) => o === 'OutOfStock')).toHaveLength(30);
+    expect(await allocatedIn('crowd-1')).toBe(20);
+    expect(await count('allocations', 'CROWD')).toBe(20);
+    expect(await count('allocations_view', 'CROWD')).toBe(20);
+  });
+});

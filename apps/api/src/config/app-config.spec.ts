@@ -1,0 +1,59 @@
+import * as E from 'fp-ts/Either';
+import { loadConfig } from './app-config';
+
+describe('configuration', () => {
+  it('defaults to port 3000, the embedded database under ./.data, no Redis, info logs', () => {
+    expect(loadConfig({}, '/srv/app')).toEqual(
+      E.right({
+        port: 3000,
+        database: { kind: 'embedded', dataDir: '/srv/app/.data/pglite', poolSize: 1 },
+        redisUrl: null,
+        logLevel: 'info',
+        shutdownGraceMs: 1000,
+      }),
+    );
+  });
+
+  it('uses DATABASE_URL, REDIS_URL, PORT, DATABASE_POOL_SIZE and LOG_LEVEL when given', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://app@db:5432/allocation',
+      DATABASE_POOL_SIZE: '20',
+      REDIS_URL: 'redis://cache:6379',
+      PORT: '8080',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual(
+      E.right({
+        port: 8080,
+        database: { kind: 'external', url: 'postgresql://app@db:5432/allocation', poolSize: 20 },
+        redisUrl: 'redis://cache:6379',
+        logLevel: 'debug',
+        shutdownGraceMs: 1000,
+      }),
+    );
+  });
+
+  it('reports every invalid setting with a clear message', () => {
+    expect(
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://db/x',
+        REDIS_URL: 'not a url',
+        LOG_LEVEL: 'loud',
+        DATABASE_POOL_SIZE: '0',
+      }),
+    ).toEqual(
+      E.left([
+        'PORT must be a whole number from 0 to 65535, got "eighty"',
+        'DATABASE_URL must be a postgres: or postgresql: URL, got "mysql:"',
+        'DATABASE_POOL_SIZE must be a whole number from 1 to 200, got "0"',
+        'REDIS_URL is not a valid URL',
+        'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      ]),
+    );
+  });
+
+  it('refuses a port out of range', () => {
+    expect(E.isLeft(loadConfig({ PORT: '70000' }))).toBe(true);
+  });
+});

@@ -1,0 +1,42 @@
+import { isDatabaseUnavailable, isTransientConflict, isUniqueViolation } from './postgres-errors';
+
+// Shapes as `pg` and Prisma's driver adapter report them.
+const pgError = (code: string, constraint?: string) =>
+  Object.assign(new Error(`pg error ${code}`), { code, ...(constraint ? { constraint } : {}) });
+const prismaWrapped = (cause: unknown) =>
+  Object.assign(new Error('Invalid `prisma.$executeRaw()` invocation'), {
+    code: 'P2010',
+    meta: { driverAdapterError: { cause } },
+  });
+
+describe('recognising database errors', () => {
+  it('sees a serialization failure or deadlock as a transient conflict, however wrapped', () => {
+    expect(isTransientConflict(pgError('40001'))).toBe(true);
+    expect(isTransientConflict(prismaWrapped({ originalCode: '40P01' }))).toBe(true);
+    expect(isTransientConflict(Object.assign(new Error('x'), { code: 'P2034' }))).toBe(true);
+    expect(isTransientConflict(pgError('23514'))).toBe(false);
+  });
+
+  it('treats a duplicate allocation row as a conflict to retry, a duplicate batch as not', () => {
+    expect(
+      isTransientConflict(pgError('23505', 'allocations_order_id_sku_batch_reference_key')),
+    ).toBe(true);
+    expect(isTransientConflict(pgError('23505', 'batches_pkey'))).toBe(false);
+    expect(
+      isUniqueViolation(
+        prismaWrapped({ originalCode: '23505', constraint: { index: 'batches_pkey' } }),
+        'batches_pkey',
+      ),
+    ).toBe(false);
+  });
+
+  it('recognises an unreachable database', () => {
+    expect(
+      isDatabaseUnavailable(
+        Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      ),
+    ).toBe(true);
+    expect(isDatabaseUnavailable(pgError('57P01'))).toBe(true);
+    expect(isDatabaseUnavailable(new TypeError('undefined is not a function'))).toBe(false);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * PostgreSQL error codes reach us wrapped differently by `pg` and by Prisma's driver adapter;
+ * these helpers look through the wrapping for the SQLSTATE and the constraint.
+ */
+interface PgErrorDetails {
+  readonly code?: string;
+  readonly constraint?: string;
+}
+
+const SERIALIZATION_FAILURE = '40001';
+const DEADLOCK_DETECTED = '40P01';
+const UNIQUE_VIOLATION = '23505';
+
+const detailsOf = (error: unknown, depth = 0): PgErrorDetails[] => {
+  if (typeof error !== 'object' || error === null || depth > 5) return [];
+  const record = error as Record<string, unknown>;
+  const own: PgErrorDetails = {
+    ...(typeof record['code'] === 'string' ? { code: record['code'] } : {}),
+    ...(typeof record['originalCode'] === 'string' ? { code: record['originalCode'] } : {}),
+    ...(typeof record['constraint'] === 'string' ? { constraint: record['constraint'] } : {}),
+  };
+  const constraintField = record['constraint'];
+  const fromConstraint =
+    typeof constraintField === 'object' && constraintField !== null
+      ? detailsOf(constraintField, depth + 1)
+      : [];
+  return [
+    own,
+    ...fromConstraint,
+    ...detailsOf(record['cause'], depth + 1),
+    ...detailsOf(record['meta'], depth + 1),
+    ...detailsOf(record['driverAdapterError'], depth + 1),
+  ];
+};
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : '');
+
+export const hasSqlState = (error: unknown, ...codes: string[]): boolean =>
+  detailsOf(error).some((d) => d.code !== undefined && codes.includes(d.code));
+
+export const isUniqueViolation = (error: unknown, constraint?: string): boolean => {
+  const details = detailsOf(error);
+  const unique =
+    details.some((d) => d.code === UNIQUE_VIOLATION || d.code === 'P2002') ||
+    /unique constraint/i.test(messageOf(error));
+  if (!unique || constraint === undefined) return unique;
+  return details.some((d) => d.constraint === constraint) || messageOf(error).includes(constraint);
+};
+
+/** Failures that mean "another transaction got there first": retrying may succeed. */
+export const isTransientConflict = (error: unknown): boolean =>
+  // P2034 is Prisma's name for a write conflict or deadlock.
+  hasSqlState(error, SERIALIZATION_FAILURE, DEADLOCK_DETECTED, 'P2034') ||
+  isUniqueViolation(error, 'allocations_order_id_sku_batch_reference_key');
+
+const UNAVAILABLE_CODES = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  // Prisma: cannot reach / closed the connection / timed out fetching a connection.
+  'P1001',
+  'P1017',
+  'P2024',
+  // PostgreSQL: connection failures, too many connections, shutting down.
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  '53300',
+  '57P01',
+  '57P03',
+];
+
+/** The database cannot be reached or refuses connections: a 503, not a bug. */
+export const isDatabaseUnavailable = (error: unknown): boolean =>
+  hasSqlState(error, ...UNAVAILABLE_CODES) ||
+  /ECONNREFUSED|Can't reach database server|Connection terminated/i.test(messageOf(error));

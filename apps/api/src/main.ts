@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { createApp } from './app';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from './config/app-config';
+import { ShutdownState } from './health/shutdown-state';
+import { openDatabase } from './infrastructure/database/database';
+
+const main = async (): Promise<void> => {
+  const config = loadConfig(process.env);
+  if (config._tag === 'Left') {
+    console.error(`Invalid configuration, not starting:\n  ${config.left.join('\n  ')}`);
+    process.exit(2);
+  }
+  const database = await openDatabase(config.right.database);
+  const app = await createApp(config.right, database);
+  // On a stop signal: report unhealthy, keep serving for a grace period (requests already sent
+  // on open connections get answered), then stop listening, finish in-flight requests and close
+  // the pool and the database.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      console.log(
+        `${signal} received: draining for ${config.right.shutdownGraceMs} ms, then stopping`,
+      );
+      app.get(ShutdownState).begin();
+      sleep(config.right.shutdownGraceMs)
+        .then(() => app.close())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error('Shutdown failed:', error);
+            process.exit(1);
+          },
+        );
+    });
+  }
+  await app.listen(config.right.port, '0.0.0.0');
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.right.port;
+  const base = `http://localhost:${port}`;
+  const where = database.embedded
+    ? `the embedded PostgreSQL in ${config.right.database.kind === 'embedded' ? config.right.database.dataDir : ''}`
+    : 'DATABASE_URL';
+  // Plain lines for the person who just typed `npm start`; the structured logs follow.
+  console.log(`Allocation service on ${base} (database: ${where})`);
+  console.log(`  web UI   ${base}/`);
+  console.log(`  API docs ${base}/docs`);
+};
+
+main().catch((error: unknown) => {
+  console.error('Failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { startTestApp, type TestApp } from './support';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+it('60 simultaneous allocations against 20 units: exactly 20 × 201 and 40 × 409', async () => {
+  await t.http.post('/api/batches').send({ reference: 'hot-1', sku: 'HOT', quantity: 12 });
+  await t.http
+    .post('/api/batches')
+    .send({ reference: 'hot-2', sku: 'HOT', quantity: 8, eta: '2027-01-01' });
+  // Listening on a real port lets the 60 requests arrive as 60 concurrent connections.
+  await t.app.listen(0, '127.0.0.1');
+  const address = t.app.getHttpServer().address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+
+  const statuses = await Promise.all(
+    Array.from({ length: 60 }, (_, i) =>
+      fetch(`${base}/api/allocations`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ orderId: `hot-order-${i}`, sku: 'HOT', quantity: 1 }),
+      }).then((response) => response.status),
+    ),
+  );
+
+  const counts = statuses.reduce<Record<number, number>>(
+    (acc, status) => ({ ...acc, [status]: (acc[status] ?? 0) + 1 }),
+    {},
+  );
+  expect(counts).toEqual({ 201: 20, 409: 40 });
+  const product = (await t.http.get('/api/products/HOT')).body;
+  expect(product.availableQuantity).toBe(0);
+  expect(product.version).toBe(2 + 20);
+});

@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { locate } from '../src/infrastructure/database/paths';
+import { createTestDatabase, type TestDatabase } from '../src/testing/test-database';
+
+// These run the built service (`nx test api` builds it first) as a user or an orchestrator would.
+const MAIN = locate(join('dist', 'apps', 'api', 'main.js'));
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly base: string;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+const start = async (env: Record<string, string>): Promise<Started> => {
+  const port = await freePort();
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: locate('nx.json').replace(/nx\.json$/, ''),
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, base: `http://127.0.0.1:${port}`, output: () => output, exited };
+};
+
+const healthy = async (service: Started): Promise<void> => {
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${service.base}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the service never became healthy:\n${service.output()}`);
+};
+
+const post = (base: string, path: string, body: object) =>
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+describe('the service process', () => {
+  it('refuses to start on invalid configuration, saying what is wrong', async () => {
+    const service = await start({ PORT: 'eighty', LOG_LEVEL: 'chatty' });
+    expect(await service.exited).toBe(2);
+    expect(service.output()).toContain('PORT must be a whole number from 0 to 65535, got "eighty"');
+    expect(service.output()).toContain('LOG_LEVEL must be one of');
+  });
+
+  it('starts on the embedded database when DATABASE_URL is not set, and prints its URLs', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'allocation-data-'));
+    const service = await start({ DATA_DIR: dataDir, SHUTDOWN_GRACE_MS: '0' });
+    try {
+      await healthy(service);
+      expect(service.output()).toMatch(/embedded PostgreSQL/);
+      expect(service.output()).toContain('/docs');
+      expect(
+        (await post(service.base, '/api/batches', { reference: 'e-1', sku: 'E', quantity: 3 }))
+          .status,
+      ).toBe(201);
+      expect(
+        (await post(service.base, '/api/allocations', { orderId: 'e-o', sku: 'E', quantity: 1 }))
+          .status,
+      ).toBe(201);
+    } finally {
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  describe('on SIGTERM', () => {
+    let database: TestDatabase;
+
+    beforeAll(async () => {
+      database = await createTestDatabase({ migrate: false });
+    });
+
+    afterAll(async () => {
+      await database.drop();
+    });
+
+    it('reports unhealthy, answers the requests already sent, then exits 0', async () => {
+      const service = await start({ DATABASE_URL: database.url, SHUTDOWN_GRACE_MS: '500' });
+      await healthy(service);
+      await post(service.base, '/api/batches', { reference: 'sd-1', sku: 'SD', quantity: 100 });
+      const answers = Array.from({ length: 30 }, (_, i) =>
+        post(service.base, '/api/allocations', { orderId: `sd-${i}`, sku: 'SD', quantity: 1 }).then(
+          (response) => response.status,
+          () => 'connection error',
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      service.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await fetch(`${service.base}/api/health`)).status).toBe(503);
+      expect(await Promise.all(answers)).toEqual(Array.from({ length: 30 }, () => 201));
+      expect(await service.exited).toBe(0);
+    });
+  });
+});

@@ -1,0 +1,53 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createApp } from '../src/app';
+import type { AppConfig, LogLevel } from '../src/config/app-config';
+import { openDatabase, type OpenDatabase } from '../src/infrastructure/database/database';
+import { createTestDatabase, type TestDatabase } from '../src/testing/test-database';
+
+export interface TestApp {
+  readonly app: NestExpressApplication;
+  readonly http: ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+const configFor = (url: string, logLevel: LogLevel): AppConfig => ({
+  port: 0,
+  database: { kind: 'external', url, poolSize: 10 },
+  redisUrl: null,
+  logLevel,
+  shutdownGraceMs: 0,
+});
+
+/** The real application on a fresh database of its own, driven over HTTP by supertest. */
+export const startTestApp = async (logLevel: LogLevel = 'silent'): Promise<TestApp> => {
+  const database: TestDatabase = await createTestDatabase({ migrate: false });
+  const config = configFor(database.url, logLevel);
+  const app = await createApp(config, await openDatabase(config.database));
+  await app.init();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+};
+
+/** The application pointed at a database that does not answer. */
+export const startAppWithoutDatabase = async (): Promise<TestApp> => {
+  const url = 'postgresql://postgres@127.0.0.1:1/nowhere?connect_timeout=1';
+  const unreachable: OpenDatabase = {
+    url,
+    poolSize: 1,
+    embedded: false,
+    migrations: { applied: [], alreadyApplied: [] },
+    close: async () => undefined,
+  };
+  const app = await createApp(configFor(url, 'silent'), unreachable);
+  await app.init();
+  return { app, http: request(app.getHttpServer()), close: () => app.close() };
+};
+
+export const json = { 'Content-Type': 'application/json' };

@@ -1,0 +1,91 @@
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+
+// Calls that would make a domain function impure: the clock, randomness, I/O and the process.
+const impureGlobals = [
+  'Date',
+  'setTimeout',
+  'setInterval',
+  'setImmediate',
+  'fetch',
+  'process',
+  'console',
+  'require',
+].map((name) => ({ name, message: `The domain packages are pure: no ${name}.` }));
+
+/** Domain libraries may use fp-ts and each other; their tests may also use test tools. */
+const boundaries = (domainTestImports) => [
+  'error',
+  {
+    enforceBuildableLibDependency: true,
+    allow: [],
+    depConstraints: [
+      {
+        sourceTag: 'type:domain',
+        onlyDependOnLibsWithTags: ['type:domain'],
+        allowedExternalImports: ['fp-ts', 'fp-ts/*', ...domainTestImports],
+      },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain'] },
+    ],
+  },
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  prettier,
+  {
+    ignores: [
+      '**/dist',
+      '**/coverage',
+      '**/node_modules',
+      '**/.nx',
+      '**/generated',
+      '**/.data',
+      'tmp',
+    ],
+  },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries([]),
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['packages/*/src/**/*.spec.ts', 'packages/*/src/**/test-support/**'],
+    rules: {
+      'no-restricted-globals': ['error', ...impureGlobals],
+      // Backs up the boundary rule, which cannot see Node built-ins or packages not installed.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!fp-ts(/|$)|\\.|@allocation/(allocation|orders)-domain$)',
+              message: 'The domain packages import only fp-ts and each other.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'The domain packages are pure: no randomness.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/test-support/**/*.ts', '**/bench/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(['fast-check', 'node:*', 'tsx']) },
+  },
+];

@@ -1,0 +1,38 @@
+import type { BatchReference, Eta, OrderId, Quantity, Sku, StockQuantity } from './value-objects';
+
+/** Requests to change the allocation state, built only from validated values. */
+export type Command = CreateBatch | Allocate | Deallocate | ChangeBatchQuantity | RemoveBatch;
+
+export interface CreateBatch {
+  readonly _tag: 'CreateBatch';
+  readonly reference: BatchReference;
+  readonly sku: Sku;
+  readonly quantity: Quantity;
+  readonly eta: Eta;
+}
+
+export interface Allocate {
+  readonly _tag: 'Allocate';
+  readonly orderId: OrderId;
+  readonly sku: Sku;
+  readonly quantity: Quantity;
+  readonly allowSplit: boolean;
+}
+
+/** Without `batchReference` the whole order is deallocated; with it, only from that batch. */
+export interface Deallocate {
+  readonly _tag: 'Deallocate';
+  readonly orderId: OrderId;
+  readonly batchReference?: BatchReference;
+}
+
+export interface ChangeBatchQuantity {
+  readonly _tag: 'ChangeBatchQuantity';
+  readonly reference: BatchReference;
+  readonly quantity: StockQuantity;
+}
+
+export interface RemoveBatch {
+  readonly _tag: 'RemoveBatch';
+  readonly reference: BatchReference;
+}
