@@ -3,12 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { NextFunction, Request, Response } from 'express';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import type { OpenDatabase } from './infrastructure/database/database';
 import { locate } from './infrastructure/database/paths';
 import { HttpExceptionFilter } from './http/http-exception.filter';
+import { ShutdownState } from './health/shutdown-state';
 
 /** Builds the HTTP application exactly as `main.ts` serves it; tests use the same function. */
 export const createApp = async (
@@ -24,6 +26,12 @@ export const createApp = async (
   );
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  const shutdown = app.get(ShutdownState);
+  // While draining, each connection closes after its response instead of waiting for another.
+  app.use((_request: Request, response: Response, next: NextFunction) => {
+    if (shutdown.isStopping) response.setHeader('Connection', 'close');
+    next();
+  });
   app.useBodyParser('json', { limit: '100kb' });
   app.useGlobalPipes(
     new ValidationPipe({

@@ -1,8 +1,12 @@
 import 'reflect-metadata';
 import { createApp } from './app';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from './config/app-config';
-import { ShutdownState } from './health/shutdown-state';
+import {
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_QUIET_MS,
+  shutDownGracefully,
+  TrafficMonitor,
+} from './health/graceful-shutdown';
 import { openDatabase } from './infrastructure/database/database';
 
 const main = async (): Promise<void> => {
@@ -13,24 +17,25 @@ const main = async (): Promise<void> => {
   }
   const database = await openDatabase(config.right.database);
   const app = await createApp(config.right, database);
-  // On a stop signal: report unhealthy, keep serving for a grace period (requests already sent
-  // on open connections get answered), then stop listening, finish in-flight requests and close
-  // the pool and the database.
+  const traffic = new TrafficMonitor(app.getHttpServer());
+  // On a stop signal: report unhealthy, keep serving for a grace period and until traffic stops,
+  // then stop listening, finish the requests in flight and close the pool and the database.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       console.log(
         `${signal} received: draining for ${config.right.shutdownGraceMs} ms, then stopping`,
       );
-      app.get(ShutdownState).begin();
-      sleep(config.right.shutdownGraceMs)
-        .then(() => app.close())
-        .then(
-          () => process.exit(0),
-          (error: unknown) => {
-            console.error('Shutdown failed:', error);
-            process.exit(1);
-          },
-        );
+      shutDownGracefully(app, traffic, {
+        graceMs: config.right.shutdownGraceMs,
+        quietMs: DEFAULT_QUIET_MS,
+        deadlineMs: DEFAULT_DEADLINE_MS,
+      }).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error('Shutdown failed:', error);
+          process.exit(1);
+        },
+      );
     });
   }
   await app.listen(config.right.port, '0.0.0.0');

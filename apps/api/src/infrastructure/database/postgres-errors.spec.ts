@@ -27,6 +27,12 @@ describe('recognising database errors', () => {
         prismaWrapped({ originalCode: '23505', constraint: { index: 'batches_pkey' } }),
         'batches_pkey',
       ),
+    ).toBe(true);
+    expect(
+      isUniqueViolation(
+        prismaWrapped({ originalCode: '23505', constraint: { index: 'batches_pkey' } }),
+        'allocations_pkey',
+      ),
     ).toBe(false);
   });
 

@@ -18,6 +18,8 @@ const detailsOf = (error: unknown, depth = 0): PgErrorDetails[] => {
     ...(typeof record['code'] === 'string' ? { code: record['code'] } : {}),
     ...(typeof record['originalCode'] === 'string' ? { code: record['originalCode'] } : {}),
     ...(typeof record['constraint'] === 'string' ? { constraint: record['constraint'] } : {}),
+    // Prisma's adapter reports a unique violation's constraint as `{ index: name }`.
+    ...(typeof record['index'] === 'string' ? { constraint: record['index'] } : {}),
   };
   const constraintField = record['constraint'];
   const fromConstraint =
