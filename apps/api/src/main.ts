@@ -9,49 +9,49 @@ import {
 } from './health/graceful-shutdown';
 import { openDatabase } from './infrastructure/database/database';
 
+// Caught from the first moment: a stop asked for during start-up (opening or migrating the
+// database) waits for start-up to finish and then stops cleanly, leaving no half-written data.
+const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve(signal));
+});
+
 const main = async (): Promise<void> => {
   const config = loadConfig(process.env);
   if (config._tag === 'Left') {
     console.error(`Invalid configuration, not starting:\n  ${config.left.join('\n  ')}`);
     process.exit(2);
   }
-  const database = await openDatabase(config.right.database);
-  const app = await createApp(config.right, database);
+  const settings = config.right;
+  const where =
+    settings.database.kind === 'embedded'
+      ? `the embedded PostgreSQL in ${settings.database.dataDir}`
+      : 'DATABASE_URL';
+  console.log(`Starting: opening and migrating ${where}`);
+  const database = await openDatabase(settings.database);
+  const app = await createApp(settings, database);
   const traffic = new TrafficMonitor(app.getHttpServer());
-  // On a stop signal: report unhealthy, keep serving for a grace period and until traffic stops,
-  // then stop listening, finish the requests in flight and close the pool and the database.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      console.log(
-        `${signal} received: draining for ${config.right.shutdownGraceMs} ms, then stopping`,
-      );
-      shutDownGracefully(app, traffic, {
-        graceMs: config.right.shutdownGraceMs,
-        quietMs: DEFAULT_QUIET_MS,
-        deadlineMs: DEFAULT_DEADLINE_MS,
-      }).then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error('Shutdown failed:', error);
-          process.exit(1);
-        },
-      );
-    });
-  }
-  await app.listen(config.right.port, '0.0.0.0');
+  await app.listen(settings.port, '0.0.0.0');
   const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.right.port;
+  const port = typeof address === 'object' && address !== null ? address.port : settings.port;
   const base = `http://localhost:${port}`;
-  const where = database.embedded
-    ? `the embedded PostgreSQL in ${config.right.database.kind === 'embedded' ? config.right.database.dataDir : ''}`
-    : 'DATABASE_URL';
   // Plain lines for the person who just typed `npm start`; the structured logs follow.
   console.log(`Allocation service on ${base} (database: ${where})`);
   console.log(`  web UI   ${base}/`);
   console.log(`  API docs ${base}/docs`);
+
+  // On a stop signal: report unhealthy, keep serving for a grace period and until traffic stops,
+  // then stop listening, finish the requests in flight and close the pool and the database.
+  const signal = await stopRequested;
+  console.log(`${signal} received: draining for ${settings.shutdownGraceMs} ms, then stopping`);
+  await shutDownGracefully(app, traffic, {
+    graceMs: settings.shutdownGraceMs,
+    quietMs: DEFAULT_QUIET_MS,
+    deadlineMs: DEFAULT_DEADLINE_MS,
+  });
+  process.exit(0);
 };
 
 main().catch((error: unknown) => {
-  console.error('Failed to start:', error instanceof Error ? error.message : error);
+  console.error('Failed to start or stop:', error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -38,8 +38,9 @@ const start = async (env: Record<string, string>): Promise<Started> => {
   return { child, base: `http://127.0.0.1:${port}`, output: () => output, exited };
 };
 
+// Generous: the embedded database takes seconds to start on a busy two-core machine.
 const healthy = async (service: Started): Promise<void> => {
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 450; i++) {
     try {
       if ((await fetch(`${service.base}/api/health`)).ok) return;
     } catch {
@@ -68,6 +69,7 @@ describe('the service process', () => {
   it('starts on the embedded database when DATABASE_URL is not set, and prints its URLs', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'allocation-data-'));
     const service = await start({ DATA_DIR: dataDir, SHUTDOWN_GRACE_MS: '0' });
+    let exitCode: number | null = null;
     try {
       await healthy(service);
       expect(service.output()).toMatch(/embedded PostgreSQL/);
@@ -82,7 +84,24 @@ describe('the service process', () => {
       ).toBe(201);
     } finally {
       service.child.kill('SIGTERM');
+      exitCode = await service.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    expect(exitCode).toBe(0);
+  });
+
+  it('stops cleanly when asked to during start-up', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'allocation-data-'));
+    const service = await start({ DATA_DIR: dataDir, SHUTDOWN_GRACE_MS: '0' });
+    try {
+      while (!service.output().includes('Starting:')) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      service.child.kill('SIGTERM');
       expect(await service.exited).toBe(0);
+      expect(service.output()).toContain('SIGTERM received');
+    } finally {
+      service.child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
