@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { startAppWithoutDatabase, startTestApp, type TestApp } from './support';
 
 describe('with a working database', () => {
@@ -99,6 +100,61 @@ describe('with a working database', () => {
     const response = await t.http.get('/');
     expect(response.status).toBe(200);
     expect(response.text).toContain('<h1>Allocation service</h1>');
+  });
+});
+
+describe('when changes to a product keep conflicting', () => {
+  let t: TestApp;
+  let sql: Client;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    sql = new Client({ connectionString: t.databaseUrl });
+    await sql.connect();
+  });
+
+  afterAll(async () => {
+    await sql.end();
+    await t.close();
+  });
+
+  // Every write to product HOT fails as a lost race would, so each attempt of the unit of work
+  // is retried until the retries run out.
+  const simulateEndlessConflicts = () =>
+    sql.query(`
+      CREATE FUNCTION always_conflict() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'simulated lost race' USING ERRCODE = 'serialization_failure'; END $$;
+      CREATE TRIGGER always_conflict BEFORE UPDATE ON products
+        FOR EACH ROW WHEN (OLD.sku = 'HOT') EXECUTE FUNCTION always_conflict();`);
+
+  it('answers 503 with Retry-After once the retries are exhausted, and changes nothing', async () => {
+    expect(
+      (await t.http.post('/api/batches').send({ reference: 'hot-1', sku: 'HOT', quantity: 10 }))
+        .status,
+    ).toBe(201);
+    await simulateEndlessConflicts();
+
+    const response = await t.http
+      .post('/api/allocations')
+      .send({ orderId: 'hot-o', sku: 'HOT', quantity: 1 });
+    expect(response.status).toBe(503);
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    expect(response.body).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: expect.stringMatching(/^Too many concurrent changes; gave up after \d+ attempts/),
+    });
+    expect((await t.http.get('/api/allocations/hot-o')).status).toBe(404);
+    expect((await t.http.get('/api/batches/hot-1')).body).toMatchObject({
+      allocatedQuantity: 0,
+      availableQuantity: 10,
+    });
+
+    await sql.query('DROP TRIGGER always_conflict ON products');
+    expect(
+      (await t.http.post('/api/allocations').send({ orderId: 'hot-o', sku: 'HOT', quantity: 1 }))
+        .status,
+    ).toBe(201);
   });
 });
 

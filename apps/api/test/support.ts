@@ -8,6 +8,8 @@ import { createTestDatabase, type TestDatabase } from '../src/testing/test-datab
 export interface TestApp {
   readonly app: NestExpressApplication;
   readonly http: ReturnType<typeof request>;
+  /** The app's own database, for tests that arrange or inspect it directly. */
+  readonly databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export const startTestApp = async (logLevel: LogLevel = 'silent'): Promise<TestA
   return {
     app,
     http: request(app.getHttpServer()),
+    databaseUrl: database.url,
     close: async () => {
       await app.close();
       await database.drop();
@@ -47,7 +50,12 @@ export const startAppWithoutDatabase = async (): Promise<TestApp> => {
   };
   const app = await createApp(configFor(url, 'silent'), unreachable);
   await app.init();
-  return { app, http: request(app.getHttpServer()), close: () => app.close() };
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    databaseUrl: url,
+    close: () => app.close(),
+  };
 };
 
 export const json = { 'Content-Type': 'application/json' };
