@@ -9,6 +9,7 @@ import { MessageBus } from '../src/allocation/application/message-bus';
 import { PrismaUnitOfWork } from '../src/allocation/infrastructure/prisma-unit-of-work';
 import { PrismaService } from '../src/infrastructure/database/prisma.service';
 import { allocateCommand, createBatchCommand, must } from '../src/testing/commands';
+import { seedAllocatedLines } from '../src/testing/seed';
 import { createTestDatabase } from '../src/testing/test-database';
 
 const BIG_LINES = 100_000;
@@ -31,15 +32,7 @@ const main = async () => {
     for (let i = 0; i < 10; i++)
       must(await bus.handle(allocateCommand(`small-seed-${i}`, 'SMALL', 1)));
     // 100,000 existing lines written straight in SQL: the bench measures allocating, not seeding.
-    await prisma.client.$executeRaw`
-      INSERT INTO allocations (order_id, sku, batch_reference, quantity)
-      SELECT 'big-seed-' || g, 'BIG', 'big-batch', 1 FROM generate_series(1, ${BIG_LINES}) g`;
-    await prisma.client.$executeRaw`
-      INSERT INTO allocations_view (order_id, sku, batch_reference, quantity)
-      SELECT 'big-seed-' || g, 'BIG', 'big-batch', 1 FROM generate_series(1, ${BIG_LINES}) g`;
-    await prisma.client.$executeRaw`
-      UPDATE batches SET allocated_quantity = ${BIG_LINES} WHERE reference = 'big-batch'`;
-    await prisma.client.$executeRaw`ANALYZE`;
+    await seedAllocatedLines(prisma, { reference: 'big-batch', sku: 'BIG' }, BIG_LINES);
 
     const timings: Record<'SMALL' | 'BIG', number[]> = { SMALL: [], BIG: [] };
     for (let i = 0; i < SAMPLES; i++) {

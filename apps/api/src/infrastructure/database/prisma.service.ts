@@ -4,6 +4,8 @@ import { PrismaClient } from '../../generated/prisma/client';
 export interface DatabaseOptions {
   readonly url: string;
   readonly poolSize: number;
+  /** Sees the text of each SQL statement sent: for diagnostics and tests that count them. */
+  readonly onQuery?: (sql: string) => void;
 }
 
 /** Owns the Prisma client and its connection pool (through the `pg` driver adapter). */
@@ -11,9 +13,15 @@ export class PrismaService {
   readonly client: PrismaClient;
 
   constructor(options: DatabaseOptions) {
-    this.client = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: options.url, max: options.poolSize }),
-    });
+    const adapter = new PrismaPg({ connectionString: options.url, max: options.poolSize });
+    const { onQuery } = options;
+    if (onQuery === undefined) {
+      this.client = new PrismaClient({ adapter });
+    } else {
+      const client = new PrismaClient({ adapter, log: [{ level: 'query', emit: 'event' }] });
+      client.$on('query', (event) => onQuery(event.query));
+      this.client = client;
+    }
   }
 
   async isHealthy(): Promise<boolean> {
