@@ -94,9 +94,10 @@ describe('the service process', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'allocation-data-'));
     const service = await start({ DATA_DIR: dataDir, SHUTDOWN_GRACE_MS: '0' });
     try {
-      while (!service.output().includes('Starting:')) {
+      for (let i = 0; i < 500 && !service.output().includes('Starting:'); i++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
+      expect(service.output()).toContain('Starting:');
       service.child.kill('SIGTERM');
       expect(await service.exited).toBe(0);
       expect(service.output()).toContain('SIGTERM received');
