@@ -5,8 +5,7 @@
  */
 import * as E from 'fp-ts/Either';
 import { performance } from 'node:perf_hooks';
-import { MessageBus } from '../src/allocation/application/message-bus';
-import { PrismaUnitOfWork } from '../src/allocation/infrastructure/prisma-unit-of-work';
+import { prismaAllocationBus } from '../src/allocation/testing/prisma-allocation-bus';
 import { PrismaService } from '../src/infrastructure/database/prisma.service';
 import { allocateCommand, createBatchCommand, must } from '../src/testing/commands';
 import { seedAllocatedLines } from '../src/testing/seed';
@@ -24,7 +23,7 @@ const median = (values: number[]) => {
 const main = async () => {
   const database = await createTestDatabase();
   const prisma = new PrismaService({ url: database.url, poolSize: 40 });
-  const bus = new MessageBus(new PrismaUnitOfWork(prisma));
+  const bus = prismaAllocationBus(prisma);
   try {
     // Two SKUs that differ only in how many lines their batch already holds.
     must(await bus.handle(createBatchCommand('small-batch', 'SMALL', 1_000_000)));

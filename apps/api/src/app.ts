@@ -57,10 +57,12 @@ const setUpSwagger = (app: INestApplication): void => {
       new DocumentBuilder()
         .setTitle('Allocation service')
         .setDescription(
-          'Allocates order lines to batches of stock. Errors are `{ statusCode, error, message }`; dates are YYYY-MM-DD.',
+          'Allocates order lines to batches of stock. Errors are `{ statusCode, error, code, message, requestId }`; `code` is stable and machine-readable. Dates are YYYY-MM-DD.',
         )
         .setVersion('0.1.0')
         .build(),
+      // Controllers name their methods as verbs (`allocateLine`); those are the operation ids.
+      { operationIdFactory: (_controller, method) => method },
     );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 };

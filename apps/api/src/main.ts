@@ -16,7 +16,7 @@ const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
 });
 
 const main = async (): Promise<void> => {
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, process.cwd(), process.stdout.isTTY === true);
   if (config._tag === 'Left') {
     console.error(`Invalid configuration, not starting:\n  ${config.left.join('\n  ')}`);
     process.exit(2);

@@ -55,7 +55,9 @@ describe('POST /api/allocations', () => {
     expect(response.body).toEqual({
       statusCode: 409,
       error: 'Conflict',
+      code: 'OUT_OF_STOCK',
       message: 'Out of stock for sku LAMP',
+      requestId: expect.any(String),
     });
     expect((await t.http.get('/api/allocations/order-big')).status).toBe(404);
   });

@@ -67,7 +67,9 @@ describe('POST /api/batches', () => {
     expect(response.body).toEqual({
       statusCode: 409,
       error: 'Conflict',
+      code: 'DUPLICATE_BATCH_REFERENCE',
       message: 'Batch b-dup already exists',
+      requestId: expect.any(String),
     });
   });
 
@@ -104,7 +106,13 @@ describe('POST /api/batches', () => {
   ])('answers 400 naming the field for %j', async (body, message) => {
     const response = await addBatch(body);
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({ statusCode: 400, error: 'Bad Request', message: [message] });
+    expect(response.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'VALIDATION_FAILED',
+      message: [message],
+      requestId: expect.any(String),
+    });
   });
 
   it('answers 400 for an impossible date, and creates nothing', async () => {
@@ -246,7 +254,9 @@ describe('GET /api/products/:sku', () => {
     expect(response.body).toEqual({
       statusCode: 404,
       error: 'Not Found',
+      code: 'PRODUCT_NOT_FOUND',
       message: 'Product UNKNOWN not found',
+      requestId: expect.any(String),
     });
   });
 });

@@ -51,7 +51,9 @@ describe('with a working database', () => {
     expect(response.body).toEqual({
       statusCode: 404,
       error: 'Not Found',
+      code: 'NOT_FOUND',
       message: 'Cannot GET /api/nothing-here',
+      requestId: expect.any(String),
     });
   });
 
@@ -142,7 +144,9 @@ describe('when changes to a product keep conflicting', () => {
     expect(response.body).toEqual({
       statusCode: 503,
       error: 'Service Unavailable',
+      code: 'TOO_MANY_CONFLICTS',
       message: expect.stringMatching(/^Too many concurrent changes; gave up after \d+ attempts/),
+      requestId: expect.any(String),
     });
     expect((await t.http.get('/api/allocations/hot-o')).status).toBe(404);
     expect((await t.http.get('/api/batches/hot-1')).body).toMatchObject({
@@ -175,7 +179,9 @@ describe('when the database does not answer', () => {
     expect(response.body).toEqual({
       statusCode: 503,
       error: 'Service Unavailable',
+      code: 'DATABASE_UNAVAILABLE',
       message: 'The database does not answer',
+      requestId: expect.any(String),
     });
   });
 
@@ -188,7 +194,9 @@ describe('when the database does not answer', () => {
     expect(response.body).toEqual({
       statusCode: 503,
       error: 'Service Unavailable',
+      code: 'DATABASE_UNAVAILABLE',
       message: 'The database is unavailable; try again shortly',
+      requestId: expect.any(String),
     });
   });
 });

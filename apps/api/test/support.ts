@@ -18,6 +18,7 @@ const configFor = (url: string, logLevel: LogLevel): AppConfig => ({
   database: { kind: 'external', url, poolSize: 10 },
   redisUrl: null,
   logLevel,
+  logFormat: 'json',
   shutdownGraceMs: 0,
 });
 

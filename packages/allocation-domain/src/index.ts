@@ -2,4 +2,16 @@ export * from './lib/value-objects';
 export * from './lib/errors';
 export type * from './lib/events';
 export type * from './lib/commands';
-export * from './lib/product';
+export * from './lib/batch';
+export { lineQuantityIn, type AllocatedLine, type OrderLine, type Portion } from './lib/order-line';
+export {
+  addBatch,
+  emptyProduct,
+  findBatch,
+  productAvailableQuantity,
+  type Changed,
+  type Product,
+} from './lib/product';
+export { allocate, type AllocationResult } from './lib/allocate';
+export { deallocate, type DeallocationResult } from './lib/deallocate';
+export { changeBatchQuantity, removeBatch, type ReleaseResult } from './lib/release';

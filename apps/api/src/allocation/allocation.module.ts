@@ -1,47 +1,68 @@
 import { Module } from '@nestjs/common';
+import { MessageBus } from '../application/message-bus';
 import { PrismaService } from '../infrastructure/database/prisma.service';
-import { MessageBus } from './application/message-bus';
+import { PrismaUnitOfWork } from '../infrastructure/database/prisma-unit-of-work';
+import { addToReadModel } from './application/add-to-read-model.handler';
+import { allocate } from './application/allocate.handler';
+import {
+  ALLOCATION_BUS,
+  type AllocationBus,
+  type AllocationCommandHandlers,
+  type AllocationEventHandlers,
+} from './application/allocation-bus';
+import { changeBatchQuantity } from './application/change-batch-quantity.handler';
+import { createBatch } from './application/create-batch.handler';
+import { deallocate } from './application/deallocate.handler';
+import { reallocate } from './application/reallocate.handler';
+import { removeBatch } from './application/remove-batch.handler';
+import { removeFromReadModel } from './application/remove-from-read-model.handler';
 import { AllocationsController } from './http/allocations.controller';
 import { BatchesController } from './http/batches.controller';
 import { CompatController } from './http/compat.controller';
 import { ProductsController } from './http/products.controller';
-import { PrismaAllocationsView } from './infrastructure/prisma-allocations.view';
-import { PrismaBatchQueries } from './infrastructure/prisma-batch.queries';
-import { PrismaProductRepository } from './infrastructure/prisma-product.repository';
-import { PrismaUnitOfWork } from './infrastructure/prisma-unit-of-work';
-import { ALLOCATIONS_QUERY } from './ports/allocations.view';
-import { BATCH_QUERIES } from './ports/batch.queries';
-import { PRODUCT_REPOSITORY } from './ports/product.repository';
-import { UNIT_OF_WORK, type UnitOfWork } from './ports/unit-of-work';
+import { prismaAllocationTransaction } from './infrastructure/prisma-allocation-transaction';
+import { PrismaAllocationQueries } from './infrastructure/prisma-allocation.queries';
+import { ALLOCATION_UNIT_OF_WORK, type AllocationUnitOfWork } from './ports/allocation-transaction';
+import { ALLOCATION_QUERIES } from './ports/allocation.queries';
+
+/** Each command to its one handler. */
+export const allocationCommandHandlers: AllocationCommandHandlers = {
+  CreateBatch: createBatch,
+  Allocate: allocate,
+  Deallocate: deallocate,
+  ChangeBatchQuantity: changeBatchQuantity,
+  RemoveBatch: removeBatch,
+};
+
+/** Each event to the handlers that react to it, in order, inside the same unit of work. */
+export const allocationEventHandlers: AllocationEventHandlers = {
+  Allocated: [addToReadModel],
+  Deallocated: [removeFromReadModel, reallocate],
+};
+
+/** The allocation bus on any unit of work: Prisma's here, the in-memory one in tests. */
+export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =>
+  new MessageBus(unitOfWork, allocationCommandHandlers, allocationEventHandlers);
 
 /** Binds the allocation ports to their Prisma adapters; handlers only ever see the ports. */
 @Module({
   controllers: [BatchesController, AllocationsController, ProductsController, CompatController],
   providers: [
     {
-      provide: UNIT_OF_WORK,
-      useFactory: (prisma: PrismaService) => new PrismaUnitOfWork(prisma),
+      provide: ALLOCATION_UNIT_OF_WORK,
+      useFactory: (prisma: PrismaService) =>
+        new PrismaUnitOfWork(prisma, prismaAllocationTransaction()),
       inject: [PrismaService],
     },
     {
-      provide: PRODUCT_REPOSITORY,
-      useFactory: (prisma: PrismaService) => new PrismaProductRepository(prisma.client),
+      provide: ALLOCATION_QUERIES,
+      useFactory: (prisma: PrismaService) => new PrismaAllocationQueries(prisma.client),
       inject: [PrismaService],
     },
     {
-      provide: BATCH_QUERIES,
-      useFactory: (prisma: PrismaService) => new PrismaBatchQueries(prisma.client),
-      inject: [PrismaService],
-    },
-    {
-      provide: ALLOCATIONS_QUERY,
-      useFactory: (prisma: PrismaService) => new PrismaAllocationsView(prisma.client),
-      inject: [PrismaService],
-    },
-    {
-      provide: MessageBus,
-      useFactory: (unitOfWork: UnitOfWork) => new MessageBus(unitOfWork),
-      inject: [UNIT_OF_WORK],
+      provide: ALLOCATION_BUS,
+      useFactory: allocationBus,
+      inject: [ALLOCATION_UNIT_OF_WORK],
     },
   ],
 })

@@ -9,6 +9,7 @@ describe('configuration', () => {
         database: { kind: 'embedded', dataDir: '/srv/app/.data/pglite', poolSize: 1 },
         redisUrl: null,
         logLevel: 'info',
+        logFormat: 'json',
         shutdownGraceMs: 1000,
       }),
     );
@@ -28,6 +29,7 @@ describe('configuration', () => {
         database: { kind: 'external', url: 'postgresql://app@db:5432/allocation', poolSize: 20 },
         redisUrl: 'redis://cache:6379',
         logLevel: 'debug',
+        logFormat: 'json',
         shutdownGraceMs: 1000,
       }),
     );
@@ -40,6 +42,7 @@ describe('configuration', () => {
         DATABASE_URL: 'mysql://db/x',
         REDIS_URL: 'not a url',
         LOG_LEVEL: 'loud',
+        LOG_FORMAT: 'xml',
         DATABASE_POOL_SIZE: '0',
       }),
     ).toEqual(
@@ -49,8 +52,18 @@ describe('configuration', () => {
         'DATABASE_POOL_SIZE must be a whole number from 1 to 200, got "0"',
         'REDIS_URL is not a valid URL',
         'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+        'LOG_FORMAT must be one of json, pretty, got "xml"',
       ]),
     );
+  });
+
+  it('logs readable lines at a terminal and JSON lines elsewhere, unless LOG_FORMAT says', () => {
+    const formatOf = (env: Record<string, string>, tty: boolean) =>
+      E.map((config: { logFormat: string }) => config.logFormat)(loadConfig(env, '/srv', tty));
+    expect(formatOf({}, true)).toEqual(E.right('pretty'));
+    expect(formatOf({}, false)).toEqual(E.right('json'));
+    expect(formatOf({ LOG_FORMAT: 'json' }, true)).toEqual(E.right('json'));
+    expect(formatOf({ LOG_FORMAT: 'pretty' }, false)).toEqual(E.right('pretty'));
   });
 
   it('refuses a port out of range', () => {

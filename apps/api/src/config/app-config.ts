@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export type DatabaseConfig =
   | { readonly kind: 'external'; readonly url: string; readonly poolSize: number }
@@ -14,6 +16,8 @@ export interface AppConfig {
   readonly database: DatabaseConfig;
   readonly redisUrl: string | null;
   readonly logLevel: LogLevel;
+  /** JSON lines for machines; readable colours for a person at a terminal. */
+  readonly logFormat: LogFormat;
   /** How long to keep serving after SIGTERM before closing. */
   readonly shutdownGraceMs: number;
 }
@@ -54,18 +58,28 @@ const logLevel = (env: Env): E.Either<string, LogLevel> => {
     : E.left(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
 };
 
+const logFormat = (env: Env, stdoutIsTty: boolean): E.Either<string, LogFormat> => {
+  const raw = env['LOG_FORMAT'];
+  if (raw === undefined || raw === '') return E.right(stdoutIsTty ? 'pretty' : 'json');
+  return (LOG_FORMATS as ReadonlyArray<string>).includes(raw)
+    ? E.right(raw as LogFormat)
+    : E.left(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${raw}"`);
+};
+
 /** Reads and checks the configuration; every problem is reported, not only the first. */
 export const loadConfig = (
   env: Env,
   cwd: string = process.cwd(),
+  stdoutIsTty = false,
 ): E.Either<string[], AppConfig> => {
   const port = integerIn('PORT', 0, 65_535, 3000)(env);
   const databaseUrl = urlWithScheme('DATABASE_URL', ['postgres:', 'postgresql:'])(env);
   const poolSize = integerIn('DATABASE_POOL_SIZE', 1, 200, 10)(env);
   const redisUrl = urlWithScheme('REDIS_URL', ['redis:', 'rediss:'])(env);
   const level = logLevel(env);
+  const format = logFormat(env, stdoutIsTty);
   const grace = integerIn('SHUTDOWN_GRACE_MS', 0, 120_000, 1_000)(env);
-  const problems = [port, databaseUrl, poolSize, redisUrl, level, grace].flatMap((r) =>
+  const problems = [port, databaseUrl, poolSize, redisUrl, level, format, grace].flatMap((r) =>
     E.isLeft(r) ? [r.left] : [],
   );
   if (
@@ -75,6 +89,7 @@ export const loadConfig = (
     E.isLeft(poolSize) ||
     E.isLeft(redisUrl) ||
     E.isLeft(level) ||
+    E.isLeft(format) ||
     E.isLeft(grace)
   ) {
     return E.left(problems);
@@ -91,6 +106,7 @@ export const loadConfig = (
         : { kind: 'external', url: databaseUrl.right, poolSize: poolSize.right },
     redisUrl: redisUrl.right,
     logLevel: level.right,
+    logFormat: format.right,
     shutdownGraceMs: grace.right,
   });
 };

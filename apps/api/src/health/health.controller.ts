@@ -1,6 +1,7 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../http/api-errors.decorator';
+import { ApiErrors, GenericErrors } from '../http/api-errors.decorator';
+import { ApiFailureException } from '../http/api-failure';
 import { PrismaService } from '../infrastructure/database/prisma.service';
 import { ShutdownState } from './shutdown-state';
 
@@ -8,6 +9,13 @@ class HealthResponse {
   @ApiProperty({ example: 'ok' }) status!: string;
   @ApiProperty({ example: 'up' }) database!: string;
 }
+
+const ShuttingDown = {
+  status: 503,
+  code: 'SHUTTING_DOWN',
+  example: 'The service is shutting down',
+  description: 'Draining before a stop: send traffic elsewhere',
+} as const;
 
 @ApiTags('health')
 @Controller('api/health')
@@ -20,13 +28,22 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: 'Liveness and database check' })
   @ApiOkResponse({ type: HealthResponse })
-  @ApiErrors(503)
-  async check(): Promise<HealthResponse> {
+  @ApiErrors(ShuttingDown, GenericErrors.databaseUnavailable)
+  async checkHealth(): Promise<HealthResponse> {
     if (this.shutdown.isStopping) {
-      throw new ServiceUnavailableException('The service is shutting down');
+      throw new ApiFailureException({
+        status: ShuttingDown.status,
+        code: ShuttingDown.code,
+        message: ShuttingDown.example,
+      });
     }
     if (!(await this.prisma.isHealthy())) {
-      throw new ServiceUnavailableException('The database does not answer');
+      throw new ApiFailureException({
+        status: 503,
+        code: GenericErrors.databaseUnavailable.code,
+        message: 'The database does not answer',
+        retryAfterSeconds: 5,
+      });
     }
     return { status: 'ok', database: 'up' };
   }

@@ -2,22 +2,74 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { ErrorResponse, reasonPhrase } from './error-response';
 
-const DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid input; `message` names the field(s)',
-  404: 'Not found',
-  409: 'Conflict with the current state',
-  413: 'Body larger than 100 kB',
-  503: 'Too many concurrent changes to the same product; retry after `Retry-After` seconds',
-};
+/** One documented way a route can fail: its status, code and a sample message. */
+export interface ErrorDoc {
+  readonly status: number;
+  readonly code: string;
+  readonly example: string | string[];
+  readonly description: string;
+}
 
-/** Documents the error responses a route can give, all in the shared error shape. */
-export const ApiErrors = (...statuses: number[]) =>
-  applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({
+/** Failures any route may give, outside the bounded contexts. */
+export const GenericErrors = {
+  validation: {
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    example: ['quantity must be a whole number'],
+    description: 'The request is malformed; `message` names each field',
+  },
+  badRequest: {
+    status: 400,
+    code: 'BAD_REQUEST',
+    example: 'Unexpected token } in JSON at position 12',
+    description: 'The body is not JSON',
+  },
+  tooLarge: {
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    example: 'request entity too large',
+    description: 'The body is larger than 100 kB',
+  },
+  conflicts: {
+    status: 503,
+    code: 'TOO_MANY_CONFLICTS',
+    example: 'Too many concurrent changes; gave up after 30 attempts. Try again.',
+    description: 'Too many concurrent changes to the same data; retry after `Retry-After` seconds',
+  },
+  databaseUnavailable: {
+    status: 503,
+    code: 'DATABASE_UNAVAILABLE',
+    example: 'The database is unavailable; try again shortly',
+    description: 'The database does not answer; retry after `Retry-After` seconds',
+  },
+} as const satisfies Record<string, ErrorDoc>;
+
+/** Documents a route's failures: one response per status, with an example for each code. */
+export const ApiErrors = (...docs: ReadonlyArray<ErrorDoc>) => {
+  const statuses = [...new Set(docs.map((doc) => doc.status))].sort();
+  return applyDecorators(
+    ...statuses.map((status) => {
+      const ofStatus = docs.filter((doc) => doc.status === status);
+      return ApiResponse({
         status,
-        description: DESCRIPTIONS[status] ?? reasonPhrase(status),
         type: ErrorResponse,
-      }),
-    ),
+        description: ofStatus.map((doc) => `\`${doc.code}\`: ${doc.description}`).join('; '),
+        examples: Object.fromEntries(
+          ofStatus.map((doc) => [
+            doc.code,
+            {
+              summary: doc.description,
+              value: {
+                statusCode: status,
+                error: reasonPhrase(status),
+                code: doc.code,
+                message: doc.example,
+                requestId: '4f0c2a9e-1d7b-4c55-9a63-2b8f3c1d0e7a',
+              },
+            },
+          ]),
+        ),
+      });
+    }),
   );
+};

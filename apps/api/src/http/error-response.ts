@@ -1,18 +1,30 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** The one error shape every route answers with. */
 export class ErrorResponse {
-  @ApiProperty({ example: 409 })
+  @ApiProperty({ example: 404, type: 'integer' })
   statusCode!: number;
 
-  @ApiProperty({ example: 'Conflict' })
+  @ApiProperty({ example: 'Not Found' })
   error!: string;
 
   @ApiProperty({
+    example: 'BATCH_NOT_FOUND',
+    description: 'Stable and machine-readable; the message may be reworded, the code will not.',
+  })
+  code!: string;
+
+  @ApiProperty({
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
-    example: 'Out of stock for sku RED-CHAIR',
+    example: 'Batch batch-001 not found',
   })
   message!: string | string[];
+
+  @ApiPropertyOptional({
+    example: '4f0c2a9e-1d7b-4c55-9a63-2b8f3c1d0e7a',
+    description: 'The X-Request-Id of the request, to find it in the logs.',
+  })
+  requestId?: string;
 }
 
 const REASONS: Record<number, string> = {
@@ -28,8 +40,19 @@ const REASONS: Record<number, string> = {
 
 export const reasonPhrase = (status: number): string => REASONS[status] ?? 'Error';
 
-export const errorBody = (statusCode: number, message: string | string[]): ErrorResponse => ({
+/** A status's generic code: its reason phrase in capitals, e.g. `PAYLOAD_TOO_LARGE`. */
+export const genericCode = (status: number): string =>
+  reasonPhrase(status).toUpperCase().replace(/\W+/g, '_');
+
+export const errorBody = (
+  statusCode: number,
+  code: string,
+  message: string | string[],
+  requestId?: string,
+): ErrorResponse => ({
   statusCode,
   error: reasonPhrase(statusCode),
+  code,
   message,
+  ...(requestId === undefined ? {} : { requestId }),
 });

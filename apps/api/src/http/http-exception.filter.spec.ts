@@ -1,7 +1,6 @@
 import { jest } from '@jest/globals';
 import { Logger, NotFoundException, type ArgumentsHost } from '@nestjs/common';
-import { outOfStock, unknownSku } from '@allocation/allocation-domain';
-import { DomainFailure, statusOf } from './domain-errors';
+import { ApiFailureException, retriesExhaustedFailure } from './api-failure';
 import { HttpExceptionFilter } from './http-exception.filter';
 
 interface Captured {
@@ -37,45 +36,52 @@ const render = (exception: unknown): Captured => {
 };
 
 describe('turning failures into HTTP answers', () => {
-  it('maps every expected failure to its status', () => {
-    expect(statusOf({ _tag: 'InvalidValue', field: 'sku', message: 'x' })).toBe(400);
-    expect(statusOf(unknownSku('X'))).toBe(400);
-    expect(statusOf({ _tag: 'SkuMismatch', expected: 'A', actual: 'B', message: 'x' })).toBe(400);
-    expect(statusOf({ _tag: 'BatchNotFound', reference: 'b', message: 'x' })).toBe(404);
-    expect(statusOf({ _tag: 'OrderNotAllocated', orderId: 'o', message: 'x' })).toBe(404);
-    expect(statusOf(outOfStock('o', 'X', 1))).toBe(409);
-    expect(statusOf({ _tag: 'DuplicateBatchReference', reference: 'b', message: 'x' })).toBe(409);
-    expect(
-      statusOf({
-        _tag: 'LineAlreadyAllocated',
-        orderId: 'o',
-        sku: 'X',
-        allocatedQuantity: 1,
-        requestedQuantity: 2,
-        message: 'x',
+  it('renders an expected failure with its status, code, message and the request id', () => {
+    const answer = render(
+      new ApiFailureException({
+        status: 409,
+        code: 'OUT_OF_STOCK',
+        message: 'Out of stock for sku LAMP',
       }),
-    ).toBe(409);
-    expect(statusOf({ _tag: 'RetriesExhausted', message: 'x', retryAfterSeconds: 1 })).toBe(503);
+    );
+    expect(answer.status).toBe(409);
+    expect(answer.body).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      code: 'OUT_OF_STOCK',
+      message: 'Out of stock for sku LAMP',
+      requestId: 'req-42',
+    });
   });
 
   it('answers exhausted retries with 503 and Retry-After', () => {
     const answer = render(
-      new DomainFailure({ _tag: 'RetriesExhausted', message: 'Try again.', retryAfterSeconds: 2 }),
+      new ApiFailureException(
+        retriesExhaustedFailure({
+          _tag: 'RetriesExhausted',
+          message: 'Try again.',
+          retryAfterSeconds: 2,
+        }),
+      ),
     );
     expect(answer.status).toBe(503);
     expect(answer.headers['Retry-After']).toBe('2');
     expect(answer.body).toEqual({
       statusCode: 503,
       error: 'Service Unavailable',
+      code: 'TOO_MANY_CONFLICTS',
       message: 'Try again.',
+      requestId: 'req-42',
     });
   });
 
-  it('keeps the message of an HTTP exception', () => {
-    expect(render(new NotFoundException('Order o has no allocations')).body).toEqual({
+  it('keeps the message of an HTTP exception and names it by its status', () => {
+    expect(render(new NotFoundException('Cannot GET /nowhere')).body).toEqual({
       statusCode: 404,
       error: 'Not Found',
-      message: 'Order o has no allocations',
+      code: 'NOT_FOUND',
+      message: 'Cannot GET /nowhere',
+      requestId: 'req-42',
     });
   });
 
@@ -86,7 +92,9 @@ describe('turning failures into HTTP answers', () => {
     expect(answer.body).toEqual({
       statusCode: 500,
       error: 'Internal Server Error',
+      code: 'INTERNAL_ERROR',
       message: 'Internal server error',
+      requestId: 'req-42',
     });
     expect(logged).toHaveBeenCalledWith(
       expect.objectContaining({ requestId: 'req-42', err: expect.any(TypeError) }),

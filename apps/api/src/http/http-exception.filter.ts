@@ -7,23 +7,31 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../infrastructure/database/postgres-errors';
-import { DomainFailure } from './domain-errors';
-import { errorBody, type ErrorResponse } from './error-response';
+import { ApiFailureException } from './api-failure';
+import { errorBody, genericCode, type ErrorResponse } from './error-response';
 
-const fromHttpException = (exception: HttpException): ErrorResponse => {
+type IdentifiedRequest = Request & { id?: unknown };
+
+const requestIdOf = (request: IdentifiedRequest): string | undefined =>
+  typeof request.id === 'string' ? request.id : undefined;
+
+const fromHttpException = (exception: HttpException, requestId?: string): ErrorResponse => {
   const status = exception.getStatus();
   const response = exception.getResponse();
   const message =
     typeof response === 'object' && response !== null && 'message' in response
       ? (response as { message: string | string[] }).message
       : exception.message;
-  return errorBody(status, message);
+  // The validation pipe answers with one message per broken rule.
+  const code = status === 400 && Array.isArray(message) ? 'VALIDATION_FAILED' : genericCode(status);
+  return errorBody(status, code, message, requestId);
 };
 
 /**
- * Renders every error as `{ statusCode, error, message }`. Expected failures keep their message
- * (Nest already turns malformed JSON and oversized bodies into 400 and 413 HttpExceptions);
- * anything unexpected is logged with the request id and answered 500 without details.
+ * Renders every error as `{ statusCode, error, code, message, requestId }`. Expected failures
+ * (already mapped to statuses by their bounded context) keep their message; Nest's own HTTP
+ * exceptions (malformed JSON, oversized bodies, validation) keep theirs; anything unexpected is
+ * logged with the request id and answered 500 without details.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -32,32 +40,38 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
     const response = context.getResponse<Response>();
-    const request = context.getRequest<Request & { id?: unknown }>();
+    const request = context.getRequest<IdentifiedRequest>();
+    const retryAfter = this.retryAfter(exception);
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     const body = this.toBody(exception, request);
-    if (exception instanceof DomainFailure && exception.failure._tag === 'RetriesExhausted') {
-      response.setHeader('Retry-After', String(exception.failure.retryAfterSeconds));
-    }
-    if (body.statusCode === 503 && isDatabaseUnavailable(exception)) {
-      response.setHeader('Retry-After', '5');
-    }
     response.status(body.statusCode).json(body);
   }
 
-  toBody(exception: unknown, request: Request & { id?: unknown }): ErrorResponse {
-    if (exception instanceof DomainFailure) {
-      return errorBody(exception.status, exception.failure.message);
+  toBody(exception: unknown, request: IdentifiedRequest): ErrorResponse {
+    const requestId = requestIdOf(request);
+    if (exception instanceof ApiFailureException) {
+      const { status, code, message } = exception.failure;
+      return errorBody(status, code, message, requestId);
     }
-    if (exception instanceof HttpException) {
-      return fromHttpException(exception);
-    }
+    if (exception instanceof HttpException) return fromHttpException(exception, requestId);
     if (isDatabaseUnavailable(exception)) {
-      this.logger.warn({ err: exception, requestId: request.id }, 'Database unavailable');
-      return errorBody(503, 'The database is unavailable; try again shortly');
+      this.logger.warn({ err: exception, requestId }, 'Database unavailable');
+      return errorBody(
+        503,
+        'DATABASE_UNAVAILABLE',
+        'The database is unavailable; try again shortly',
+        requestId,
+      );
     }
     this.logger.error(
-      { err: exception, requestId: request.id, method: request.method, url: request.url },
+      { err: exception, requestId, method: request.method, url: request.url },
       'Unhandled error',
     );
-    return errorBody(500, 'Internal server error');
+    return errorBody(500, 'INTERNAL_ERROR', 'Internal server error', requestId);
+  }
+
+  private retryAfter(exception: unknown): number | undefined {
+    if (exception instanceof ApiFailureException) return exception.failure.retryAfterSeconds;
+    return isDatabaseUnavailable(exception) ? 5 : undefined;
   }
 }

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
-import { allocate, lineQuantityIn } from './product';
+import { allocate, lineQuantityIn } from '../index';
 import { line, orderId, productWith, ref, stock } from '../test-support/builders';
 import { Ledger } from '../test-support/ledger';
 

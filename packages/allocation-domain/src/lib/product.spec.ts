@@ -10,7 +10,7 @@ import {
   productAvailableQuantity,
   removeBatch,
   type AllocatedLine,
-} from './product';
+} from '../index';
 import {
   batchOf,
   eta,

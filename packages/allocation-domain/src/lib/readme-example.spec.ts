@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
-import { addBatch, allocate, emptyProduct } from './product';
+import { addBatch, allocate, emptyProduct } from '../index';
 import { BatchReference, Eta, OrderId, Quantity, Sku } from './value-objects';
 
 // The README's example, kept honest.

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
 import { BatchReference, Eta, OrderId, Quantity, Sku, StockQuantity } from '../lib/value-objects';
-import { addBatch, emptyProduct, type OrderLine, type Product } from '../lib/product';
+import { addBatch, emptyProduct, type OrderLine, type Product } from '../index';
 
 /** Unwraps a Right in tests; a Left here is a broken test, so it throws with the reason. */
 export const unwrap = <A>(either: E.Either<{ readonly message: string }, A>): A =>

@@ -8,7 +8,7 @@ import {
   type AllocatedLine,
   type OrderLine,
   type Product,
-} from '../lib/product';
+} from '../index';
 import type { BatchReference, OrderId, StockQuantity } from '../lib/value-objects';
 import type { DomainEvent } from '../lib/events';
 

@@ -4,16 +4,12 @@ import {
   allocate as allocateLine,
   unknownSku,
   type Allocate,
-  type AllocationError,
   type AllocationResult,
 } from '@allocation/allocation-domain';
-import type { TransactionContext } from '../ports/unit-of-work';
+import type { AllocationHandler } from './allocation-bus';
 import { persist } from './persist';
 
-export const allocate = async (
-  command: Allocate,
-  context: TransactionContext,
-): Promise<E.Either<AllocationError, AllocationResult>> => {
+export const allocate: AllocationHandler<Allocate, AllocationResult> = async (command, context) => {
   const product = await context.products.get(command.sku);
   if (O.isNone(product)) return E.left(unknownSku(command.sku));
 

@@ -3,14 +3,14 @@ import { PrismaService } from '../../infrastructure/database/prisma.service';
 import { allocateCommand, createBatchCommand, must } from '../../testing/commands';
 import { seedAllocatedLines } from '../../testing/seed';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
-import { PrismaUnitOfWork } from '../infrastructure/prisma-unit-of-work';
-import { MessageBus } from './message-bus';
+import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
+import type { AllocationBus } from './allocation-bus';
 
 // The statements a command sends must not depend on how many lines its product already holds:
 // no query per line, no loading of every line. (What they cost in time is for `npm run bench:db`.)
 let database: TestDatabase;
 let prisma: PrismaService;
-let bus: MessageBus;
+let bus: AllocationBus;
 let recording: string[] | null = null;
 
 beforeAll(async () => {
@@ -20,7 +20,7 @@ beforeAll(async () => {
     poolSize: 2,
     onQuery: (sql) => recording?.push(sql),
   });
-  bus = new MessageBus(new PrismaUnitOfWork(prisma));
+  bus = prismaAllocationBus(prisma);
   must(await bus.handle(createBatchCommand('small-batch', 'SMALL', 1_000_000)));
   must(await bus.handle(createBatchCommand('big-batch', 'BIG', 1_000_000)));
   await seedAllocatedLines(prisma, { reference: 'small-batch', sku: 'SMALL' }, 10);

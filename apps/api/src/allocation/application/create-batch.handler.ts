@@ -4,17 +4,13 @@ import {
   addBatch,
   duplicateBatchReference,
   emptyProduct,
-  type AllocationError,
   type Batch,
   type CreateBatch,
 } from '@allocation/allocation-domain';
-import type { TransactionContext } from '../ports/unit-of-work';
+import type { AllocationHandler } from './allocation-bus';
 import { persist } from './persist';
 
-export const createBatch = async (
-  command: CreateBatch,
-  context: TransactionContext,
-): Promise<E.Either<AllocationError, Batch>> => {
+export const createBatch: AllocationHandler<CreateBatch, Batch> = async (command, context) => {
   // References are unique across every product, not only this SKU's.
   const holder = await context.products.getByBatchReference(command.reference);
   if (O.isSome(holder)) return E.left(duplicateBatchReference(command.reference));

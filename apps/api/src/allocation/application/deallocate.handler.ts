@@ -8,14 +8,12 @@ import {
   type Deallocate,
   type Sku,
 } from '@allocation/allocation-domain';
-import type { TransactionContext } from '../ports/unit-of-work';
+import type { AllocationTransaction } from '../ports/allocation-transaction';
+import type { AllocationHandler } from './allocation-bus';
 import { persist } from './persist';
 
 /** Deallocates an order from one batch, or from every product it has lines in. */
-export const deallocate = async (
-  command: Deallocate,
-  context: TransactionContext,
-): Promise<E.Either<AllocationError, void>> => {
+export const deallocate: AllocationHandler<Deallocate, void> = async (command, context) => {
   if (command.batchReference !== undefined) {
     const product = await context.products.getByBatchReference(command.batchReference);
     if (O.isNone(product)) return E.left(batchNotFound(command.batchReference));
@@ -31,7 +29,7 @@ export const deallocate = async (
 };
 
 const deallocateFrom = async (
-  context: TransactionContext,
+  context: AllocationTransaction,
   command: Deallocate,
   sku: Sku,
 ): Promise<E.Either<AllocationError, void>> => {

@@ -1,11 +1,11 @@
 import * as E from 'fp-ts/Either';
 import type { Changed, DuplicateBatchReference } from '@allocation/allocation-domain';
+import type { AllocationTransaction } from '../ports/allocation-transaction';
 import type { LineChanges } from '../ports/product.repository';
-import type { TransactionContext } from '../ports/unit-of-work';
 
 /** Writes what a domain operation changed and records the events it caused. */
 export const persist = async <A>(
-  context: TransactionContext,
+  context: AllocationTransaction,
   changed: Changed<A>,
   lines?: LineChanges,
 ): Promise<E.Either<DuplicateBatchReference, A>> => {

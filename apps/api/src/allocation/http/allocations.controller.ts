@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Post,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -19,13 +8,14 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { BatchReference, OrderId } from '@allocation/allocation-domain';
-import { ApiErrors } from '../../http/api-errors.decorator';
-import { orFail } from '../../http/domain-errors';
-import { MessageBus } from '../application/message-bus';
-import { ALLOCATIONS_QUERY, type AllocationsQuery } from '../ports/allocations.view';
-import { allocateCommand } from './commands';
+import * as E from 'fp-ts/Either';
+import { BatchReference, OrderId, orderNotAllocated } from '@allocation/allocation-domain';
+import { ApiErrors, GenericErrors } from '../../http/api-errors.decorator';
+import { ALLOCATION_BUS, type AllocationBus } from '../application/allocation-bus';
+import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
 import { AllocateRequest } from './allocate.request';
+import { AllocationErrors, orFail, writeErrors } from './allocation-failures';
+import { allocateCommand } from './commands';
 import {
   AllocationResponse,
   OrderAllocationResponse,
@@ -39,8 +29,8 @@ const orderIdParam = ApiParam({ name: 'orderId', example: 'order-1234' });
 @Controller('api/allocations')
 export class AllocationsController {
   constructor(
-    private readonly bus: MessageBus,
-    @Inject(ALLOCATIONS_QUERY) private readonly allocations: AllocationsQuery,
+    @Inject(ALLOCATION_BUS) private readonly bus: AllocationBus,
+    @Inject(ALLOCATION_QUERIES) private readonly queries: AllocationQueries,
   ) {}
 
   @Post()
@@ -51,8 +41,14 @@ export class AllocationsController {
   })
   @ApiCreatedResponse({ type: AllocationResponse, description: 'Allocated' })
   @ApiOkResponse({ type: AllocationResponse, description: 'Already allocated identically' })
-  @ApiErrors(400, 409, 413, 503)
-  async allocate(
+  @ApiErrors(
+    ...writeErrors,
+    AllocationErrors.InvalidValue,
+    AllocationErrors.UnknownSku,
+    AllocationErrors.OutOfStock,
+    AllocationErrors.LineAlreadyAllocated,
+  )
+  async allocateLine(
     @Body() body: AllocateRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AllocationResponse> {
@@ -66,11 +62,11 @@ export class AllocationsController {
   @ApiOperation({ summary: "An order's allocations (from the read model)" })
   @orderIdParam
   @ApiOkResponse({ type: [OrderAllocationResponse] })
-  @ApiErrors(400, 404)
-  async forOrder(@Param('orderId') orderId: string): Promise<OrderAllocationResponse[]> {
+  @ApiErrors(AllocationErrors.InvalidValue, AllocationErrors.OrderNotAllocated)
+  async getOrderAllocations(@Param('orderId') orderId: string): Promise<OrderAllocationResponse[]> {
     const valid = orFail(OrderId(orderId));
-    const rows = await this.allocations.forOrder(valid);
-    if (rows.length === 0) throw new NotFoundException(`Order ${valid} has no allocations`);
+    const rows = await this.queries.orderAllocations(valid);
+    if (rows.length === 0) orFail(E.left(orderNotAllocated(valid)));
     return rows.map(toOrderAllocation);
   }
 
@@ -79,8 +75,12 @@ export class AllocationsController {
   @ApiOperation({ summary: 'Deallocate a whole order' })
   @orderIdParam
   @ApiNoContentResponse({ description: 'Deallocated' })
-  @ApiErrors(400, 404, 503)
-  async deallocate(@Param('orderId') orderId: string): Promise<void> {
+  @ApiErrors(
+    GenericErrors.conflicts,
+    AllocationErrors.InvalidValue,
+    AllocationErrors.OrderNotAllocated,
+  )
+  async deallocateOrder(@Param('orderId') orderId: string): Promise<void> {
     orFail(await this.bus.handle({ _tag: 'Deallocate', orderId: orFail(OrderId(orderId)) }));
   }
 
@@ -90,8 +90,13 @@ export class AllocationsController {
   @orderIdParam
   @ApiParam({ name: 'reference', example: 'batch-001' })
   @ApiNoContentResponse({ description: 'Deallocated' })
-  @ApiErrors(400, 404, 503)
-  async deallocateFromBatch(
+  @ApiErrors(
+    GenericErrors.conflicts,
+    AllocationErrors.InvalidValue,
+    AllocationErrors.BatchNotFound,
+    AllocationErrors.OrderNotAllocated,
+  )
+  async deallocateOrderFromBatch(
     @Param('orderId') orderId: string,
     @Param('reference') reference: string,
   ): Promise<void> {

@@ -19,19 +19,24 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
-import { BatchReference, batchNotFound, findBatch } from '@allocation/allocation-domain';
-import { ApiErrors } from '../../http/api-errors.decorator';
-import { orFail } from '../../http/domain-errors';
-import { MessageBus } from '../application/message-bus';
-import { BATCH_QUERIES, type BatchQueries } from '../ports/batch.queries';
-import { PRODUCT_REPOSITORY, type ProductRepository } from '../ports/product.repository';
-import { changeBatchQuantityCommand, createBatchCommand } from './commands';
+import { BatchReference, batchNotFound, Sku } from '@allocation/allocation-domain';
+import { ApiErrors, GenericErrors } from '../../http/api-errors.decorator';
+import { DEFAULT_PAGE_SIZE } from '../../http/page.query';
+import { ALLOCATION_BUS, type AllocationBus } from '../application/allocation-bus';
+import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
+import { AllocationErrors, orFail, writeErrors } from './allocation-failures';
 import { ChangeBatchQuantityRequest } from './change-batch-quantity.request';
+import { changeBatchQuantityCommand, createBatchCommand } from './commands';
 import { CreateBatchRequest } from './create-batch.request';
 import { ListBatchesQuery } from './list-batches.query';
-import { BatchPageResponse, BatchResponse, toBatchResponse } from './responses';
+import {
+  BatchChangeResponse,
+  BatchPageResponse,
+  BatchResponse,
+  reallocationsOf,
+  toBatchResponse,
+} from './responses';
 
 const referenceParam = ApiParam({ name: 'reference', example: 'batch-001' });
 
@@ -39,16 +44,19 @@ const referenceParam = ApiParam({ name: 'reference', example: 'batch-001' });
 @Controller('api/batches')
 export class BatchesController {
   constructor(
-    private readonly bus: MessageBus,
-    @Inject(PRODUCT_REPOSITORY) private readonly products: ProductRepository,
-    @Inject(BATCH_QUERIES) private readonly batches: BatchQueries,
+    @Inject(ALLOCATION_BUS) private readonly bus: AllocationBus,
+    @Inject(ALLOCATION_QUERIES) private readonly queries: AllocationQueries,
   ) {}
 
   @Post()
   @ApiOperation({ summary: 'Add a batch of stock (a new SKU starts a new product)' })
   @ApiCreatedResponse({ type: BatchResponse })
-  @ApiErrors(400, 409, 413, 503)
-  async create(@Body() body: CreateBatchRequest): Promise<BatchResponse> {
+  @ApiErrors(
+    ...writeErrors,
+    AllocationErrors.InvalidValue,
+    AllocationErrors.DuplicateBatchReference,
+  )
+  async createBatch(@Body() body: CreateBatchRequest): Promise<BatchResponse> {
     const command = orFail(createBatchCommand(body));
     return toBatchResponse(orFail(await this.bus.handle(command)).value);
   }
@@ -56,15 +64,12 @@ export class BatchesController {
   @Get()
   @ApiOperation({ summary: 'List batches, optionally of one SKU, in allocation preference order' })
   @ApiOkResponse({ type: BatchPageResponse })
-  @ApiErrors(400)
-  async list(@Query() query: ListBatchesQuery): Promise<BatchPageResponse> {
+  @ApiErrors(GenericErrors.validation)
+  async listBatches(@Query() query: ListBatchesQuery): Promise<BatchPageResponse> {
     const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? 50;
-    const found = await this.batches.list({
-      page,
-      pageSize,
-      ...(query.sku === undefined ? {} : { sku: query.sku }),
-    });
+    const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+    const sku = query.sku === undefined ? {} : { sku: orFail(Sku(query.sku)) };
+    const found = await this.queries.batches({ page, pageSize, ...sku });
     return { items: found.items.map(toBatchResponse), page, pageSize, total: found.total };
   }
 
@@ -72,12 +77,11 @@ export class BatchesController {
   @ApiOperation({ summary: 'One batch' })
   @referenceParam
   @ApiOkResponse({ type: BatchResponse })
-  @ApiErrors(400, 404)
-  async get(@Param('reference') reference: string): Promise<BatchResponse> {
+  @ApiErrors(AllocationErrors.InvalidValue, AllocationErrors.BatchNotFound)
+  async getBatch(@Param('reference') reference: string): Promise<BatchResponse> {
     const valid = orFail(BatchReference(reference));
     const batch = pipe(
-      await this.products.getByBatchReference(valid),
-      O.chain((product) => findBatch(product, valid)),
+      await this.queries.batch(valid),
       E.fromOption(() => batchNotFound(valid)),
     );
     return toBatchResponse(orFail(batch));
@@ -86,16 +90,19 @@ export class BatchesController {
   @Patch(':reference')
   @ApiOperation({
     summary: "Change a batch's quantity; lines it can no longer hold are reallocated",
+    description:
+      '`reallocations` lists each line pushed out of the batch and where it went: other batches, or out of stock.',
   })
   @referenceParam
-  @ApiOkResponse({ type: BatchResponse })
-  @ApiErrors(400, 404, 413, 503)
-  async changeQuantity(
+  @ApiOkResponse({ type: BatchChangeResponse })
+  @ApiErrors(...writeErrors, AllocationErrors.InvalidValue, AllocationErrors.BatchNotFound)
+  async changeBatchQuantity(
     @Param('reference') reference: string,
     @Body() body: ChangeBatchQuantityRequest,
-  ): Promise<BatchResponse> {
+  ): Promise<BatchChangeResponse> {
     const command = orFail(changeBatchQuantityCommand(reference, body.quantity));
-    return toBatchResponse(orFail(await this.bus.handle(command)).value);
+    const { value, events } = orFail(await this.bus.handle(command));
+    return { ...toBatchResponse(value), reallocations: reallocationsOf(events) };
   }
 
   @Delete(':reference')
@@ -103,8 +110,8 @@ export class BatchesController {
   @ApiOperation({ summary: 'Remove a batch; its lines are reallocated to other batches' })
   @referenceParam
   @ApiNoContentResponse({ description: 'Removed' })
-  @ApiErrors(400, 404, 503)
-  async remove(@Param('reference') reference: string): Promise<void> {
+  @ApiErrors(GenericErrors.conflicts, AllocationErrors.InvalidValue, AllocationErrors.BatchNotFound)
+  async removeBatch(@Param('reference') reference: string): Promise<void> {
     const valid = orFail(BatchReference(reference));
     orFail(await this.bus.handle({ _tag: 'RemoveBatch', reference: valid }));
   }

@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiCreatedResponse,
@@ -18,10 +8,11 @@ import {
 } from '@nestjs/swagger';
 import * as E from 'fp-ts/Either';
 import { OrderId } from '@allocation/allocation-domain';
-import { ApiErrors } from '../../http/api-errors.decorator';
-import { orFail } from '../../http/domain-errors';
-import { MessageBus } from '../application/message-bus';
-import { ALLOCATIONS_QUERY, type AllocationsQuery } from '../ports/allocations.view';
+import { ApiErrors, GenericErrors } from '../../http/api-errors.decorator';
+import { ApiFailureException } from '../../http/api-failure';
+import { ALLOCATION_BUS, type AllocationBus } from '../application/allocation-bus';
+import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
+import { AllocationErrors, orFail, writeErrors } from './allocation-failures';
 import { allocateCommand, createBatchCommand } from './commands';
 import { AddBatchCompatRequest, AllocateCompatRequest } from './compat.requests';
 import { CompatAllocationResponse } from './responses';
@@ -30,21 +21,33 @@ import { CompatAllocationResponse } from './responses';
 const OK = JSON.stringify('OK');
 const asJson = Header('Content-Type', 'application/json; charset=utf-8');
 
+/** The reference service answers an unknown order with a bare "not found". */
+const CompatNotFound = {
+  status: 404,
+  code: 'ORDER_NOT_ALLOCATED',
+  example: 'not found',
+  description: 'The order has no allocations',
+} as const;
+
 /** The Python reference service's routes and answers, so its clients keep working. */
 @ApiTags('reference-service compatibility')
 @Controller()
 export class CompatController {
   constructor(
-    private readonly bus: MessageBus,
-    @Inject(ALLOCATIONS_QUERY) private readonly allocations: AllocationsQuery,
+    @Inject(ALLOCATION_BUS) private readonly bus: AllocationBus,
+    @Inject(ALLOCATION_QUERIES) private readonly queries: AllocationQueries,
   ) {}
 
   @Post('add_batch')
   @asJson
   @ApiOperation({ summary: 'Add a batch (reference-service form)' })
   @ApiCreatedResponse({ schema: { type: 'string', example: 'OK' } })
-  @ApiErrors(400, 409)
-  async addBatch(@Body() body: AddBatchCompatRequest): Promise<string> {
+  @ApiErrors(
+    ...writeErrors,
+    AllocationErrors.InvalidValue,
+    AllocationErrors.DuplicateBatchReference,
+  )
+  async addBatchCompat(@Body() body: AddBatchCompatRequest): Promise<string> {
     const command = orFail(
       createBatchCommand({ reference: body.ref, sku: body.sku, quantity: body.qty, eta: body.eta }),
     );
@@ -61,8 +64,13 @@ export class CompatController {
       'Out of stock is not an error here: it is recorded as an event, and the answer is 202.',
   })
   @ApiAcceptedResponse({ schema: { type: 'string', example: 'OK' } })
-  @ApiErrors(400, 409)
-  async allocate(@Body() body: AllocateCompatRequest): Promise<string> {
+  @ApiErrors(
+    ...writeErrors,
+    AllocationErrors.InvalidValue,
+    AllocationErrors.UnknownSku,
+    AllocationErrors.LineAlreadyAllocated,
+  )
+  async allocateCompat(@Body() body: AllocateCompatRequest): Promise<string> {
     const command = orFail(
       allocateCommand({ orderId: body.orderid, sku: body.sku, quantity: body.qty }),
     );
@@ -75,10 +83,18 @@ export class CompatController {
   @Get('allocations/:orderid')
   @ApiOperation({ summary: "An order's allocations (reference-service form)" })
   @ApiOkResponse({ type: [CompatAllocationResponse] })
-  @ApiErrors(400, 404)
-  async forOrder(@Param('orderid') orderId: string): Promise<CompatAllocationResponse[]> {
-    const rows = await this.allocations.forOrder(orFail(OrderId(orderId)));
-    if (rows.length === 0) throw new NotFoundException('not found');
+  @ApiErrors(GenericErrors.validation, CompatNotFound)
+  async getAllocationsCompat(
+    @Param('orderid') orderId: string,
+  ): Promise<CompatAllocationResponse[]> {
+    const rows = await this.queries.orderAllocations(orFail(OrderId(orderId)));
+    if (rows.length === 0) {
+      throw new ApiFailureException({
+        status: 404,
+        code: CompatNotFound.code,
+        message: 'not found',
+      });
+    }
     return rows.map((row) => ({ sku: row.sku, batchref: row.batchReference }));
   }
 }

@@ -1,26 +1,27 @@
-import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import * as O from 'fp-ts/Option';
 import { Sku } from '@allocation/allocation-domain';
 import { ApiErrors } from '../../http/api-errors.decorator';
-import { orFail } from '../../http/domain-errors';
-import { PRODUCT_REPOSITORY, type ProductRepository } from '../ports/product.repository';
+import { ApiFailureException } from '../../http/api-failure';
+import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
+import { AllocationErrors, orFail, ProductNotFound, productNotFound } from './allocation-failures';
 import { ProductResponse, toProductResponse } from './responses';
 
 @ApiTags('products')
 @Controller('api/products')
 export class ProductsController {
-  constructor(@Inject(PRODUCT_REPOSITORY) private readonly products: ProductRepository) {}
+  constructor(@Inject(ALLOCATION_QUERIES) private readonly queries: AllocationQueries) {}
 
   @Get(':sku')
   @ApiOperation({ summary: 'The product aggregate: version, available quantity and batches' })
   @ApiParam({ name: 'sku', example: 'RED-CHAIR' })
   @ApiOkResponse({ type: ProductResponse })
-  @ApiErrors(400, 404)
-  async get(@Param('sku') sku: string): Promise<ProductResponse> {
+  @ApiErrors(AllocationErrors.InvalidValue, ProductNotFound)
+  async getProduct(@Param('sku') sku: string): Promise<ProductResponse> {
     const valid = orFail(Sku(sku));
-    const product = await this.products.get(valid);
-    if (O.isNone(product)) throw new NotFoundException(`Product ${valid} not found`);
+    const product = await this.queries.product(valid);
+    if (O.isNone(product)) throw new ApiFailureException(productNotFound(valid));
     return toProductResponse(product.value);
   }
 }

@@ -5,9 +5,10 @@ import {
   productAvailableQuantity,
   type AllocatedLine,
   type Batch,
+  type DomainEvent,
   type Product,
 } from '@allocation/allocation-domain';
-import type { AllocationViewRow } from '../ports/allocations.view';
+import type { AllocationViewRow } from '../ports/allocations-view';
 
 export class BatchResponse {
   @ApiProperty({ example: 'batch-001' }) reference!: string;
@@ -45,9 +46,25 @@ export class ProductResponse {
 
 export class BatchPageResponse {
   @ApiProperty({ type: [BatchResponse] }) items!: BatchResponse[];
-  @ApiProperty({ example: 1 }) page!: number;
-  @ApiProperty({ example: 50 }) pageSize!: number;
-  @ApiProperty({ example: 1 }) total!: number;
+  @ApiProperty({ example: 1, type: 'integer' }) page!: number;
+  @ApiProperty({ example: 50, type: 'integer' }) pageSize!: number;
+  @ApiProperty({ example: 1, type: 'integer' }) total!: number;
+}
+
+/** A line that a change of batch pushed out, and where it went. */
+export class ReallocationResponse {
+  @ApiProperty({ example: 'order-1234' }) orderId!: string;
+  @ApiProperty({ example: 'RED-CHAIR' }) sku!: string;
+  @ApiProperty({ example: 10 }) quantity!: number;
+  @ApiProperty({ type: [PortionResponse], description: 'The batches it left' })
+  from!: PortionResponse[];
+  @ApiProperty({ type: [PortionResponse], description: 'The batches it now has; empty if none' })
+  to!: PortionResponse[];
+  @ApiProperty({ enum: ['reallocated', 'out-of-stock'] }) outcome!: 'reallocated' | 'out-of-stock';
+}
+
+export class BatchChangeResponse extends BatchResponse {
+  @ApiProperty({ type: [ReallocationResponse] }) reallocations!: ReallocationResponse[];
 }
 
 export class CompatAllocationResponse {
@@ -86,3 +103,29 @@ export const toOrderAllocation = (row: AllocationViewRow): OrderAllocationRespon
   batchReference: row.batchReference,
   quantity: row.quantity,
 });
+
+/** Follows each line pushed out of a batch to its new batches, or to out of stock. */
+export const reallocationsOf = (events: ReadonlyArray<DomainEvent>): ReallocationResponse[] =>
+  events.flatMap((event, index) => {
+    if (event._tag !== 'Deallocated' || event.reason === 'Requested') return [];
+    const to: PortionResponse[] = [];
+    for (const next of events.slice(index + 1)) {
+      if (!('orderId' in next) || next.orderId !== event.orderId || next.sku !== event.sku)
+        continue;
+      // The same line pushed out again starts a reallocation of its own.
+      if (next._tag === 'Deallocated') break;
+      if (next._tag === 'Allocated') {
+        to.push({ batchReference: next.batchReference, quantity: next.quantity });
+      }
+    }
+    return [
+      {
+        orderId: event.orderId,
+        sku: event.sku,
+        quantity: event.quantity,
+        from: event.portions.map((p) => ({ ...p })),
+        to,
+        outcome: to.length > 0 ? 'reallocated' : 'out-of-stock',
+      },
+    ];
+  });

@@ -12,7 +12,10 @@ import {
   type Product,
 } from '@allocation/allocation-domain';
 import { PrismaService } from '../../infrastructure/database/prisma.service';
+import { createBatchCommand } from '../../testing/commands';
+import { seedAllocatedLines } from '../../testing/seed';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
 import { PrismaProductRepository } from './prisma-product.repository';
 
 const must = <A>(either: E.Either<{ message: string }, A>): A => {
@@ -102,5 +105,18 @@ describe('PrismaProductRepository', () => {
     const repository = new PrismaProductRepository(prisma.client);
     expect(await repository.get(sku('NOPE'))).toEqual(O.none);
     expect(await repository.getByBatchReference(must(BatchReference('nope')))).toEqual(O.none);
+  });
+
+  it('finds the newest lines of a big batch page by page', async () => {
+    must(await prismaAllocationBus(prisma).handle(createBatchCommand('big-1', 'BIG', 1000)));
+    // 450 one-unit lines, oldest first: more than two pages of 200.
+    await seedAllocatedLines(prisma, { reference: 'big-1', sku: 'BIG' }, 450);
+    const newest = await new PrismaProductRepository(prisma.client).newestLinesOf(
+      must(BatchReference('big-1')),
+      301,
+    );
+    expect(newest).toHaveLength(301);
+    expect(newest[0]?.orderId).toBe('BIG-seed-450');
+    expect(newest[300]?.orderId).toBe('BIG-seed-150');
   });
 });

@@ -1,12 +1,10 @@
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import {
-  compareBatchPreference,
   duplicateBatchReference,
   type AllocatedLine,
   type Batch,
   type BatchReference,
-  type CalendarDate,
   type DuplicateBatchReference,
   type OrderId,
   type Portion,
@@ -15,26 +13,14 @@ import {
   type Sku,
 } from '@allocation/allocation-domain';
 import { Prisma } from '../../generated/prisma/client';
+import { ConcurrencyConflict } from '../../application/unit-of-work';
 import { isUniqueViolation } from '../../infrastructure/database/postgres-errors';
 import {
-  ConcurrencyConflict,
   noLineChanges,
   type LineChanges,
   type ProductRepository,
 } from '../ports/product.repository';
-
-/** The part of a Prisma client the repository needs: the root client or a transaction. */
-export type SqlClient = Pick<Prisma.TransactionClient, '$queryRaw' | '$executeRaw'>;
-
-interface ProductRow {
-  sku: string;
-  version: number;
-  reference: string | null;
-  purchased_quantity: bigint | number | null;
-  allocated_quantity: bigint | number | null;
-  eta: string | null;
-  position: number | null;
-}
+import { selectProduct, type SqlClient } from './rows';
 
 interface LineRow {
   id: bigint;
@@ -48,11 +34,14 @@ interface LineRow {
 const LINE_PAGE_SIZE = 200;
 
 /**
- * Maps the aggregate to SQL. Values read back from the database were validated on the way in,
- * so they are cast to their branded types rather than validated again.
+ * Maps the aggregate to SQL within one transaction. Values read back from the database were
+ * validated on the way in, so they are cast to their branded types rather than validated again.
  */
 export class PrismaProductRepository implements ProductRepository {
-  /** Version and batches of each product as loaded, for the optimistic check and the diff. */
+  /**
+   * Version and batches of each product as loaded, for the optimistic check and the diff. It
+   * lives as long as the repository, which lives as long as its transaction.
+   */
   private readonly seen = new Map<string, Product>();
 
   /**
@@ -78,12 +67,7 @@ export class PrismaProductRepository implements ProductRepository {
       // see the new product row beside the old batch rows. The next statement sees both new.
       await this.db.$queryRaw`SELECT sku FROM products WHERE sku = ${sku} FOR UPDATE`;
     }
-    const rows = await this.db.$queryRaw<ProductRow[]>`
-      SELECT p.sku, p.version, b.reference, b.purchased_quantity, b.allocated_quantity,
-             to_char(b.eta, 'YYYY-MM-DD') AS eta, b.position
-        FROM products p LEFT JOIN batches b ON b.sku = p.sku
-       WHERE p.sku = ${sku}`;
-    return this.remember(toProduct(rows));
+    return this.remember(await selectProduct(this.db, sku));
   }
 
   async lineOf(sku: Sku, orderId: OrderId): Promise<O.Option<AllocatedLine>> {
@@ -252,30 +236,6 @@ export class PrismaProductRepository implements ProductRepository {
     return product;
   }
 }
-
-const toProduct = (rows: ReadonlyArray<ProductRow>): O.Option<Product> => {
-  const first = rows[0];
-  if (first === undefined) return O.none;
-  const batches: Batch[] = rows.flatMap((row) =>
-    row.reference === null
-      ? []
-      : [
-          {
-            reference: row.reference as BatchReference,
-            sku: row.sku as Sku,
-            eta: O.fromNullable(row.eta as CalendarDate | null),
-            purchasedQuantity: Number(row.purchased_quantity),
-            allocatedQuantity: Number(row.allocated_quantity),
-            position: Number(row.position),
-          },
-        ],
-  );
-  return O.some({
-    sku: first.sku as Sku,
-    version: Number(first.version),
-    batches: batches.sort(compareBatchPreference),
-  });
-};
 
 /** Groups rows into lines, keeping the order in which each line first appears. */
 const toLines = (rows: ReadonlyArray<LineRow>): AllocatedLine[] => {

@@ -12,21 +12,24 @@ import { PrismaService } from '../../infrastructure/database/prisma.service';
 import { allocateCommand, createBatchCommand, must } from '../../testing/commands';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { createBatch } from '../application/create-batch.handler';
-import { MessageBus } from '../application/message-bus';
+import { PrismaUnitOfWork } from '../../infrastructure/database/prisma-unit-of-work';
+import type { AllocationBus } from '../application/allocation-bus';
 import { persist } from '../application/persist';
+import type { AllocationTransaction } from '../ports/allocation-transaction';
+import { allocationBus } from '../allocation.module';
+import { prismaAllocationTransaction } from './prisma-allocation-transaction';
 import { PrismaProductRepository } from './prisma-product.repository';
-import { PrismaUnitOfWork } from './prisma-unit-of-work';
 
 let database: TestDatabase;
 let prisma: PrismaService;
-let unitOfWork: PrismaUnitOfWork;
-let bus: MessageBus;
+let unitOfWork: PrismaUnitOfWork<AllocationTransaction>;
+let bus: AllocationBus;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   prisma = new PrismaService({ url: database.url, poolSize: 10 });
-  unitOfWork = new PrismaUnitOfWork(prisma);
-  bus = new MessageBus(unitOfWork);
+  unitOfWork = new PrismaUnitOfWork(prisma, prismaAllocationTransaction());
+  bus = allocationBus(unitOfWork);
 });
 
 afterAll(async () => {
@@ -93,11 +96,9 @@ describe('the unit of work', () => {
     expect(await count('products', 'THROWS')).toBe(0);
   });
 
-  it('collects the events the aggregates recorded', async () => {
+  it('hands the bus the events the aggregates recorded in the transaction', async () => {
     const result = must(
-      await unitOfWork.run((context) =>
-        createBatch(createBatchCommand('events-1', 'EVENTS', 10, '2027-01-01'), context),
-      ),
+      await bus.handle(createBatchCommand('events-1', 'EVENTS', 10, '2027-01-01')),
     );
     expect(result.events).toEqual([
       {
@@ -112,7 +113,10 @@ describe('the unit of work', () => {
 
   it('retries the loser when two units of work both read version N and both allocate', async () => {
     // Without the row lock on load, so that both really can read the same version.
-    const optimistic = new PrismaUnitOfWork(prisma, { lockOnRead: false });
+    const optimistic = new PrismaUnitOfWork(
+      prisma,
+      prismaAllocationTransaction({ lockOnRead: false }),
+    );
     must(await bus.handle(createBatchCommand('race-1', 'RACE', 10)));
     const bothLoaded = barrier(2);
     const attempts = { first: 0, second: 0 };
@@ -151,10 +155,11 @@ describe('the unit of work', () => {
 
   it('gives up with a clear "try again" error after the last retry', async () => {
     must(await bus.handle(createBatchCommand('give-up-1', 'GIVE-UP', 10)));
-    const impatient = new PrismaUnitOfWork(prisma, {
-      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-      lockOnRead: false,
-    });
+    const impatient = new PrismaUnitOfWork(
+      prisma,
+      prismaAllocationTransaction({ lockOnRead: false }),
+      { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+    );
     const bothLoaded = barrier(2);
     const run = (orderId: string) =>
       impatient.run(async (context): Promise<E.Either<AllocationError, AllocationResult>> => {

@@ -23,9 +23,10 @@ export interface LineChanges {
 export const noLineChanges: LineChanges = { added: [], removed: [] };
 
 /**
- * Products and their allocated lines. Loads only what a command needs: the product with its
- * batch totals, plus the lines it names. Saving checks the version seen at load (optimistic
- * concurrency) and throws `ConcurrencyConflict` when another unit of work got there first.
+ * Products and their allocated lines, within one unit of work (it lives as long as its
+ * transaction). Loads only what a command needs: the product with its batch totals, plus the
+ * lines it names. Saving checks the version seen at load (optimistic concurrency) and throws
+ * `ConcurrencyConflict` when another unit of work got there first.
  */
 export interface ProductRepository {
   get(sku: Sku): Promise<O.Option<Product>>;
@@ -38,12 +39,4 @@ export interface ProductRepository {
   newestLinesOf(reference: BatchReference, covering: number): Promise<ReadonlyArray<AllocatedLine>>;
   /** Writes a new or changed product and its line changes. */
   save(product: Product, lines?: LineChanges): Promise<E.Either<DuplicateBatchReference, void>>;
-}
-
-/** For reads outside a unit of work (GET routes): the same repository on the root connection. */
-export const PRODUCT_REPOSITORY = Symbol('ProductRepository');
-
-/** Thrown by a repository when the product changed since it was loaded; the unit of work retries. */
-export class ConcurrencyConflict extends Error {
-  override readonly name = 'ConcurrencyConflict';
 }

@@ -2,9 +2,9 @@ import * as E from 'fp-ts/Either';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessageBus } from '../../allocation/application/message-bus';
-import { PrismaAllocationsView } from '../../allocation/infrastructure/prisma-allocations.view';
-import { PrismaUnitOfWork } from '../../allocation/infrastructure/prisma-unit-of-work';
+import { OrderId } from '@allocation/allocation-domain';
+import { PrismaAllocationQueries } from '../../allocation/infrastructure/prisma-allocation.queries';
+import { prismaAllocationBus } from '../../allocation/testing/prisma-allocation-bus';
 import { allocateCommand, createBatchCommand, must } from '../../testing/commands';
 import { openDatabase } from './database';
 import { PrismaService } from './prisma.service';
@@ -18,7 +18,7 @@ describe('the embedded database (no DATABASE_URL)', () => {
     const first = await openDatabase({ kind: 'embedded', dataDir, poolSize: 1 });
     expect(first.migrations.applied.length).toBeGreaterThan(0);
     const prisma = new PrismaService({ url: first.url, poolSize: first.poolSize });
-    const bus = new MessageBus(new PrismaUnitOfWork(prisma));
+    const bus = prismaAllocationBus(prisma);
     must(await bus.handle(createBatchCommand('embedded-1', 'EMBEDDED', 5)));
     const allocated = await bus.handle(allocateCommand('embedded-order', 'EMBEDDED', 2));
     expect(E.isRight(allocated)).toBe(true);
@@ -28,7 +28,8 @@ describe('the embedded database (no DATABASE_URL)', () => {
     const second = await openDatabase({ kind: 'embedded', dataDir, poolSize: 1 });
     expect(second.migrations.applied).toEqual([]);
     const reopened = new PrismaService({ url: second.url, poolSize: 1 });
-    expect(await new PrismaAllocationsView(reopened.client).forOrder('embedded-order')).toEqual([
+    const queries = new PrismaAllocationQueries(reopened.client);
+    expect(await queries.orderAllocations(must(OrderId('embedded-order')))).toEqual([
       { orderId: 'embedded-order', sku: 'EMBEDDED', batchReference: 'embedded-1', quantity: 2 },
     ]);
     await reopened.close();

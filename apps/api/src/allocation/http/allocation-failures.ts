@@ -1,0 +1,99 @@
+import * as E from 'fp-ts/Either';
+import { GenericErrors, type ErrorDoc } from '../../http/api-errors.decorator';
+import {
+  ApiFailureException,
+  retriesExhaustedFailure,
+  type ApiFailure,
+} from '../../http/api-failure';
+import type { AllocationFailure } from '../application/allocation-bus';
+
+type Tag = Exclude<AllocationFailure['_tag'], 'RetriesExhausted'>;
+
+/**
+ * The allocation context's failures as HTTP sees them: the one place where they become statuses
+ * and codes. The examples document each in Swagger.
+ */
+export const AllocationErrors = {
+  InvalidValue: {
+    status: 400,
+    code: 'INVALID_VALUE',
+    example: 'eta 2026-02-30 is not a calendar date',
+    description: 'A value breaks a domain rule',
+  },
+  UnknownSku: {
+    status: 400,
+    code: 'UNKNOWN_SKU',
+    example: 'Invalid sku RED-CHAIR',
+    description: 'No batch has ever been added for this SKU',
+  },
+  SkuMismatch: {
+    status: 400,
+    code: 'SKU_MISMATCH',
+    example: 'Cannot use sku BLUE-CHAIR with product RED-CHAIR',
+    description: 'The SKU does not belong to this product',
+  },
+  BatchNotFound: {
+    status: 404,
+    code: 'BATCH_NOT_FOUND',
+    example: 'Batch batch-001 not found',
+    description: 'No batch has this reference',
+  },
+  OrderNotAllocated: {
+    status: 404,
+    code: 'ORDER_NOT_ALLOCATED',
+    example: 'Order order-1234 has no allocations',
+    description: 'The order has no allocated lines (there)',
+  },
+  OutOfStock: {
+    status: 409,
+    code: 'OUT_OF_STOCK',
+    example: 'Out of stock for sku RED-CHAIR',
+    description: 'No batch (or, with allowSplit, no set of batches) can take the line',
+  },
+  LineAlreadyAllocated: {
+    status: 409,
+    code: 'LINE_ALREADY_ALLOCATED',
+    example: 'Order order-1234 already has 10 of sku RED-CHAIR allocated; cannot allocate 12',
+    description: 'The line is allocated with another quantity',
+  },
+  DuplicateBatchReference: {
+    status: 409,
+    code: 'DUPLICATE_BATCH_REFERENCE',
+    example: 'Batch batch-001 already exists',
+    description: 'The batch reference is taken (references are unique across SKUs)',
+  },
+} as const satisfies Record<Tag, ErrorDoc>;
+
+/** A read that found nothing: not a domain failure, but documented and coded the same way. */
+export const ProductNotFound = {
+  status: 404,
+  code: 'PRODUCT_NOT_FOUND',
+  example: 'Product RED-CHAIR not found',
+  description: 'No batch has ever been added for this SKU',
+} as const satisfies ErrorDoc;
+
+export const productNotFound = (sku: string): ApiFailure => ({
+  status: ProductNotFound.status,
+  code: ProductNotFound.code,
+  message: `Product ${sku} not found`,
+});
+
+export const toApiFailure = (failure: AllocationFailure): ApiFailure => {
+  if (failure._tag === 'RetriesExhausted') return retriesExhaustedFailure(failure);
+  const { status, code } = AllocationErrors[failure._tag];
+  return { status, code, message: failure.message };
+};
+
+/** Unwraps a result at the edge of a controller; an expected failure leaves as its HTTP answer. */
+export const orFail = <A>(result: E.Either<AllocationFailure, A>): A => {
+  if (E.isLeft(result)) throw new ApiFailureException(toApiFailure(result.left));
+  return result.right;
+};
+
+/** Failures every allocation write can meet besides its own. */
+export const writeErrors = [
+  GenericErrors.validation,
+  GenericErrors.badRequest,
+  GenericErrors.tooLarge,
+  GenericErrors.conflicts,
+] as const;

@@ -1,0 +1,61 @@
+import * as O from 'fp-ts/Option';
+import {
+  compareBatchPreference,
+  type Batch,
+  type BatchReference,
+  type CalendarDate,
+  type Product,
+  type Sku,
+} from '@allocation/allocation-domain';
+import { Prisma } from '../../generated/prisma/client';
+
+/** The part of a Prisma client these adapters need: the root client or a transaction. */
+export type SqlClient = Pick<Prisma.TransactionClient, '$queryRaw' | '$executeRaw'>;
+
+/** A batch as every query here selects it (see `batchColumns`). */
+export interface BatchRow {
+  reference: string;
+  sku: string;
+  purchased_quantity: bigint | number;
+  allocated_quantity: bigint | number;
+  eta: string | null;
+  position: number;
+}
+
+/** The batch columns, with the ETA as the calendar date it is (no time zone involved). */
+export const batchColumns = Prisma.sql`b.reference, b.sku, b.purchased_quantity,
+  b.allocated_quantity, to_char(b.eta, 'YYYY-MM-DD') AS eta, b.position`;
+
+/**
+ * The one mapping from a row to a `Batch`. Values read back were validated on the way in, so
+ * they are cast to their branded types rather than validated again; BIGINT quantities fit a
+ * safe integer, which the domain guarantees.
+ */
+export const toBatch = (row: BatchRow): Batch => ({
+  reference: row.reference as BatchReference,
+  sku: row.sku as Sku,
+  eta: O.fromNullable(row.eta as CalendarDate | null),
+  purchasedQuantity: Number(row.purchased_quantity),
+  allocatedQuantity: Number(row.allocated_quantity),
+  position: Number(row.position),
+});
+
+type ProductRow = { product_sku: string; version: number } & (
+  BatchRow | { [K in keyof BatchRow]: null }
+);
+
+/** Loads a product with its batches; `sku` is a value or a sub-select yielding one. */
+export const selectProduct = async (db: SqlClient, sku: Prisma.Sql): Promise<O.Option<Product>> => {
+  const rows = await db.$queryRaw<ProductRow[]>`
+    SELECT p.sku AS product_sku, p.version, ${batchColumns}
+      FROM products p LEFT JOIN batches b ON b.sku = p.sku
+     WHERE p.sku = ${sku}`;
+  const first = rows[0];
+  if (first === undefined) return O.none;
+  const batches = rows.flatMap((row) => (row.reference === null ? [] : [toBatch(row)]));
+  return O.some({
+    sku: first.product_sku as Sku,
+    version: Number(first.version),
+    batches: batches.sort(compareBatchPreference),
+  });
+};

@@ -1,0 +1,17 @@
+import type { DomainEvent } from '@allocation/allocation-domain';
+import type { RecordsEvents } from '../../application/message-bus';
+import type { UnitOfWork } from '../../application/unit-of-work';
+import type { AllocationsView } from './allocations-view';
+import type { ProductRepository } from './product.repository';
+
+/** What one attempt of an allocation unit of work sees: repositories on its transaction. */
+export interface AllocationTransaction extends RecordsEvents<DomainEvent> {
+  readonly products: ProductRepository;
+  readonly allocationsView: AllocationsView;
+  /** Adds events the aggregates caused, in order; the message bus handles them before commit. */
+  record(events: ReadonlyArray<DomainEvent>): void;
+}
+
+export type AllocationUnitOfWork = UnitOfWork<AllocationTransaction>;
+
+export const ALLOCATION_UNIT_OF_WORK = Symbol('AllocationUnitOfWork');

@@ -1,0 +1,29 @@
+import type * as O from 'fp-ts/Option';
+import type { Batch, BatchReference, OrderId, Product, Sku } from '@allocation/allocation-domain';
+import type { AllocationViewRow } from './allocations-view';
+
+export interface BatchPage {
+  readonly items: ReadonlyArray<Batch>;
+  readonly total: number;
+}
+
+export interface BatchFilter {
+  readonly sku?: Sku;
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+/**
+ * The read side: plain queries on committed data, outside any unit of work. Nothing here is
+ * cached or remembered between calls.
+ */
+export interface AllocationQueries {
+  /** Batches by SKU, then in allocation preference order, one page at a time. */
+  batches(filter: BatchFilter): Promise<BatchPage>;
+  batch(reference: BatchReference): Promise<O.Option<Batch>>;
+  product(sku: Sku): Promise<O.Option<Product>>;
+  /** The order's rows of the read model in allocation order; empty when it has none. */
+  orderAllocations(orderId: OrderId): Promise<ReadonlyArray<AllocationViewRow>>;
+}
+
+export const ALLOCATION_QUERIES = Symbol('AllocationQueries');

@@ -1,0 +1,244 @@
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+import {
+  duplicateBatchReference,
+  type AllocatedLine,
+  type BatchReference,
+  type DomainEvent,
+  type DuplicateBatchReference,
+  type OrderId,
+  type Portion,
+  type Product,
+  type Quantity,
+  type Sku,
+} from '@allocation/allocation-domain';
+import {
+  ConcurrencyConflict,
+  retriesExhausted,
+  type RetriesExhausted,
+} from '../../application/unit-of-work';
+import type { AllocationTransaction, AllocationUnitOfWork } from '../ports/allocation-transaction';
+import type { AllocationViewRow, AllocationsView } from '../ports/allocations-view';
+import {
+  noLineChanges,
+  type LineChanges,
+  type ProductRepository,
+} from '../ports/product.repository';
+
+/** One portion of a line in one batch, as the `allocations` table holds it. */
+interface LineRow {
+  readonly id: number;
+  readonly orderId: string;
+  readonly sku: string;
+  readonly batchReference: string;
+  readonly quantity: number;
+}
+
+/** Everything the allocation context stores. Rows and products are never mutated, only replaced. */
+export interface AllocationState {
+  products: Map<string, Product>;
+  lines: LineRow[];
+  view: AllocationViewRow[];
+  nextId: number;
+}
+
+const emptyState = (): AllocationState => ({ products: new Map(), lines: [], view: [], nextId: 1 });
+
+const copyOf = (state: AllocationState): AllocationState => ({
+  products: new Map(state.products),
+  lines: [...state.lines],
+  view: [...state.view],
+  nextId: state.nextId,
+});
+
+/** Groups rows into lines, in the order each line first appears. */
+const toLines = (rows: ReadonlyArray<LineRow>): AllocatedLine[] => {
+  const grouped = new Map<string, LineRow[]>();
+  for (const row of rows) {
+    const key = `${row.orderId}\u0000${row.sku}`;
+    grouped.set(key, [...(grouped.get(key) ?? []), row]);
+  }
+  return [...grouped.values()].flatMap((group) => {
+    const portions: Portion[] = group.map((row) => ({
+      batchReference: row.batchReference as BatchReference,
+      quantity: row.quantity as Quantity,
+    }));
+    const [head, ...tail] = portions;
+    const first = group[0];
+    return head === undefined || first === undefined
+      ? []
+      : [
+          {
+            orderId: first.orderId as OrderId,
+            sku: first.sku as Sku,
+            quantity: portions.reduce((sum, p) => sum + p.quantity, 0) as Quantity,
+            portions: [head, ...tail],
+          },
+        ];
+  });
+};
+
+/** The product repository over plain memory, with the same contract as the Prisma one. */
+export class InMemoryProductRepository implements ProductRepository {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly state: AllocationState) {}
+
+  async get(sku: Sku): Promise<O.Option<Product>> {
+    return this.remember(O.fromNullable(this.state.products.get(sku)));
+  }
+
+  async getByBatchReference(reference: BatchReference): Promise<O.Option<Product>> {
+    const holder = [...this.state.products.values()].find((product) =>
+      product.batches.some((batch) => batch.reference === reference),
+    );
+    return this.remember(O.fromNullable(holder));
+  }
+
+  async lineOf(sku: Sku, orderId: OrderId): Promise<O.Option<AllocatedLine>> {
+    const rows = this.state.lines.filter((row) => row.sku === sku && row.orderId === orderId);
+    return O.fromNullable(toLines(rows)[0]);
+  }
+
+  async skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>> {
+    const skus = this.state.lines.filter((row) => row.orderId === orderId).map((row) => row.sku);
+    return [...new Set(skus)].sort() as Sku[];
+  }
+
+  async newestLinesOf(
+    reference: BatchReference,
+    covering: number,
+  ): Promise<ReadonlyArray<AllocatedLine>> {
+    const newest: LineRow[] = [];
+    let covered = 0;
+    for (const row of [...this.state.lines].reverse()) {
+      if (covered >= covering) break;
+      if (row.batchReference !== reference) continue;
+      newest.push(row);
+      covered += row.quantity;
+    }
+    return newest.flatMap((row) => {
+      const portions = this.state.lines.filter(
+        (other) => other.orderId === row.orderId && other.sku === row.sku,
+      );
+      return toLines(portions);
+    });
+  }
+
+  async save(
+    product: Product,
+    lines: LineChanges = noLineChanges,
+  ): Promise<E.Either<DuplicateBatchReference, void>> {
+    const stored = this.state.products.get(product.sku);
+    if (stored?.version !== this.seen.get(product.sku)) {
+      throw new ConcurrencyConflict(`Product ${product.sku} changed since it was read`);
+    }
+    const known = new Set(stored?.batches.map((batch) => batch.reference));
+    for (const batch of product.batches.filter((b) => !known.has(b.reference))) {
+      const elsewhere = O.isSome(await this.getByBatchReference(batch.reference));
+      if (elsewhere) return E.left(duplicateBatchReference(batch.reference));
+    }
+    this.state.lines = this.state.lines.filter(
+      (row) =>
+        row.sku !== product.sku ||
+        !lines.removed.some(
+          (removed) =>
+            removed.orderId === row.orderId &&
+            (removed.batchReference === undefined || removed.batchReference === row.batchReference),
+        ),
+    );
+    for (const line of lines.added) {
+      for (const portion of line.portions) {
+        this.state.lines.push({
+          id: this.state.nextId++,
+          orderId: line.orderId,
+          sku: line.sku,
+          batchReference: portion.batchReference,
+          quantity: portion.quantity,
+        });
+      }
+    }
+    this.state.products.set(product.sku, product);
+    this.seen.set(product.sku, product.version);
+    return E.right(undefined);
+  }
+
+  private remember(product: O.Option<Product>): O.Option<Product> {
+    if (O.isSome(product)) this.seen.set(product.value.sku, product.value.version);
+    return product;
+  }
+}
+
+class InMemoryAllocationsView implements AllocationsView {
+  constructor(private readonly state: AllocationState) {}
+
+  async add(row: AllocationViewRow): Promise<void> {
+    this.state.view.push(row);
+  }
+
+  async remove(row: Omit<AllocationViewRow, 'quantity'>): Promise<void> {
+    this.state.view = this.state.view.filter(
+      (r) =>
+        r.orderId !== row.orderId || r.sku !== row.sku || r.batchReference !== row.batchReference,
+    );
+  }
+}
+
+class InMemoryAllocationTransaction implements AllocationTransaction {
+  readonly products: InMemoryProductRepository;
+  readonly allocationsView: InMemoryAllocationsView;
+  private readonly recorded: DomainEvent[] = [];
+
+  constructor(state: AllocationState) {
+    this.products = new InMemoryProductRepository(state);
+    this.allocationsView = new InMemoryAllocationsView(state);
+  }
+
+  get events(): ReadonlyArray<DomainEvent> {
+    return this.recorded;
+  }
+
+  record(events: ReadonlyArray<DomainEvent>): void {
+    this.recorded.push(...events);
+  }
+}
+
+/**
+ * A unit of work over memory, for tests of the application rules: each run works on a copy of
+ * the state, which replaces the state only when the work returns Right.
+ */
+export class InMemoryUnitOfWork implements AllocationUnitOfWork {
+  private state: AllocationState = emptyState();
+  commits = 0;
+
+  constructor(private readonly maxAttempts = 3) {}
+
+  async run<L, A>(
+    work: (context: AllocationTransaction) => Promise<E.Either<L, A>>,
+  ): Promise<E.Either<L | RetriesExhausted, A>> {
+    for (let attempt = 1; ; attempt++) {
+      const draft = copyOf(this.state);
+      try {
+        const result = await work(new InMemoryAllocationTransaction(draft));
+        if (E.isRight(result)) {
+          this.state = draft;
+          this.commits += 1;
+        }
+        return result;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyConflict)) throw error;
+        if (attempt >= this.maxAttempts) return E.left(retriesExhausted(attempt));
+      }
+    }
+  }
+
+  /** The committed product, for assertions. */
+  product(sku: string): Product | undefined {
+    return this.state.products.get(sku);
+  }
+
+  /** The committed read model rows of an order, in allocation order. */
+  viewOf(orderId: string): AllocationViewRow[] {
+    return this.state.view.filter((row) => row.orderId === orderId);
+  }
+}

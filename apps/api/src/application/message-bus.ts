@@ -1,0 +1,99 @@
+import * as E from 'fp-ts/Either';
+import type { RetriesExhausted, UnitOfWork } from './unit-of-work';
+
+/** Commands and events are tagged unions. */
+export interface Message {
+  readonly _tag: string;
+}
+
+/** Handles one message inside a unit of work; an expected failure is a Left. */
+export type Handler<M, Context, Failure, Result> = (
+  message: M,
+  context: Context,
+) => Promise<E.Either<Failure, Result>>;
+
+type Tagged<M extends Message, Tag> = Extract<M, { readonly _tag: Tag }>;
+
+/** Each command's tag to its one handler, which answers with that command's declared result. */
+export type CommandHandlers<
+  C extends Message,
+  Results extends Record<C['_tag'], unknown>,
+  Context,
+  Failure,
+> = {
+  readonly [Tag in C['_tag']]: Handler<Tagged<C, Tag>, Context, Failure, Results[Tag]>;
+};
+
+/** Each event's tag to the handlers that react to it, in order; most events have none. */
+export type EventHandlers<Ev extends Message, Context, Failure> = {
+  readonly [Tag in Ev['_tag']]?: ReadonlyArray<Handler<Tagged<Ev, Tag>, Context, Failure, void>>;
+};
+
+/** A transaction context records the events its aggregates cause; the bus reads them. */
+export interface RecordsEvents<Ev> {
+  readonly events: ReadonlyArray<Ev>;
+}
+
+export interface Handled<A, Ev> {
+  readonly value: A;
+  /** Every event of the unit of work, including those caused by handling earlier ones. */
+  readonly events: ReadonlyArray<Ev>;
+}
+
+/**
+ * Runs a command in one unit of work, then every event it caused (and the events those cause)
+ * in the same transaction, so that read models and follow-up changes commit with it. A Left from
+ * any handler rolls the whole unit back and reaches the caller unchanged.
+ */
+export class MessageBus<
+  C extends Message,
+  Results extends Record<C['_tag'], unknown>,
+  Ev extends Message,
+  Context extends RecordsEvents<Ev>,
+  Failure,
+> {
+  constructor(
+    private readonly unitOfWork: UnitOfWork<Context>,
+    private readonly commands: CommandHandlers<C, Results, Context, Failure>,
+    private readonly events: EventHandlers<Ev, Context, Failure>,
+  ) {}
+
+  handle<M extends C>(
+    command: M,
+  ): Promise<E.Either<Failure | RetriesExhausted, Handled<Results[M['_tag']], Ev>>> {
+    return this.unitOfWork.run(async (context) => {
+      const result = await this.commandHandlerOf(command)(command, context);
+      if (E.isLeft(result)) return result;
+      const drained = await this.drainEvents(context);
+      if (E.isLeft(drained)) return drained;
+      return E.right({ value: result.right, events: [...context.events] });
+    });
+  }
+
+  private async drainEvents(context: Context): Promise<E.Either<Failure, void>> {
+    // Handlers may record more events while we walk the list; the index picks them up.
+    for (let next = 0; next < context.events.length; next++) {
+      const event = context.events[next];
+      if (event === undefined) continue;
+      for (const handler of this.eventHandlersOf(event)) {
+        const handled = await handler(event, context);
+        if (E.isLeft(handled)) return handled;
+      }
+    }
+    return E.right(undefined);
+  }
+
+  // The tables' types pair every tag with the handler of that very message; TypeScript cannot
+  // follow a member of a union to its own entry, so these two lookups are asserted.
+  private commandHandlerOf<M extends C>(
+    command: M,
+  ): Handler<M, Context, Failure, Results[M['_tag']]> {
+    const handler = this.commands[command._tag as M['_tag']];
+    return handler as unknown as Handler<M, Context, Failure, Results[M['_tag']]>;
+  }
+
+  private eventHandlersOf(event: Ev): ReadonlyArray<Handler<Ev, Context, Failure, void>> {
+    const handlers = this.events[event._tag as Ev['_tag']];
+    return (handlers ?? []) as ReadonlyArray<Handler<Ev, Context, Failure, void>>;
+  }
+}

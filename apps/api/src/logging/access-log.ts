@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Options } from 'pino-http';
+import type { AppConfig } from '../config/app-config';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Keeps a caller's X-Request-Id when it is sane, otherwise makes one. */
+const requestId = (request: IncomingMessage): string => {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+};
+
+/**
+ * Access log levels. The exception filter logs real failures with their context, so a 5xx here
+ * is only the answer: 503 is an expected "not now" (draining, database down, retries spent).
+ */
+export const accessLogLevel = (
+  _request: IncomingMessage,
+  response: ServerResponse,
+  error?: Error,
+): 'info' | 'warn' | 'error' => {
+  if (response.statusCode === 503 && error === undefined) return 'warn';
+  return error !== undefined || response.statusCode >= 500 ? 'error' : 'info';
+};
+
+export const accessLogOptions = (config: AppConfig): Options => ({
+  level: config.logLevel,
+  genReqId: (request, response) => {
+    const id = requestId(request);
+    response.setHeader('X-Request-Id', id);
+    return id;
+  },
+  customLogLevel: accessLogLevel,
+  // pino-http makes up an Error, stack and all, for every 5xx it did not see thrown; a 503 is
+  // an answer, not a crash, so it is logged without one.
+  customErrorObject: (_request, response, error, value: Record<string, unknown>) => {
+    if (response.statusCode !== 503 || !error.message.startsWith('failed with status code')) {
+      return value;
+    }
+    const { err: _made, ...rest } = value;
+    return rest;
+  },
+  serializers: {
+    // The logging middleware is mounted on a catch-all route whose `splat` param means nothing.
+    req: (request: Record<string, unknown>) => {
+      const { params: _mountParams, ...rest } = request;
+      return rest;
+    },
+  },
+  redact: ['req.headers.authorization', 'req.headers.cookie'],
+  ...(config.logFormat === 'pretty'
+    ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
+    : {}),
+});

@@ -1,0 +1,28 @@
+import type { ReadonlyNonEmptyArray } from 'fp-ts/ReadonlyNonEmptyArray';
+import type { BatchReference, OrderId, Quantity, Sku } from './value-objects';
+
+export interface OrderLine {
+  readonly orderId: OrderId;
+  readonly sku: Sku;
+  readonly quantity: Quantity;
+}
+
+/** The part of a line served from one batch. */
+export interface Portion {
+  readonly batchReference: BatchReference;
+  readonly quantity: Quantity;
+}
+
+/** A line as it stands allocated: one portion, or several when it was split. */
+export interface AllocatedLine extends OrderLine {
+  readonly portions: ReadonlyNonEmptyArray<Portion>;
+}
+
+export const lineQuantityIn = (line: AllocatedLine, reference: string): number =>
+  line.portions.reduce(
+    (sum, portion) => (portion.batchReference === reference ? sum + portion.quantity : sum),
+    0,
+  );
+
+export const isNonEmpty = <A>(items: ReadonlyArray<A>): items is ReadonlyNonEmptyArray<A> =>
+  items.length > 0;

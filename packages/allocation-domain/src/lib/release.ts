@@ -1,0 +1,110 @@
+import * as E from 'fp-ts/Either';
+import { batchNotFound, type BatchNotFound } from './errors';
+import type { DeallocationReason, Deallocated } from './events';
+import type { Batch } from './batch';
+import { deallocatedEvent } from './deallocate';
+import { lineQuantityIn, type AllocatedLine } from './order-line';
+import { applyPortions, findBatch, withBatches, type Changed, type Product } from './product';
+import type { BatchReference, StockQuantity } from './value-objects';
+
+/** A batch shrunk or removed, and the lines that had to leave it. */
+export interface ReleaseResult {
+  readonly batch: Batch;
+  /** Lines taken out of the product, newest first; each wants reallocating. */
+  readonly deallocated: ReadonlyArray<AllocatedLine>;
+}
+
+/**
+ * Takes lines out of a batch, newest first, until `excess` units are freed. The caller supplies
+ * the batch's newest lines; handing over too few is a programming error, not a business one.
+ */
+const releaseNewest = (
+  reference: BatchReference,
+  newestFirst: ReadonlyArray<AllocatedLine>,
+  excess: number,
+): ReadonlyArray<AllocatedLine> => {
+  const released: AllocatedLine[] = [];
+  let freed = 0;
+  for (const line of newestFirst) {
+    if (freed >= excess) break;
+    const inBatch = lineQuantityIn(line, reference);
+    if (inBatch > 0) {
+      released.push(line);
+      freed += inBatch;
+    }
+  }
+  if (freed < excess) {
+    throw new Error(
+      `releaseNewest: batch ${reference} needs ${excess} units freed but its lines given free only ${freed}`,
+    );
+  }
+  return released;
+};
+
+const releaseLines = (
+  product: Product,
+  lines: ReadonlyArray<AllocatedLine>,
+  reason: DeallocationReason,
+  batches: ReadonlyArray<Batch>,
+): { product: Product; events: Deallocated[] } => ({
+  product: withBatches(
+    product,
+    lines.reduce((acc, line) => applyPortions(acc, line.portions, -1), batches),
+  ),
+  events: lines.map((line) => deallocatedEvent(line, reason)),
+});
+
+/**
+ * Sets a batch's purchased quantity. When that leaves it over-allocated, its most recently
+ * allocated lines are deallocated (whole, from every batch they use) until it is not.
+ * `newestLines` are the batch's lines newest first; only as many as cover the excess are needed.
+ */
+export const changeBatchQuantity = (
+  product: Product,
+  reference: BatchReference,
+  quantity: StockQuantity,
+  newestLines: ReadonlyArray<AllocatedLine>,
+): E.Either<BatchNotFound, Changed<ReleaseResult>> => {
+  const found = findBatch(product, reference);
+  if (found._tag === 'None') return E.left(batchNotFound(reference));
+  const resized = product.batches.map((b) =>
+    b.reference === reference ? { ...b, purchasedQuantity: quantity } : b,
+  );
+  const excess = found.value.allocatedQuantity - quantity;
+  const released = excess > 0 ? releaseNewest(reference, newestLines, excess) : [];
+  const result = releaseLines(product, released, 'BatchShrunk', resized);
+  const changedBatch = result.product.batches.find((b) => b.reference === reference) as Batch;
+  return E.right({
+    product: result.product,
+    events: [
+      { _tag: 'BatchQuantityChanged', reference, sku: product.sku, quantity },
+      ...result.events,
+    ],
+    value: { batch: changedBatch, deallocated: released },
+  });
+};
+
+/**
+ * Removes a batch. Every line it holds is deallocated (whole) so it can be reallocated;
+ * `lines` must be all of the batch's lines, newest first.
+ */
+export const removeBatch = (
+  product: Product,
+  reference: BatchReference,
+  lines: ReadonlyArray<AllocatedLine>,
+): E.Either<BatchNotFound, Changed<ReleaseResult>> => {
+  const found = findBatch(product, reference);
+  if (found._tag === 'None') return E.left(batchNotFound(reference));
+  const batch = found.value;
+  const released =
+    batch.allocatedQuantity > 0 ? releaseNewest(reference, lines, batch.allocatedQuantity) : [];
+  const result = releaseLines(product, released, 'BatchRemoved', product.batches);
+  return E.right({
+    product: {
+      ...result.product,
+      batches: result.product.batches.filter((b) => b.reference !== reference),
+    },
+    events: [...result.events, { _tag: 'BatchRemoved', reference, sku: product.sku }],
+    value: { batch: { ...batch, allocatedQuantity: 0 }, deallocated: released },
+  });
+};
