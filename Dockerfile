@@ -1,7 +1,7 @@
-# Multi-stage build of the allocation API.
+# Multi-stage build of the allocation API. Node 20, as in package.json's engines and .nvmrc.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json nx.json tsconfig.base.json tsconfig.json jest.preset.js ./
+COPY package.json package-lock.json nx.json tsconfig.base.json tsconfig.json jest.preset.js eslint.config.mjs ./
 COPY tools ./tools
 COPY prisma ./prisma
 COPY prisma.config.ts ./
@@ -23,5 +23,5 @@ COPY --from=build /app/prisma ./prisma
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000
-HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:3000/api/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 CMD ["node", "dist/apps/api/main.js"]

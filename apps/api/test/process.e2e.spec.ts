@@ -24,9 +24,12 @@ const freePort = () =>
     });
   });
 
-const start = async (env: Record<string, string>): Promise<Started> => {
+const start = async (
+  env: Record<string, string>,
+  command: { file: string; args: string[] } = { file: process.execPath, args: [MAIN] },
+): Promise<Started> => {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(command.file, command.args, {
     cwd: locate('nx.json').replace(/nx\.json$/, ''),
     env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -134,6 +137,19 @@ describe('the service process', () => {
       expect((await fetch(`${service.base}/api/health`)).status).toBe(503);
       expect(await Promise.all(answers)).toEqual(Array.from({ length: 30 }, () => 201));
       expect(await service.exited).toBe(0);
+    });
+
+    it('stops the server started by `npm start` when npm itself is told to stop', async () => {
+      // A process manager signals the process it started: here npm, not node.
+      const service = await start(
+        { DATABASE_URL: database.url, SHUTDOWN_GRACE_MS: '0' },
+        { file: 'npm', args: ['start', '--silent'] },
+      );
+      await healthy(service);
+      service.child.kill('SIGTERM');
+      await service.exited;
+      expect(service.output()).toContain('SIGTERM received');
+      await expect(fetch(`${service.base}/api/health`)).rejects.toThrow();
     });
   });
 });

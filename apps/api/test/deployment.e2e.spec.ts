@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_DEADLINE_MS } from '../src/health/graceful-shutdown';
+import { locate } from '../src/infrastructure/database/paths';
+import { startTestApp, type TestApp } from './support';
+
+const root = locate('nx.json').replace(/nx\.json$/, '');
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+const compose = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+
+/** The script of the image's HEALTHCHECK, run as the container would, with a given PORT. */
+const healthcheck = (port: number): Promise<number | null> => {
+  const script = /HEALTHCHECK .* CMD node -e "(.+)"$/m.exec(dockerfile)?.[1];
+  if (script === undefined) throw new Error('no HEALTHCHECK running node -e in the Dockerfile');
+  const child = spawn(process.execPath, ['-e', script], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: 'ignore',
+    timeout: 10_000,
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+};
+
+let t: TestApp;
+let port: number;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  await t.app.listen(0, '127.0.0.1');
+  const address = t.app.getHttpServer().address();
+  port = typeof address === 'object' && address !== null ? address.port : 0;
+});
+
+afterAll(() => t.close());
+
+describe('the container image and compose file', () => {
+  it('check health on the port the service was given', async () => {
+    expect(port).not.toBe(3000);
+    expect(await healthcheck(port)).toBe(0);
+    expect(await healthcheck(1)).toBe(1);
+  });
+
+  it('give the service longer to stop than its drain can take', () => {
+    const grace = /stop_grace_period:\s*(\d+)s/.exec(compose)?.[1];
+    const defaultShutdownGraceMs = 1_000;
+    expect(Number(grace) * 1000).toBeGreaterThan(defaultShutdownGraceMs + DEFAULT_DEADLINE_MS);
+  });
+});
