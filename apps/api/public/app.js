@@ -1,35 +1,75 @@
 // The web UI talks to the same REST API as every other client.
+const PAGE_SIZE = 50;
 const statusLine = document.getElementById('status');
+const state = { page: 1, sku: '' };
 
 const show = (text, isError = false) => {
   statusLine.textContent = text;
   statusLine.className = isError ? 'error' : '';
 };
 
-const describeError = (body) =>
-  Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? body.error);
+class ApiError extends Error {
+  constructor(status, body) {
+    super(Array.isArray(body?.message) ? body.message.join('; ') : String(body?.message ?? ''));
+    this.status = status;
+    this.code = body?.code;
+    this.details = Array.isArray(body?.message) ? body.message : [];
+  }
+}
+
+const sentence = (text) => {
+  const trimmed = String(text).trim();
+  if (trimmed === '') return trimmed;
+  const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+};
+
+/** Says what went wrong in words a person can act on; codes and statuses stay out of sight. */
+const describeError = (error) => {
+  if (!(error instanceof ApiError)) {
+    return 'Cannot reach the service. Check that it is running and try again.';
+  }
+  switch (error.code) {
+    case 'VALIDATION_FAILED':
+      return `Please check the form: ${error.details.map(sentence).join(' ')}`;
+    case 'OUT_OF_STOCK':
+      return `${sentence(error.message)} Add stock or allow the line to be split.`;
+    case 'TOO_MANY_CONFLICTS':
+    case 'DATABASE_UNAVAILABLE':
+      return `${sentence(error.message)} Nothing was changed.`;
+    case 'INTERNAL_ERROR':
+      return 'Something went wrong on the server; nothing was changed. Please try again.';
+    default:
+      return sentence(error.message || 'The request was refused.');
+  }
+};
 
 const call = async (method, path, body) => {
-  const response = await fetch(path, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new Error('network');
+  }
   const text = await response.text();
   const data = text === '' ? null : JSON.parse(text);
-  if (!response.ok) throw new Error(`${response.status}: ${describeError(data)}`);
+  if (!response.ok) throw new ApiError(response.status, data);
   return data;
 };
 
 const cell = (value) => {
   const td = document.createElement('td');
-  td.textContent = value === null || value === undefined ? '—' : String(value);
+  if (value instanceof Node) td.append(value);
+  else td.textContent = value === null || value === undefined ? '—' : String(value);
   return td;
 };
 
 const fillTable = (table, rows) => {
-  const body = table.querySelector('tbody');
-  body.replaceChildren(
+  table.querySelector('tbody').replaceChildren(
     ...rows.map((values) => {
       const tr = document.createElement('tr');
       tr.append(...values.map(cell));
@@ -38,10 +78,75 @@ const fillTable = (table, rows) => {
   );
 };
 
+/** Runs an action, reporting its failure in the status line. */
+const attempt = async (action) => {
+  try {
+    await action();
+  } catch (error) {
+    show(describeError(error), true);
+  }
+};
+
+const describeReallocations = (batch) => {
+  if (batch.reallocations.length === 0) return 'No order lines had to move.';
+  const moves = batch.reallocations.map((r) =>
+    r.outcome === 'reallocated'
+      ? `order ${r.orderId} (${r.quantity} × ${r.sku}) moved to ${r.to.map((p) => p.batchReference).join(', ')}`
+      : `order ${r.orderId} (${r.quantity} × ${r.sku}) is out of stock`,
+  );
+  return `Reallocated: ${moves.join('; ')}.`;
+};
+
+const quantityEditor = (batch) => {
+  const form = document.createElement('form');
+  form.className = 'actions';
+  const input = document.createElement('input');
+  input.type = 'number';
+  input.min = '0';
+  input.step = '1';
+  input.required = true;
+  input.value = String(batch.purchasedQuantity);
+  input.setAttribute('aria-label', `New quantity for ${batch.reference}`);
+  const save = document.createElement('button');
+  save.type = 'submit';
+  save.textContent = 'Save';
+  save.setAttribute('aria-label', `Save quantity of ${batch.reference}`);
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.textContent = 'Delete';
+  remove.setAttribute('aria-label', `Delete ${batch.reference}`);
+  form.append(input, save, remove);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    attempt(async () => {
+      const path = `/api/batches/${encodeURIComponent(batch.reference)}`;
+      const changed = await call('PATCH', path, { quantity: Number(input.value) });
+      await loadBatches();
+      show(
+        `Batch ${changed.reference} now holds ${changed.purchasedQuantity}. ${describeReallocations(changed)}`,
+      );
+    });
+  });
+  remove.addEventListener('click', () => {
+    if (!window.confirm(`Delete batch ${batch.reference}? Its lines will be reallocated.`)) return;
+    attempt(async () => {
+      await call('DELETE', `/api/batches/${encodeURIComponent(batch.reference)}`);
+      await loadBatches();
+      show(`Batch ${batch.reference} deleted; its lines were reallocated where stock allowed.`);
+    });
+  });
+  return form;
+};
+
 const loadBatches = async () => {
-  const sku = new FormData(document.getElementById('filter-form')).get('sku');
-  const query = sku ? `?sku=${encodeURIComponent(sku)}&pageSize=100` : '?pageSize=100';
-  const page = await call('GET', `/api/batches${query}`);
+  const query = new URLSearchParams({ page: String(state.page), pageSize: String(PAGE_SIZE) });
+  if (state.sku) query.set('sku', state.sku);
+  const page = await call('GET', `/api/batches?${query}`);
+  const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE));
+  if (state.page > pages) {
+    state.page = pages;
+    return loadBatches();
+  }
   fillTable(
     document.getElementById('batch-table'),
     page.items.map((b) => [
@@ -51,72 +156,114 @@ const loadBatches = async () => {
       b.purchasedQuantity,
       b.allocatedQuantity,
       b.availableQuantity,
+      quantityEditor(b),
     ]),
   );
-  document.getElementById('batch-count').textContent =
-    `${page.items.length} of ${page.total} batches`;
+  const first = page.total === 0 ? 0 : (state.page - 1) * PAGE_SIZE + 1;
+  const last = (state.page - 1) * PAGE_SIZE + page.items.length;
+  document.getElementById('page-info').textContent =
+    `Page ${state.page} of ${pages} · batches ${first}–${last} of ${page.total}`;
+  document.getElementById('previous-page').disabled = state.page <= 1;
+  document.getElementById('next-page').disabled = state.page >= pages;
 };
 
 const onSubmit = (id, handler) =>
-  document.getElementById(id).addEventListener('submit', async (event) => {
+  document.getElementById(id).addEventListener('submit', (event) => {
     event.preventDefault();
-    try {
-      await handler(new FormData(event.target));
-    } catch (error) {
-      show(error.message, true);
-    }
+    const form = event.target;
+    attempt(() => handler(new FormData(form), form));
   });
 
-onSubmit('batch-form', async (form) => {
+onSubmit('batch-form', async (form, element) => {
   const batch = await call('POST', '/api/batches', {
     reference: form.get('reference'),
     sku: form.get('sku'),
     quantity: Number(form.get('quantity')),
     eta: form.get('eta') || null,
   });
-  show(`Batch ${batch.reference} added: ${batch.purchasedQuantity} × ${batch.sku}`);
+  element.reset();
   await loadBatches();
+  show(`Batch ${batch.reference} added: ${batch.purchasedQuantity} × ${batch.sku}.`);
 });
 
-onSubmit('allocate-form', async (form) => {
+onSubmit('allocate-form', async (form, element) => {
   const allocation = await call('POST', '/api/allocations', {
     orderId: form.get('orderId'),
     sku: form.get('sku'),
     quantity: Number(form.get('quantity')),
     allowSplit: form.get('allowSplit') === 'on',
   });
+  element.reset();
   const where = allocation.allocations
     .map((a) => `${a.quantity} from ${a.batchReference}`)
     .join(', ');
-  show(
-    `Order ${allocation.orderId}: ${allocation.quantity} × ${allocation.sku} allocated (${where})`,
-  );
   await loadBatches();
+  show(
+    `Order ${allocation.orderId}: ${allocation.quantity} × ${allocation.sku} allocated (${where}).`,
+  );
 });
 
 onSubmit('order-form', async (form) => {
-  const rows = await call('GET', `/api/allocations/${encodeURIComponent(form.get('orderId'))}`);
+  const orderId = form.get('orderId');
   const table = document.getElementById('order-table');
+  table.hidden = true;
+  const rows = await call('GET', `/api/allocations/${encodeURIComponent(orderId)}`);
   fillTable(
     table,
     rows.map((r) => [r.sku, r.batchReference, r.quantity]),
   );
   table.hidden = false;
-  show(`${rows.length} allocation(s) for order ${form.get('orderId')}`);
+  // The order id stays, ready for "Deallocate order".
+  show(`Order ${orderId} has ${rows.length} allocation(s).`);
 });
 
-document.getElementById('deallocate').addEventListener('click', async () => {
-  const orderId = new FormData(document.getElementById('order-form')).get('orderId');
-  if (!orderId) return show('Enter an order id first', true);
-  try {
+document.getElementById('deallocate').addEventListener('click', () => {
+  const form = document.getElementById('order-form');
+  const orderId = new FormData(form).get('orderId');
+  if (!orderId) return show('Enter an order id first.', true);
+  attempt(async () => {
     await call('DELETE', `/api/allocations/${encodeURIComponent(orderId)}`);
     document.getElementById('order-table').hidden = true;
-    show(`Order ${orderId} deallocated`);
+    form.reset();
     await loadBatches();
-  } catch (error) {
-    show(error.message, true);
-  }
+    show(`Order ${orderId} deallocated.`);
+  });
 });
 
-onSubmit('filter-form', loadBatches);
-loadBatches().catch((error) => show(error.message, true));
+onSubmit('product-form', async (form) => {
+  const view = document.getElementById('product-view');
+  view.hidden = true;
+  const product = await call('GET', `/api/products/${encodeURIComponent(form.get('sku'))}`);
+  document.getElementById('product-version').textContent = String(product.version);
+  document.getElementById('product-available').textContent = String(product.availableQuantity);
+  fillTable(
+    document.getElementById('product-table'),
+    product.batches.map((b) => [
+      b.reference,
+      b.eta,
+      b.purchasedQuantity,
+      b.allocatedQuantity,
+      b.availableQuantity,
+    ]),
+  );
+  view.hidden = false;
+  show(`Product ${product.sku}: ${product.availableQuantity} available.`);
+});
+
+onSubmit('filter-form', async (form) => {
+  state.sku = String(form.get('sku') ?? '').trim();
+  state.page = 1;
+  await loadBatches();
+});
+
+document.getElementById('previous-page').addEventListener('click', () => {
+  state.page = Math.max(1, state.page - 1);
+  attempt(loadBatches);
+});
+
+document.getElementById('next-page').addEventListener('click', () => {
+  state.page += 1;
+  attempt(loadBatches);
+});
+
+attempt(loadBatches);

@@ -7,9 +7,7 @@ import {
   type BatchReference,
   type DuplicateBatchReference,
   type OrderId,
-  type Portion,
   type Product,
-  type Quantity,
   type Sku,
 } from '@allocation/allocation-domain';
 import { Prisma } from '../../generated/prisma/client';
@@ -20,7 +18,7 @@ import {
   type LineChanges,
   type ProductRepository,
 } from '../ports/product.repository';
-import { selectProduct, type SqlClient } from './rows';
+import { groupIntoLines, selectProduct, type SqlClient } from './rows';
 
 interface LineRow {
   id: bigint;
@@ -237,29 +235,13 @@ export class PrismaProductRepository implements ProductRepository {
   }
 }
 
-/** Groups rows into lines, keeping the order in which each line first appears. */
-const toLines = (rows: ReadonlyArray<LineRow>): AllocatedLine[] => {
-  const lines = new Map<string, { orderId: string; sku: string; portions: Portion[] }>();
-  for (const row of rows) {
-    const key = `${row.order_id}\u0000${row.sku}`;
-    const line = lines.get(key) ?? { orderId: row.order_id, sku: row.sku, portions: [] };
-    line.portions.push({
-      batchReference: row.batch_reference as BatchReference,
-      quantity: Number(row.quantity) as Quantity,
-    });
-    lines.set(key, line);
-  }
-  return [...lines.values()].flatMap(({ orderId, sku, portions }) => {
-    const [head, ...tail] = portions;
-    return head === undefined
-      ? []
-      : [
-          {
-            orderId: orderId as OrderId,
-            sku: sku as Sku,
-            quantity: portions.reduce((sum, p) => sum + p.quantity, 0) as Quantity,
-            portions: [head, ...tail],
-          },
-        ];
-  });
-};
+/** The table's portion rows as the line grouping reads them. */
+const toLines = (rows: ReadonlyArray<LineRow>): AllocatedLine[] =>
+  groupIntoLines(
+    rows.map((row) => ({
+      orderId: row.order_id,
+      sku: row.sku,
+      batchReference: row.batch_reference,
+      quantity: Number(row.quantity),
+    })),
+  );

@@ -1,10 +1,14 @@
 import * as O from 'fp-ts/Option';
 import {
   compareBatchPreference,
+  type AllocatedLine,
   type Batch,
   type BatchReference,
   type CalendarDate,
+  type OrderId,
+  type Portion,
   type Product,
+  type Quantity,
   type Sku,
 } from '@allocation/allocation-domain';
 import { Prisma } from '../../generated/prisma/client';
@@ -57,5 +61,40 @@ export const selectProduct = async (db: SqlClient, sku: Prisma.Sql): Promise<O.O
     sku: first.product_sku as Sku,
     version: Number(first.version),
     batches: batches.sort(compareBatchPreference),
+  });
+};
+
+/** One portion of a line in one batch, as the `allocations` table holds it. */
+export interface PortionRow {
+  readonly orderId: string;
+  readonly sku: string;
+  readonly batchReference: string;
+  readonly quantity: number;
+}
+
+/** Groups portion rows into lines, keeping the order in which each line first appears. */
+export const groupIntoLines = (rows: ReadonlyArray<PortionRow>): AllocatedLine[] => {
+  const lines = new Map<string, { orderId: string; sku: string; portions: Portion[] }>();
+  for (const row of rows) {
+    const key = `${row.orderId}\u0000${row.sku}`;
+    const line = lines.get(key) ?? { orderId: row.orderId, sku: row.sku, portions: [] };
+    line.portions.push({
+      batchReference: row.batchReference as BatchReference,
+      quantity: row.quantity as Quantity,
+    });
+    lines.set(key, line);
+  }
+  return [...lines.values()].flatMap(({ orderId, sku, portions }) => {
+    const [head, ...tail] = portions;
+    return head === undefined
+      ? []
+      : [
+          {
+            orderId: orderId as OrderId,
+            sku: sku as Sku,
+            quantity: portions.reduce((sum, p) => sum + p.quantity, 0) as Quantity,
+            portions: [head, ...tail],
+          },
+        ];
   });
 };

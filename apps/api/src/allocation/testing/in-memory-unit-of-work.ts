@@ -7,9 +7,7 @@ import {
   type DomainEvent,
   type DuplicateBatchReference,
   type OrderId,
-  type Portion,
   type Product,
-  type Quantity,
   type Sku,
 } from '@allocation/allocation-domain';
 import {
@@ -19,19 +17,16 @@ import {
 } from '../../application/unit-of-work';
 import type { AllocationTransaction, AllocationUnitOfWork } from '../ports/allocation-transaction';
 import type { AllocationViewRow, AllocationsView } from '../ports/allocations-view';
+import { groupIntoLines, type PortionRow } from '../infrastructure/rows';
 import {
   noLineChanges,
   type LineChanges,
   type ProductRepository,
 } from '../ports/product.repository';
 
-/** One portion of a line in one batch, as the `allocations` table holds it. */
-interface LineRow {
+/** A portion row with the insertion order the table's id gives. */
+interface LineRow extends PortionRow {
   readonly id: number;
-  readonly orderId: string;
-  readonly sku: string;
-  readonly batchReference: string;
-  readonly quantity: number;
 }
 
 /** Everything the allocation context stores. Rows and products are never mutated, only replaced. */
@@ -50,33 +45,6 @@ const copyOf = (state: AllocationState): AllocationState => ({
   view: [...state.view],
   nextId: state.nextId,
 });
-
-/** Groups rows into lines, in the order each line first appears. */
-const toLines = (rows: ReadonlyArray<LineRow>): AllocatedLine[] => {
-  const grouped = new Map<string, LineRow[]>();
-  for (const row of rows) {
-    const key = `${row.orderId}\u0000${row.sku}`;
-    grouped.set(key, [...(grouped.get(key) ?? []), row]);
-  }
-  return [...grouped.values()].flatMap((group) => {
-    const portions: Portion[] = group.map((row) => ({
-      batchReference: row.batchReference as BatchReference,
-      quantity: row.quantity as Quantity,
-    }));
-    const [head, ...tail] = portions;
-    const first = group[0];
-    return head === undefined || first === undefined
-      ? []
-      : [
-          {
-            orderId: first.orderId as OrderId,
-            sku: first.sku as Sku,
-            quantity: portions.reduce((sum, p) => sum + p.quantity, 0) as Quantity,
-            portions: [head, ...tail],
-          },
-        ];
-  });
-};
 
 /** The product repository over plain memory, with the same contract as the Prisma one. */
 export class InMemoryProductRepository implements ProductRepository {
@@ -97,7 +65,7 @@ export class InMemoryProductRepository implements ProductRepository {
 
   async lineOf(sku: Sku, orderId: OrderId): Promise<O.Option<AllocatedLine>> {
     const rows = this.state.lines.filter((row) => row.sku === sku && row.orderId === orderId);
-    return O.fromNullable(toLines(rows)[0]);
+    return O.fromNullable(groupIntoLines(rows)[0]);
   }
 
   async skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>> {
@@ -121,7 +89,7 @@ export class InMemoryProductRepository implements ProductRepository {
       const portions = this.state.lines.filter(
         (other) => other.orderId === row.orderId && other.sku === row.sku,
       );
-      return toLines(portions);
+      return groupIntoLines(portions);
     });
   }
 

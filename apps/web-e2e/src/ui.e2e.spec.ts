@@ -1,0 +1,202 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startService, type RunningService } from './service';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const SCREENSHOTS = resolve(__dirname, '..', '..', '..', 'tmp', 'screenshots');
+
+let service: RunningService;
+let browser: BrowserContext;
+let page: Page;
+let profile: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
+  service = await startService();
+  // A fresh, empty profile of its own for every run.
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    viewport: { width: 1280, height: 1000 },
+    // This closed network refuses Chromium's own background connections; keep it from trying.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  await page.goto(service.base);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+  rmSync(profile, { recursive: true, force: true });
+});
+
+const status = () => page.getByRole('status');
+const section = (title: string) => page.getByRole('region', { name: title, exact: true });
+const snapshot = (name: string) =>
+  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+const addBatch = async (batch: {
+  reference: string;
+  sku: string;
+  quantity: number;
+  eta?: string;
+}) => {
+  const form = section('Add a batch');
+  await form.getByLabel('Reference').fill(batch.reference);
+  await form.getByLabel('SKU').fill(batch.sku);
+  await form.getByLabel('Quantity').fill(String(batch.quantity));
+  if (batch.eta !== undefined) await form.getByLabel('ETA').fill(batch.eta);
+  await form.getByRole('button', { name: 'Add batch' }).click();
+};
+
+const allocate = async (line: { orderId: string; sku: string; quantity: number }) => {
+  const form = section('Allocate an order line');
+  await form.getByLabel('Order id').fill(line.orderId);
+  await form.getByLabel('SKU').fill(line.sku);
+  await form.getByLabel('Quantity').fill(String(line.quantity));
+  await form.getByRole('button', { name: 'Allocate' }).click();
+};
+
+const batchRow = (reference: string) =>
+  page
+    .getByRole('table', { name: 'Batches', exact: true })
+    .getByRole('row')
+    .filter({ hasText: reference });
+
+describe('the web UI', () => {
+  it('has a favicon', async () => {
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    const response = await page.request.get(`${service.base}${icon}`);
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toContain('image/svg+xml');
+  });
+
+  it('adds a batch, shows it, and clears the form', async () => {
+    await addBatch({ reference: 'ui-now', sku: 'UI-LAMP', quantity: 10 });
+    await page.getByText('Batch ui-now added: 10 × UI-LAMP.').waitFor();
+    await batchRow('ui-now').waitFor();
+    expect(await batchRow('ui-now').innerText()).toMatch(/ui-now\s+UI-LAMP\s+—\s+10\s+0\s+10/);
+    expect(await section('Add a batch').getByLabel('Reference').inputValue()).toBe('');
+    await addBatch({ reference: 'ui-later', sku: 'UI-LAMP', quantity: 10, eta: '2027-03-01' });
+    await page.getByText('Batch ui-later added').waitFor();
+  });
+
+  it('allocates a line and clears the form', async () => {
+    await allocate({ orderId: 'ui-o1', sku: 'UI-LAMP', quantity: 4 });
+    await page.getByText('Order ui-o1: 4 × UI-LAMP allocated (4 from ui-now).').waitFor();
+    await allocate({ orderId: 'ui-o2', sku: 'UI-LAMP', quantity: 3 });
+    await page.getByText('Order ui-o2: 3 × UI-LAMP allocated (3 from ui-now).').waitFor();
+    expect(await section('Allocate an order line').getByLabel('Order id').inputValue()).toBe('');
+    expect(await batchRow('ui-now').innerText()).toMatch(/10\s+7\s+3/);
+  });
+
+  it("edits a batch's quantity and says which lines were reallocated", async () => {
+    await batchRow('ui-now').getByLabel('New quantity for ui-now').fill('5');
+    await batchRow('ui-now').getByRole('button', { name: 'Save quantity of ui-now' }).click();
+    await page
+      .getByText(
+        'Batch ui-now now holds 5. Reallocated: order ui-o2 (3 × UI-LAMP) moved to ui-later.',
+      )
+      .waitFor();
+    expect(await batchRow('ui-later').innerText()).toMatch(/10\s+3\s+7/);
+    await snapshot('edit-quantity');
+  });
+
+  it("looks up an order's allocations", async () => {
+    const form = section('Find an order');
+    await form.getByLabel('Order id').fill('ui-o2');
+    await form.getByRole('button', { name: 'Show allocations' }).click();
+    await page.getByText('Order ui-o2 has 1 allocation(s).').waitFor();
+    const rows = page.getByRole('table', { name: 'Order allocations' }).getByRole('row');
+    expect(await rows.nth(1).innerText()).toMatch(/UI-LAMP\s+ui-later\s+3/);
+  });
+
+  it('shows a product: its version, what is available and its batches', async () => {
+    const form = section('Product');
+    await form.getByLabel('Product SKU').fill('UI-LAMP');
+    await form.getByRole('button', { name: 'Show product' }).click();
+    await page.getByText('Product UI-LAMP: 8 available.').waitFor();
+    // Two batches added, two lines allocated, one quantity changed (and one line reallocated).
+    expect(await page.locator('#product-version').innerText()).toBe('6');
+    expect(await page.locator('#product-available').innerText()).toBe('8');
+    const rows = page.getByRole('table', { name: 'Product batches' }).getByRole('row');
+    expect(await rows.count()).toBe(3);
+    await snapshot('product');
+  });
+
+  it('deletes a batch, reallocating its lines', async () => {
+    page.once('dialog', (dialog) => void dialog.accept());
+    await batchRow('ui-now').getByRole('button', { name: 'Delete ui-now' }).click();
+    await page.getByText('Batch ui-now deleted').waitFor();
+    expect(await batchRow('ui-now').count()).toBe(0);
+    expect(await batchRow('ui-later').innerText()).toMatch(/10\s+7\s+3/);
+  });
+
+  it('says what went wrong in words, not codes', async () => {
+    await allocate({ orderId: 'ui-o3', sku: 'NO-SUCH-SKU', quantity: 1 });
+    await page.getByText('Invalid sku NO-SUCH-SKU.').waitFor();
+
+    await allocate({ orderId: 'ui-o4', sku: 'UI-LAMP', quantity: 50 });
+    await page
+      .getByText('Out of stock for sku UI-LAMP. Add stock or allow the line to be split.')
+      .waitFor();
+
+    await addBatch({ reference: 'ui-later', sku: 'UI-LAMP', quantity: 1 });
+    await page.getByText('Batch ui-later already exists.').waitFor();
+
+    await addBatch({ reference: 'has space', sku: 'UI-LAMP', quantity: 1 });
+    await page
+      .getByText(/^Please check the form: Reference must start with a letter or digit/)
+      .waitFor();
+
+    const form = section('Find an order');
+    await form.getByLabel('Order id').fill('nobody');
+    await form.getByRole('button', { name: 'Show allocations' }).click();
+    await page.getByText('Order nobody has no allocations.').waitFor();
+
+    const shown = await status().innerText();
+    expect(shown).not.toMatch(/\b(400|404|409)\b|[A-Z]+_[A-Z]+/);
+    expect(await status().getAttribute('class')).toBe('error');
+    await snapshot('error');
+  });
+
+  it('pages through more than 100 batches', async () => {
+    // 120 more batches through the API: the UI is what is under test here, not the adding.
+    for (let i = 1; i <= 120; i++) {
+      const response = await page.request.post(`${service.base}/api/batches`, {
+        data: { reference: `page-${String(i).padStart(3, '0')}`, sku: 'PAGED', quantity: 1 },
+      });
+      expect(response.status()).toBe(201);
+    }
+    await page.reload();
+    const info = page.locator('#page-info');
+    await page.getByText('Page 1 of 3 · batches 1–50 of 121').waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Page 2 of 3 · batches 51–100 of 121').waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Page 3 of 3 · batches 101–121 of 121').waitFor();
+    expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    expect(
+      await page.getByRole('table', { name: 'Batches', exact: true }).getByRole('row').count(),
+    ).toBe(22);
+    await batchRow('UI-LAMP').waitFor();
+    await snapshot('paging');
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('Page 2 of 3').waitFor();
+    expect(await info.innerText()).toContain('51–100');
+  });
+});
