@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, GenericErrors } from '../http/api-errors.decorator';
-import { ApiFailureException } from '../http/api-failure';
+import { ApiFailureException, failureOf } from '../http/api-failure';
 import { PrismaService } from '../infrastructure/database/prisma.service';
 import { ShutdownState } from './shutdown-state';
 
@@ -31,19 +31,12 @@ export class HealthController {
   @ApiErrors(ShuttingDown, GenericErrors.databaseUnavailable)
   async checkHealth(): Promise<HealthResponse> {
     if (this.shutdown.isStopping) {
-      throw new ApiFailureException({
-        status: ShuttingDown.status,
-        code: ShuttingDown.code,
-        message: ShuttingDown.example,
-      });
+      throw new ApiFailureException(failureOf(ShuttingDown, ShuttingDown.example));
     }
     if (!(await this.prisma.isHealthy())) {
-      throw new ApiFailureException({
-        status: 503,
-        code: GenericErrors.databaseUnavailable.code,
-        message: 'The database does not answer',
-        retryAfterSeconds: 5,
-      });
+      throw new ApiFailureException(
+        failureOf(GenericErrors.databaseUnavailable, 'The database does not answer', 5),
+      );
     }
     return { status: 'ok', database: 'up' };
   }

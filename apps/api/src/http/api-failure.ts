@@ -1,4 +1,5 @@
 import type { RetriesExhausted } from '../application/unit-of-work';
+import { GenericErrors, type ErrorDoc } from './api-errors.decorator';
 
 /** An expected failure as HTTP sees it; each bounded context maps its own failures to these. */
 export interface ApiFailure {
@@ -18,10 +19,18 @@ export class ApiFailureException extends Error {
   }
 }
 
-/** Shared by every context: its unit of work gave up under concurrent changes. */
-export const retriesExhaustedFailure = (error: RetriesExhausted): ApiFailure => ({
-  status: 503,
-  code: 'TOO_MANY_CONFLICTS',
-  message: error.message,
-  retryAfterSeconds: error.retryAfterSeconds,
+/** The failure a documented error stands for, with this occurrence's message. */
+export const failureOf = (
+  doc: Pick<ErrorDoc, 'status' | 'code'>,
+  message: string,
+  retryAfterSeconds?: number,
+): ApiFailure => ({
+  status: doc.status,
+  code: doc.code,
+  message,
+  ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
 });
+
+/** Shared by every context: its unit of work gave up under concurrent changes. */
+export const retriesExhaustedFailure = (error: RetriesExhausted): ApiFailure =>
+  failureOf(GenericErrors.conflicts, error.message, error.retryAfterSeconds);

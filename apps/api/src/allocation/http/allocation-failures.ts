@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import { GenericErrors, type ErrorDoc } from '../../http/api-errors.decorator';
 import {
   ApiFailureException,
+  failureOf,
   retriesExhaustedFailure,
   type ApiFailure,
 } from '../../http/api-failure';
@@ -72,16 +73,12 @@ export const ProductNotFound = {
   description: 'No batch has ever been added for this SKU',
 } as const satisfies ErrorDoc;
 
-export const productNotFound = (sku: string): ApiFailure => ({
-  status: ProductNotFound.status,
-  code: ProductNotFound.code,
-  message: `Product ${sku} not found`,
-});
+export const productNotFound = (sku: string): ApiFailure =>
+  failureOf(ProductNotFound, `Product ${sku} not found`);
 
 export const toApiFailure = (failure: AllocationFailure): ApiFailure => {
   if (failure._tag === 'RetriesExhausted') return retriesExhaustedFailure(failure);
-  const { status, code } = AllocationErrors[failure._tag];
-  return { status, code, message: failure.message };
+  return failureOf(AllocationErrors[failure._tag], failure.message);
 };
 
 /** Unwraps a result at the edge of a controller; an expected failure leaves as its HTTP answer. */

@@ -8,8 +8,8 @@ import {
 } from '@nestjs/swagger';
 import * as E from 'fp-ts/Either';
 import { OrderId } from '@allocation/allocation-domain';
-import { ApiErrors, GenericErrors } from '../../http/api-errors.decorator';
-import { ApiFailureException } from '../../http/api-failure';
+import { ApiErrors } from '../../http/api-errors.decorator';
+import { ApiFailureException, failureOf } from '../../http/api-failure';
 import { ALLOCATION_BUS, type AllocationBus } from '../application/allocation-bus';
 import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
 import { AllocationErrors, orFail, writeErrors } from './allocation-failures';
@@ -22,12 +22,7 @@ const OK = JSON.stringify('OK');
 const asJson = Header('Content-Type', 'application/json; charset=utf-8');
 
 /** The reference service answers an unknown order with a bare "not found". */
-const CompatNotFound = {
-  status: 404,
-  code: 'ORDER_NOT_ALLOCATED',
-  example: 'not found',
-  description: 'The order has no allocations',
-} as const;
+const CompatNotFound = { ...AllocationErrors.OrderNotAllocated, example: 'not found' } as const;
 
 /** The Python reference service's routes and answers, so its clients keep working. */
 @ApiTags('reference-service compatibility')
@@ -83,17 +78,13 @@ export class CompatController {
   @Get('allocations/:orderid')
   @ApiOperation({ summary: "An order's allocations (reference-service form)" })
   @ApiOkResponse({ type: [CompatAllocationResponse] })
-  @ApiErrors(GenericErrors.validation, CompatNotFound)
+  @ApiErrors(AllocationErrors.InvalidValue, CompatNotFound)
   async getAllocationsCompat(
     @Param('orderid') orderId: string,
   ): Promise<CompatAllocationResponse[]> {
     const rows = await this.queries.orderAllocations(orFail(OrderId(orderId)));
     if (rows.length === 0) {
-      throw new ApiFailureException({
-        status: 404,
-        code: CompatNotFound.code,
-        message: 'not found',
-      });
+      throw new ApiFailureException(failureOf(CompatNotFound, CompatNotFound.example));
     }
     return rows.map((row) => ({ sku: row.sku, batchref: row.batchReference }));
   }
