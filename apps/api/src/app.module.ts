@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AllocationModule } from './allocation/allocation.module';
+import { allocationChannels } from './allocation/redis/allocation-channels';
 import type { AppConfig } from './config/app-config';
-import { HealthController } from './health/health.controller';
-import { ShutdownState } from './health/shutdown-state';
+import { ConfigModule } from './config/config.module';
+import { EventsModule } from './events/events.module';
+import { HealthModule } from './health/health.module';
 import type { OpenDatabase } from './infrastructure/database/database';
 import { DatabaseModule } from './infrastructure/database/database.module';
 import { accessLogOptions } from './logging/access-log';
@@ -15,11 +17,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         LoggerModule.forRoot({ pinoHttp: accessLogOptions(config) }),
+        ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database),
+        HealthModule,
+        // Each context's events go to the Redis channels it declares.
+        EventsModule.forRoot({ channels: allocationChannels }),
         AllocationModule,
       ],
-      controllers: [HealthController],
-      providers: [ShutdownState],
     };
   }
 }

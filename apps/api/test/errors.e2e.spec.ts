@@ -81,6 +81,8 @@ describe('with a working database', () => {
       '/api/allocations/{orderId}/batch/{reference}',
       '/api/batches',
       '/api/batches/{reference}',
+      '/api/events',
+      '/api/events/stream',
       '/api/health',
       '/api/products/{sku}',
     ]);

@@ -20,6 +20,7 @@ const configFor = (url: string, logLevel: LogLevel): AppConfig => ({
   logLevel,
   logFormat: 'json',
   shutdownGraceMs: 0,
+  events: { retentionDays: 30, mail: null },
 });
 
 /** The real application on a fresh database of its own, driven over HTTP by supertest. */

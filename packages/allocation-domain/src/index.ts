@@ -1,6 +1,6 @@
 export * from './lib/value-objects';
 export * from './lib/errors';
-export type * from './lib/events';
+export * from './lib/events';
 export type * from './lib/commands';
 export * from './lib/batch';
 export { lineQuantityIn, type AllocatedLine, type OrderLine, type Portion } from './lib/order-line';

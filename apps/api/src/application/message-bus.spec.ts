@@ -17,17 +17,26 @@ interface Results {
 class Context {
   readonly events: Event[] = [];
   constructor(readonly notes: string[]) {}
+
+  record(events: ReadonlyArray<Event>): void {
+    this.events.push(...events);
+  }
 }
 
 class ToyUnitOfWork implements UnitOfWork<Context> {
   committed: string[] = [];
+  /** The events of committed units, as an outbox would hold them. */
+  outbox: Event[] = [];
 
   async run<L, A>(
     work: (context: Context) => Promise<E.Either<L, A>>,
   ): Promise<E.Either<L | RetriesExhausted, A>> {
     const context = new Context([...this.committed]);
     const result = await work(context);
-    if (E.isRight(result)) this.committed = context.notes;
+    if (E.isRight(result)) {
+      this.committed = context.notes;
+      this.outbox.push(...context.events);
+    }
     return result;
   }
 }
@@ -42,9 +51,12 @@ const commands: CommandHandlers<Command, Results, Context, Failure> = {
   Count: async (_command, context) => E.right(context.notes.length),
 };
 
-const busWith = (events: EventHandlers<Event, Context, Failure>) => {
+const busWith = (
+  events: EventHandlers<Event, Context, Failure>,
+  keptOnFailure?: (failure: Failure | RetriesExhausted) => ReadonlyArray<Event>,
+) => {
   const unitOfWork = new ToyUnitOfWork();
-  return { unitOfWork, bus: new MessageBus(unitOfWork, commands, events) };
+  return { unitOfWork, bus: new MessageBus(unitOfWork, commands, events, keptOnFailure) };
 };
 
 describe('the message bus', () => {
@@ -103,5 +115,23 @@ describe('the message bus', () => {
       E.left({ _tag: 'Refused', message: 'Not today' }),
     );
     expect(unitOfWork.committed).toEqual([]);
+  });
+
+  it('commits the events a failure reports on their own, and nothing else of the unit', async () => {
+    const { bus, unitOfWork } = busWith(
+      { Written: [async () => E.left({ _tag: 'Refused', message: 'Not today' })] },
+      (failure) => [{ _tag: 'Echoed', text: failure.message }],
+    );
+    expect(await bus.handle({ _tag: 'Write', text: 'hello' })).toEqual(
+      E.left({ _tag: 'Refused', message: 'Not today' }),
+    );
+    expect(unitOfWork.committed).toEqual([]);
+    expect(unitOfWork.outbox).toEqual([{ _tag: 'Echoed', text: 'Not today' }]);
+  });
+
+  it('commits the events of a successful unit with it', async () => {
+    const { bus, unitOfWork } = busWith({}, () => [{ _tag: 'Echoed', text: 'never' }]);
+    await bus.handle({ _tag: 'Write', text: 'hello' });
+    expect(unitOfWork.outbox).toEqual([{ _tag: 'Written', text: 'hello' }]);
   });
 });

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import type { RetriesExhausted, UnitOfWork } from './unit-of-work';
+import type { RecordsEvents, RetriesExhausted, UnitOfWork } from './unit-of-work';
 
 /** Commands and events are tagged unions. */
 export interface Message {
@@ -29,11 +29,6 @@ export type EventHandlers<Ev extends Message, Context, Failure> = {
   readonly [Tag in Ev['_tag']]?: ReadonlyArray<Handler<Tagged<Ev, Tag>, Context, Failure, void>>;
 };
 
-/** A transaction context records the events its aggregates cause; the bus reads them. */
-export interface RecordsEvents<Ev> {
-  readonly events: ReadonlyArray<Ev>;
-}
-
 export interface Handled<A, Ev> {
   readonly value: A;
   /** Every event of the unit of work, including those caused by handling earlier ones. */
@@ -43,7 +38,9 @@ export interface Handled<A, Ev> {
 /**
  * Runs a command in one unit of work, then every event it caused (and the events those cause)
  * in the same transaction, so that read models and follow-up changes commit with it. A Left from
- * any handler rolls the whole unit back and reaches the caller unchanged.
+ * any handler rolls the whole unit back and reaches the caller unchanged; the events that the
+ * failure itself reports (`keptOnFailure`: out of stock is a refusal the warehouse still wants
+ * to hear about) are then committed on their own.
  */
 export class MessageBus<
   C extends Message,
@@ -56,17 +53,31 @@ export class MessageBus<
     private readonly unitOfWork: UnitOfWork<Context>,
     private readonly commands: CommandHandlers<C, Results, Context, Failure>,
     private readonly events: EventHandlers<Ev, Context, Failure>,
+    private readonly keptOnFailure: (
+      failure: Failure | RetriesExhausted,
+    ) => ReadonlyArray<Ev> = () => [],
   ) {}
 
-  handle<M extends C>(
+  async handle<M extends C>(
     command: M,
   ): Promise<E.Either<Failure | RetriesExhausted, Handled<Results[M['_tag']], Ev>>> {
-    return this.unitOfWork.run(async (context) => {
+    const handled = await this.unitOfWork.run(async (context) => {
       const result = await this.commandHandlerOf(command)(command, context);
       if (E.isLeft(result)) return result;
       const drained = await this.drainEvents(context);
       if (E.isLeft(drained)) return drained;
       return E.right({ value: result.right, events: [...context.events] });
+    });
+    if (E.isLeft(handled)) await this.recordAlone(this.keptOnFailure(handled.left));
+    return handled;
+  }
+
+  /** A unit of work that changes nothing but commits these events. */
+  private async recordAlone(events: ReadonlyArray<Ev>): Promise<void> {
+    if (events.length === 0) return;
+    await this.unitOfWork.run(async (context) => {
+      context.record(events);
+      return E.right(undefined);
     });
   }
 
@@ -97,3 +108,4 @@ export class MessageBus<
     return (handlers ?? []) as ReadonlyArray<Handler<Ev, Context, Failure, void>>;
   }
 }
+

@@ -14,9 +14,19 @@ export const retriesExhausted = (attempts: number): RetriesExhausted => ({
 });
 
 /**
+ * A transaction context records the events its aggregates cause. The unit of work commits them
+ * to the outbox together with the change they describe, so an event leaves the service exactly
+ * when its change is durable.
+ */
+export interface RecordsEvents<Ev> {
+  readonly events: ReadonlyArray<Ev>;
+  record(events: ReadonlyArray<Ev>): void;
+}
+
+/**
  * Runs one piece of application work in one transaction, on a context of repositories bound to
- * it. Commits when the work returns Right; rolls back when it returns Left (which is returned as
- * it is) or throws. A `ConcurrencyConflict` re-runs the whole work on fresh state, a bounded
+ * it. Commits when the work returns Right, with every event the context recorded written to the
+ * outbox; rolls back when it returns Left (which is returned as it is) or throws. A `ConcurrencyConflict` re-runs the whole work on fresh state, a bounded
  * number of times; past that the caller gets `RetriesExhausted`.
  */
 export interface UnitOfWork<Context> {

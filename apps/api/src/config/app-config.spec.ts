@@ -11,6 +11,7 @@ describe('configuration', () => {
         logLevel: 'info',
         logFormat: 'json',
         shutdownGraceMs: 1000,
+        events: { retentionDays: 30, mail: null },
       }),
     );
   });
@@ -31,6 +32,7 @@ describe('configuration', () => {
         logLevel: 'debug',
         logFormat: 'json',
         shutdownGraceMs: 1000,
+        events: { retentionDays: 30, mail: null },
       }),
     );
   });
@@ -68,5 +70,38 @@ describe('configuration', () => {
 
   it('refuses a port out of range', () => {
     expect(E.isLeft(loadConfig({ PORT: '70000' }))).toBe(true);
+  });
+
+  it('mails out-of-stock events when SMTP_URL and NOTIFY_EMAIL are both set', () => {
+    const config = loadConfig({
+      SMTP_URL: 'smtp://mail:25',
+      NOTIFY_EMAIL: 'stock@warehouse.example',
+      EVENTS_RETENTION_DAYS: '7',
+    });
+    expect(E.map((c: { events: unknown }) => c.events)(config)).toEqual(
+      E.right({
+        retentionDays: 7,
+        mail: {
+          smtpUrl: 'smtp://mail:25',
+          to: 'stock@warehouse.example',
+          from: 'allocation@localhost',
+        },
+      }),
+    );
+  });
+
+  it('refuses half a mail setting, a bad address and a bad retention', () => {
+    expect(loadConfig({ SMTP_URL: 'smtp://mail:25' })).toEqual(
+      E.left(['SMTP_URL and NOTIFY_EMAIL go together: set both to mail out-of-stock events']),
+    );
+    expect(
+      loadConfig({ SMTP_URL: 'http://mail', NOTIFY_EMAIL: 'nobody', EVENTS_RETENTION_DAYS: '0' }),
+    ).toEqual(
+      E.left([
+        'EVENTS_RETENTION_DAYS must be a whole number from 1 to 36500, got "0"',
+        'SMTP_URL must be a smtp: or smtps: URL, got "http:"',
+        'NOTIFY_EMAIL must be an email address, got "nobody"',
+      ]),
+    );
   });
 });

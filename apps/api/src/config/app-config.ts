@@ -20,6 +20,20 @@ export interface AppConfig {
   readonly logFormat: LogFormat;
   /** How long to keep serving after SIGTERM before closing. */
   readonly shutdownGraceMs: number;
+  readonly events: EventsConfig;
+}
+
+export interface EventsConfig {
+  /** Published events older than this are pruned from the outbox. */
+  readonly retentionDays: number;
+  /** Where out-of-stock mail goes; without it, out of stock is logged at warn level. */
+  readonly mail: MailConfig | null;
+}
+
+export interface MailConfig {
+  readonly smtpUrl: string;
+  readonly to: string;
+  readonly from: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -66,47 +80,79 @@ const logFormat = (env: Env, stdoutIsTty: boolean): E.Either<string, LogFormat> 
     : E.left(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${raw}"`);
 };
 
+const EMAIL = /^[^\s@<>,;]+@[^\s@<>,;]+$/;
+
+const email =
+  (name: string, fallback: string | null) =>
+  (env: Env): E.Either<string, string | null> => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return E.right(fallback);
+    return EMAIL.test(raw) ? E.right(raw) : E.left(`${name} must be an email address, got "${raw}"`);
+  };
+
+const mailConfig = (
+  smtpUrl: string | null,
+  to: string | null,
+  from: string | null,
+): E.Either<string, MailConfig | null> => {
+  if (smtpUrl === null && to === null) return E.right(null);
+  if (smtpUrl === null || to === null) {
+    return E.left('SMTP_URL and NOTIFY_EMAIL go together: set both to mail out-of-stock events');
+  }
+  return E.right({ smtpUrl, to, from: from ?? 'allocation@localhost' });
+};
+
+type Settings = Record<string, E.Either<string, unknown>>;
+type Values<S extends Settings> = { [K in keyof S]: S[K] extends E.Either<string, infer A> ? A : never };
+
+/** Every setting's value, or every problem at once. */
+const collect = <S extends Settings>(settings: S): E.Either<string[], Values<S>> => {
+  const problems = Object.values(settings).flatMap((r) => (E.isLeft(r) ? [r.left] : []));
+  if (problems.length > 0) return E.left(problems);
+  const values = Object.fromEntries(
+    Object.entries(settings).map(([key, r]) => [key, E.isRight(r) ? r.right : undefined]),
+  );
+  // Every entry was a Right, so each value has its setting's type.
+  return E.right(values as Values<S>);
+};
+
 /** Reads and checks the configuration; every problem is reported, not only the first. */
 export const loadConfig = (
   env: Env,
   cwd: string = process.cwd(),
   stdoutIsTty = false,
 ): E.Either<string[], AppConfig> => {
-  const port = integerIn('PORT', 0, 65_535, 3000)(env);
-  const databaseUrl = urlWithScheme('DATABASE_URL', ['postgres:', 'postgresql:'])(env);
-  const poolSize = integerIn('DATABASE_POOL_SIZE', 1, 200, 10)(env);
-  const redisUrl = urlWithScheme('REDIS_URL', ['redis:', 'rediss:'])(env);
-  const level = logLevel(env);
-  const format = logFormat(env, stdoutIsTty);
-  const grace = integerIn('SHUTDOWN_GRACE_MS', 0, 120_000, 1_000)(env);
-  const problems = [port, databaseUrl, poolSize, redisUrl, level, format, grace].flatMap((r) =>
-    E.isLeft(r) ? [r.left] : [],
-  );
-  if (
-    problems.length > 0 ||
-    E.isLeft(port) ||
-    E.isLeft(databaseUrl) ||
-    E.isLeft(poolSize) ||
-    E.isLeft(redisUrl) ||
-    E.isLeft(level) ||
-    E.isLeft(format) ||
-    E.isLeft(grace)
-  ) {
-    return E.left(problems);
-  }
+  const read = collect({
+    port: integerIn('PORT', 0, 65_535, 3000)(env),
+    databaseUrl: urlWithScheme('DATABASE_URL', ['postgres:', 'postgresql:'])(env),
+    poolSize: integerIn('DATABASE_POOL_SIZE', 1, 200, 10)(env),
+    redisUrl: urlWithScheme('REDIS_URL', ['redis:', 'rediss:'])(env),
+    level: logLevel(env),
+    format: logFormat(env, stdoutIsTty),
+    grace: integerIn('SHUTDOWN_GRACE_MS', 0, 120_000, 1_000)(env),
+    retentionDays: integerIn('EVENTS_RETENTION_DAYS', 1, 36_500, 30)(env),
+    smtpUrl: urlWithScheme('SMTP_URL', ['smtp:', 'smtps:'])(env),
+    notifyEmail: email('NOTIFY_EMAIL', null)(env),
+    notifyFrom: email('NOTIFY_FROM', null)(env),
+  });
+  if (E.isLeft(read)) return read;
+  const settings = read.right;
+  const mail = mailConfig(settings.smtpUrl, settings.notifyEmail, settings.notifyFrom);
+  if (E.isLeft(mail)) return E.left([mail.left]);
   return E.right({
-    port: port.right,
+    port: settings.port,
     database:
-      databaseUrl.right === null
+      settings.databaseUrl === null
         ? {
             kind: 'embedded',
             dataDir: resolve(cwd, env['DATA_DIR'] ?? '.data', 'pglite'),
             poolSize: 1,
           }
-        : { kind: 'external', url: databaseUrl.right, poolSize: poolSize.right },
-    redisUrl: redisUrl.right,
-    logLevel: level.right,
-    logFormat: format.right,
-    shutdownGraceMs: grace.right,
+        : { kind: 'external', url: settings.databaseUrl, poolSize: settings.poolSize },
+    redisUrl: settings.redisUrl,
+    logLevel: settings.level,
+    logFormat: settings.format,
+    shutdownGraceMs: settings.grace,
+    events: { retentionDays: settings.retentionDays, mail: mail.right },
   });
 };

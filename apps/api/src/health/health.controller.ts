@@ -10,12 +10,7 @@ class HealthResponse {
   @ApiProperty({ example: 'up' }) database!: string;
 }
 
-const ShuttingDown = {
-  status: 503,
-  code: 'SHUTTING_DOWN',
-  example: 'The service is shutting down',
-  description: 'Draining before a stop: send traffic elsewhere',
-} as const;
+const ShuttingDown = GenericErrors.shuttingDown;
 
 @ApiTags('health')
 @Controller('api/health')

@@ -4,9 +4,18 @@
  */
 export class ShutdownState {
   private stopping = false;
+  private readonly listeners = new Set<() => void>();
 
   begin(): void {
+    if (this.stopping) return;
     this.stopping = true;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Called once when the stop begins, e.g. to end long-lived streams; returns a remover. */
+  onStop(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   get isStopping(): boolean {

@@ -42,6 +42,12 @@ export const GenericErrors = {
     example: 'The database is unavailable; try again shortly',
     description: 'The database does not answer; retry after `Retry-After` seconds',
   },
+  shuttingDown: {
+    status: 503,
+    code: 'SHUTTING_DOWN',
+    example: 'The service is shutting down',
+    description: 'Draining before a stop: send traffic elsewhere',
+  },
 } as const satisfies Record<string, ErrorDoc>;
 
 /** Documents a route's failures: one response per status, with an example for each code. */

@@ -11,6 +11,7 @@ const config: AppConfig = {
   logLevel: 'info',
   logFormat: 'json',
   shutdownGraceMs: 0,
+  events: { retentionDays: 30, mail: null },
 };
 
 let lines: Array<Record<string, unknown>>;

@@ -5,6 +5,31 @@
 export type DomainEvent =
   BatchCreated | BatchQuantityChanged | BatchRemoved | Allocated | Deallocated | OutOfStock;
 
+/** Every event's tag, for readers that meet events as (type, data) pairs. */
+export const DOMAIN_EVENT_TYPES = [
+  'BatchCreated',
+  'BatchQuantityChanged',
+  'BatchRemoved',
+  'Allocated',
+  'Deallocated',
+  'OutOfStock',
+] as const satisfies ReadonlyArray<DomainEvent['_tag']>;
+
+// Fails to compile when an event is added to the union but not to the list.
+type Missing = Exclude<DomainEvent['_tag'], (typeof DOMAIN_EVENT_TYPES)[number]>;
+const everyTagListed: [Missing] extends [never] ? true : Missing = true;
+void everyTagListed;
+
+/** An event met as its tag and data, as the outbox stores it, if it is one of these. */
+export const asDomainEvent = (
+  type: string,
+  data: Readonly<Record<string, unknown>>,
+): DomainEvent | undefined =>
+  (DOMAIN_EVENT_TYPES as ReadonlyArray<string>).includes(type)
+    ? // The outbox holds exactly what this package recorded: the tag decides the shape.
+      ({ ...data, _tag: type } as unknown as DomainEvent)
+    : undefined;
+
 export interface BatchCreated {
   readonly _tag: 'BatchCreated';
   readonly reference: string;

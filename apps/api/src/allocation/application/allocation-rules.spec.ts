@@ -84,14 +84,29 @@ describe('allocating', () => {
     expect(batchesOf('DESK')).toEqual([{ reference: 'b1', allocated: 4 }]);
   });
 
-  it('refuses a line that nothing can take, and commits nothing', async () => {
+  it('refuses a line that nothing can take, changes no stock, but records OutOfStock', async () => {
     must(await bus.handle(createBatchCommand('small', 'SOFA', 2)));
-    const commits = unitOfWork.commits;
+    const before = unitOfWork.product('SOFA');
     expect(await bus.handle(allocateCommand('o1', 'SOFA', 3))).toEqual(
       E.left(expect.objectContaining({ _tag: 'OutOfStock', message: 'Out of stock for sku SOFA' })),
     );
-    expect(unitOfWork.commits).toBe(commits);
+    expect(unitOfWork.product('SOFA')).toEqual(before);
     expect(unitOfWork.viewOf('o1')).toEqual([]);
+    expect(unitOfWork.outbox.at(-1)).toEqual({
+      _tag: 'OutOfStock',
+      orderId: 'o1',
+      sku: 'SOFA',
+      quantity: 3,
+    });
+  });
+
+  it('records nothing for other refusals', async () => {
+    must(await bus.handle(createBatchCommand('b1', 'LAMP', 5)));
+    const recorded = unitOfWork.outbox.length;
+    expect(E.isLeft(await bus.handle(allocateCommand('o1', 'NOPE', 1)))).toBe(true);
+    must(await bus.handle(allocateCommand('o2', 'LAMP', 1)));
+    expect(E.isLeft(await bus.handle(allocateCommand('o2', 'LAMP', 2)))).toBe(true);
+    expect(tagsOf(unitOfWork.outbox.slice(recorded))).toEqual(['Allocated']);
   });
 
   it('splits a line over batches only when allowed', async () => {

@@ -15,7 +15,7 @@ import { ALLOCATION_BUS, type AllocationBus } from '../application/allocation-bu
 import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
 import { AllocateRequest } from './allocate.request';
 import { AllocationErrors, orFail, writeErrors } from './allocation-failures';
-import { allocateCommand } from './commands';
+import { allocateCommand } from '../application/commands';
 import {
   AllocationResponse,
   OrderAllocationResponse,

@@ -13,7 +13,7 @@ import { ApiFailureException, failureOf } from '../../http/api-failure';
 import { ALLOCATION_BUS, type AllocationBus } from '../application/allocation-bus';
 import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
 import { AllocationErrors, orFail, writeErrors } from './allocation-failures';
-import { allocateCommand, createBatchCommand } from './commands';
+import { allocateCommand, createBatchCommand } from '../application/commands';
 import { AddBatchCompatRequest, AllocateCompatRequest } from './compat.requests';
 import { CompatAllocationResponse } from './responses';
 

@@ -9,7 +9,12 @@ import {
   type Product,
 } from '@allocation/allocation-domain';
 import { PrismaService } from '../../infrastructure/database/prisma.service';
-import { allocateCommand, createBatchCommand, must } from '../../testing/commands';
+import {
+  allocateCommand,
+  changeQuantityCommand,
+  createBatchCommand,
+  must,
+} from '../../testing/commands';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { createBatch } from '../application/create-batch.handler';
 import { PrismaUnitOfWork } from '../../infrastructure/database/prisma-unit-of-work';
@@ -53,6 +58,10 @@ const allocatedIn = async (reference: string) => {
     SELECT allocated_quantity FROM batches WHERE reference = ${reference}`;
   return Number(rows[0]?.allocated_quantity);
 };
+
+const outboxOf = (sku: string) =>
+  prisma.client.$queryRaw<Array<{ type: string; data: Record<string, unknown>; xid: string }>>`
+    SELECT type, data, xid::text AS xid FROM outbox WHERE data->>'sku' = ${sku} ORDER BY id`;
 
 /** A promise to await until `parties` callers have arrived. */
 const barrier = (parties: number) => {
@@ -109,6 +118,56 @@ describe('the unit of work', () => {
         eta: '2027-01-01',
       },
     ]);
+  });
+
+  it('writes the events of a committed unit to the outbox, in order, with its transaction id', async () => {
+    must(await bus.handle(createBatchCommand('outbox-1', 'OUTBOX', 2)));
+    must(await bus.handle(allocateCommand('outbox-o1', 'OUTBOX', 2)));
+    must(await bus.handle(changeQuantityCommand('outbox-1', 1)));
+    const rows = await outboxOf('OUTBOX');
+    expect(rows.map((row) => row.type)).toEqual([
+      'BatchCreated',
+      'Allocated',
+      'BatchQuantityChanged',
+      'Deallocated',
+      'OutOfStock',
+    ]);
+    expect(rows[1]?.data).toEqual({
+      orderId: 'outbox-o1',
+      sku: 'OUTBOX',
+      quantity: 2,
+      batchReference: 'outbox-1',
+    });
+    // The last three came from one transaction, the first two from one each.
+    expect(new Set(rows.map((row) => row.xid)).size).toBe(3);
+    expect(rows[2]?.xid).toBe(rows[4]?.xid);
+  });
+
+  it('leaves no outbox row behind when the unit rolls back', async () => {
+    const before = await outboxOf('OUTBOX-ROLLBACK');
+    await unitOfWork.run(async (context) => {
+      must(await createBatch(createBatchCommand('ob-rb', 'OUTBOX-ROLLBACK', 1), context));
+      return E.left(unknownSku('OUTBOX-ROLLBACK'));
+    });
+    await expect(
+      unitOfWork.run(async (context) => {
+        must(await createBatch(createBatchCommand('ob-th', 'OUTBOX-ROLLBACK', 1), context));
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await outboxOf('OUTBOX-ROLLBACK')).toEqual(before);
+    expect(before).toEqual([]);
+  });
+
+  it('commits OutOfStock when a direct allocation is refused for lack of stock', async () => {
+    must(await bus.handle(createBatchCommand('oos-1', 'OOS', 1)));
+    const refused = await bus.handle(allocateCommand('oos-o1', 'OOS', 5));
+    expect(refused).toEqual(E.left(expect.objectContaining({ _tag: 'OutOfStock' })));
+    expect((await outboxOf('OOS')).map((row) => [row.type, row.data])).toEqual([
+      ['BatchCreated', expect.anything()],
+      ['OutOfStock', { orderId: 'oos-o1', sku: 'OOS', quantity: 5 }],
+    ]);
+    expect(await allocatedIn('oos-1')).toBe(0);
   });
 
   it('retries the loser when two units of work both read version N and both allocate', async () => {

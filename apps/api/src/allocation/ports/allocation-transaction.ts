@@ -1,6 +1,5 @@
 import type { DomainEvent } from '@allocation/allocation-domain';
-import type { RecordsEvents } from '../../application/message-bus';
-import type { UnitOfWork } from '../../application/unit-of-work';
+import type { RecordsEvents, UnitOfWork } from '../../application/unit-of-work';
 import type { AllocationsView } from './allocations-view';
 import type { ProductRepository } from './product.repository';
 
@@ -8,8 +7,6 @@ import type { ProductRepository } from './product.repository';
 export interface AllocationTransaction extends RecordsEvents<DomainEvent> {
   readonly products: ProductRepository;
   readonly allocationsView: AllocationsView;
-  /** Adds events the aggregates caused, in order; the message bus handles them before commit. */
-  record(events: ReadonlyArray<DomainEvent>): void;
 }
 
 export type AllocationUnitOfWork = UnitOfWork<AllocationTransaction>;

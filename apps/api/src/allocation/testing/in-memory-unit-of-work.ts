@@ -178,6 +178,8 @@ class InMemoryAllocationTransaction implements AllocationTransaction {
 export class InMemoryUnitOfWork implements AllocationUnitOfWork {
   private state: AllocationState = emptyState();
   commits = 0;
+  /** Every event committed, in order: what the Prisma unit of work writes to its outbox. */
+  readonly outbox: DomainEvent[] = [];
 
   constructor(private readonly maxAttempts = 3) {}
 
@@ -187,10 +189,12 @@ export class InMemoryUnitOfWork implements AllocationUnitOfWork {
     for (let attempt = 1; ; attempt++) {
       const draft = copyOf(this.state);
       try {
-        const result = await work(new InMemoryAllocationTransaction(draft));
+        const context = new InMemoryAllocationTransaction(draft);
+        const result = await work(context);
         if (E.isRight(result)) {
           this.state = draft;
           this.commits += 1;
+          this.outbox.push(...context.events);
         }
         return result;
       } catch (error) {

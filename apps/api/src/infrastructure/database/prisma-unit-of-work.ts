@@ -4,9 +4,11 @@ import { Prisma } from '../../generated/prisma/client';
 import {
   ConcurrencyConflict,
   retriesExhausted,
+  type RecordsEvents,
   type RetriesExhausted,
   type UnitOfWork,
 } from '../../application/unit-of-work';
+import { writeToOutbox, type TaggedEvent } from './outbox';
 import { isTransientConflict } from './postgres-errors';
 import type { PrismaService } from './prisma.service';
 
@@ -31,19 +33,30 @@ class Rollback<L> extends Error {
   }
 }
 
+export interface PrismaUnitOfWorkOptions {
+  readonly retry?: RetryPolicy;
+  /** Told after each commit that wrote events, so outbox readers in this process look at once. */
+  readonly onEventsCommitted?: () => void;
+}
+
 /**
  * A unit of work on one PostgreSQL transaction (READ COMMITTED). `contextFor` binds a bounded
- * context's repositories to the transaction; a new context is made for every attempt.
+ * context's repositories to the transaction; a new context is made for every attempt. The events
+ * the context recorded are written to the outbox as the transaction's last statement.
  */
-export class PrismaUnitOfWork<Context> implements UnitOfWork<Context> {
+export class PrismaUnitOfWork<Context extends RecordsEvents<TaggedEvent>>
+  implements UnitOfWork<Context>
+{
   private readonly retry: RetryPolicy;
+  private readonly onEventsCommitted: () => void;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly contextFor: (tx: Prisma.TransactionClient) => Context,
-    options: { readonly retry?: RetryPolicy } = {},
+    options: PrismaUnitOfWorkOptions = {},
   ) {
     this.retry = options.retry ?? defaultRetryPolicy;
+    this.onEventsCommitted = options.onEventsCommitted ?? (() => undefined);
   }
 
   async run<L, A>(
@@ -62,10 +75,14 @@ export class PrismaUnitOfWork<Context> implements UnitOfWork<Context> {
   }
 
   private async attempt<L, A>(work: (context: Context) => Promise<E.Either<L, A>>): Promise<A> {
-    return this.prisma.client.$transaction(
+    let wroteEvents = false;
+    const value = await this.prisma.client.$transaction(
       async (tx) => {
-        const result = await work(this.contextFor(tx));
+        const context = this.contextFor(tx);
+        const result = await work(context);
         if (E.isLeft(result)) throw new Rollback(result);
+        await writeToOutbox(tx, context.events);
+        wroteEvents = context.events.length > 0;
         return result.right;
       },
       {
@@ -75,6 +92,8 @@ export class PrismaUnitOfWork<Context> implements UnitOfWork<Context> {
         timeout: 20_000,
       },
     );
+    if (wroteEvents) this.onEventsCommitted();
+    return value;
   }
 
   /** Exponential backoff with full jitter, so that losers do not collide again in step. */

@@ -21,6 +21,7 @@ const SCALAR_TYPES: Record<string, ReadonlyArray<string>> = {
   BigInt: ['bigint'],
   Boolean: ['boolean'],
   DateTime: ['timestamp with time zone', 'timestamp without time zone', 'date'],
+  Json: ['jsonb'],
 };
 
 const NATIVE_TYPES: Record<string, string> = {
@@ -42,7 +43,9 @@ const parseSchema = (schema: string): Field[] => {
       const match = /^\s*(\w+)\s+(\w+)(\?|\[\])?\s*(.*)$/.exec(line);
       if (match === null) continue;
       const [, field = '', type = '', modifier, attributes = ''] = match;
-      const scalar = SCALAR_TYPES[type];
+      // `Unsupported("xid8")` names the database type itself.
+      const unsupported = /^\("([^"]+)"\)/.exec(attributes)?.[1];
+      const scalar = type === 'Unsupported' && unsupported ? [unsupported] : SCALAR_TYPES[type];
       // Relation fields and lists have no column of their own.
       if (scalar === undefined || modifier === '[]') continue;
       const native = /@db\.(\w+)/.exec(attributes)?.[1];

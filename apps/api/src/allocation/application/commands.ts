@@ -14,8 +14,8 @@ import {
 } from '@allocation/allocation-domain';
 
 /**
- * Request bodies (already shape-checked by class-validator) become commands through the
- * domain's smart constructors, which have the last word on what is valid.
+ * Plain values from an edge (HTTP bodies shape-checked by class-validator, Redis messages) become
+ * commands through the domain's smart constructors, which have the last word on what is valid.
  */
 export const createBatchCommand = (input: {
   reference: string;

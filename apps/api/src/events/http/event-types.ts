@@ -1,0 +1,4 @@
+import { DOMAIN_EVENT_TYPES } from '@allocation/allocation-domain';
+
+/** Every event type this service writes to its outbox. */
+export const EVENT_TYPES: ReadonlyArray<string> = [...DOMAIN_EVENT_TYPES];

@@ -1,0 +1,25 @@
+import type { FeedItem } from './event-feed';
+
+/** The outcome of one turn of a durable outbox reader. */
+export type ConsumerTurn =
+  /** Another instance holds this reader's lock: it is doing the work. */
+  | { readonly _tag: 'Busy' }
+  /** Events read after the cursor, handed to the handler, and the cursor moved past them. */
+  | { readonly _tag: 'Delivered'; readonly count: number };
+
+/**
+ * Durable readers of the outbox, each with a cursor kept in the database. A turn runs as the only
+ * holder of the reader's lock across every instance (a lock that dies with its connection, so
+ * another instance takes over when the holder dies), reads up to `limit` events after the
+ * cursor, hands them to `handle`, and moves the cursor past them only if `handle` succeeds:
+ * delivery is at least once, in feed order.
+ */
+export interface OutboxConsumers {
+  turn(
+    name: string,
+    limit: number,
+    handle: (items: ReadonlyArray<FeedItem>) => Promise<void>,
+  ): Promise<ConsumerTurn>;
+}
+
+export const OUTBOX_CONSUMERS = Symbol('OutboxConsumers');

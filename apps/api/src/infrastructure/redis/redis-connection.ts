@@ -1,0 +1,55 @@
+import { Redis } from 'ioredis';
+import type { RedisMessage, RedisPublisher } from '../../events/relay/redis-relay';
+
+export interface RedisLog {
+  warn(message: string): void;
+  log(message: string): void;
+}
+
+/**
+ * A connection that reconnects on its own, forever, with waits growing to 2 s. Commands sent
+ * while it is down fail at once instead of queueing, so the caller decides what to retry.
+ * Connection problems are logged once per outage, not once per attempt.
+ */
+export const connectRedis = (
+  url: string,
+  role: string,
+  log: RedisLog,
+  options: { readonly queueWhileDown?: boolean } = {},
+): Redis => {
+  const redis = new Redis(url, {
+    connectionName: `allocation-${role}`,
+    // A subscriber queues its SUBSCRIBE until the first connection is up.
+    enableOfflineQueue: options.queueWhileDown ?? false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 5_000,
+    retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
+  });
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    log.warn(`Redis (${role}) unavailable: ${error.message}; reconnecting`);
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.log(`Redis (${role}) connected again`);
+  });
+  return redis;
+};
+
+/** Publishes in one round trip, in order; any message not accepted fails the whole call. */
+export class IoRedisPublisher implements RedisPublisher {
+  constructor(private readonly redis: Redis) {}
+
+  async publishAll(messages: ReadonlyArray<RedisMessage>): Promise<void> {
+    if (messages.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const { channel, message } of messages) pipeline.publish(channel, message);
+    const results = await pipeline.exec();
+    if (results === null) throw new Error('Redis dropped the publishes');
+    const failed = results.find(([error]) => error !== null);
+    if (failed !== undefined) throw failed[0];
+  }
+}
