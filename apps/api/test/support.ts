@@ -24,9 +24,11 @@ const configFor = (url: string, logLevel: LogLevel): AppConfig => ({
 });
 
 /** The real application on a fresh database of its own, driven over HTTP by supertest. */
-export const startTestApp = async (logLevel: LogLevel = 'silent'): Promise<TestApp> => {
+export const startTestApp = async (
+  options: { readonly logLevel?: LogLevel; readonly config?: Partial<AppConfig> } = {},
+): Promise<TestApp> => {
   const database: TestDatabase = await createTestDatabase({ migrate: false });
-  const config = configFor(database.url, logLevel);
+  const config = { ...configFor(database.url, options.logLevel ?? 'silent'), ...options.config };
   const app = await createApp(config, await openDatabase(config.database));
   await app.init();
   return {
