@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { MACHINE_REDIS_URL, PrivateRedis, RedisListener } from '../src/testing/redis-server';
+import { startTestApp, type TestApp } from './support';
+
+const unique = (name: string) => `${name}-${randomBytes(4).toString('hex')}`;
+
+const publisherOn = (url: string) => {
+  const redis = new Redis(url, { retryStrategy: () => 50 });
+  redis.on('error', () => undefined);
+  return redis;
+};
+
+/** Waits until `check` passes, or fails with its last error after `ms`. */
+const eventually = async (check: () => Promise<void>, ms = 5_000): Promise<void> => {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(50);
+    }
+  }
+};
+
+describe('with REDIS_URL set, as the reference service is spoken to', () => {
+  let t: TestApp;
+  let publisher: Redis;
+  let listener: RedisListener;
+
+  beforeAll(async () => {
+    t = await startTestApp({ config: { redisUrl: MACHINE_REDIS_URL } });
+    publisher = publisherOn(MACHINE_REDIS_URL);
+    listener = await RedisListener.listen(MACHINE_REDIS_URL, ['line_allocated', 'out_of_stock']);
+  });
+
+  afterAll(async () => {
+    listener.close();
+    publisher.disconnect();
+    await t.close();
+  });
+
+  it('change batch quantity leading to reallocation: line_allocated arrives within a second', async () => {
+    const [orderid, sku] = [unique('order'), unique('sku')];
+    const [earlier, later] = [unique('batch-earlier'), unique('batch-later')];
+    await t.http.post('/add_batch').send({ ref: earlier, sku, qty: 10, eta: '2011-01-01' });
+    await t.http.post('/add_batch').send({ ref: later, sku, qty: 10, eta: '2011-01-02' });
+    expect((await t.http.post('/allocate').send({ orderid, sku, qty: 10 })).status).toBe(202);
+    expect((await t.http.get(`/allocations/${orderid}`)).body).toEqual([{ sku, batchref: earlier }]);
+
+    const sent = Date.now();
+    await publisher.publish('change_batch_quantity', JSON.stringify({ batchref: earlier, qty: 5 }));
+    const [reallocated] = await listener.waitFor(
+      (m) => m.payload['orderid'] === orderid && m.payload['batchref'] === later,
+      1,
+      1_000,
+    );
+    expect(Date.now() - sent).toBeLessThan(1_000);
+    expect(reallocated).toEqual({
+      channel: 'line_allocated',
+      payload: { orderid, sku, qty: 10, batchref: later },
+    });
+  });
+
+  it('publishes out_of_stock when an allocation finds no stock', async () => {
+    const [orderid, sku] = [unique('order'), unique('sku')];
+    await t.http.post('/add_batch').send({ ref: unique('b'), sku, qty: 1, eta: null });
+    await t.http.post('/allocate').send({ orderid, sku, qty: 3 });
+    const [message] = await listener.waitFor((m) => m.payload['orderid'] === orderid);
+    expect(message).toEqual({ channel: 'out_of_stock', payload: { orderid, sku, qty: 3 } });
+  });
+
+  it('skips malformed messages and unknown batches, and goes on with the next one', async () => {
+    const [sku, batch] = [unique('sku'), unique('batch')];
+    await t.http.post('/api/batches').send({ reference: batch, sku, quantity: 10 });
+    for (const bad of [
+      'not json',
+      '{"batchref": 5, "qty": 1}',
+      JSON.stringify({ batchref: batch, qty: '7' }),
+      JSON.stringify({ batchref: unique('unknown'), qty: 3 }),
+      JSON.stringify({ batchref: batch, qty: -2 }),
+    ]) {
+      await publisher.publish('change_batch_quantity', bad);
+    }
+    await publisher.publish('change_batch_quantity', JSON.stringify({ batchref: batch, qty: 7 }));
+    await eventually(async () => {
+      expect((await t.http.get(`/api/batches/${batch}`)).body.purchasedQuantity).toBe(7);
+    });
+  });
+});
+
+describe('when Redis restarts', () => {
+  let redis: PrivateRedis;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    t = await startTestApp({ config: { redisUrl: redis.url } });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await redis.stop();
+  });
+
+  it('the subscriber reconnects and takes change_batch_quantity again', async () => {
+    await t.http.post('/api/batches').send({ reference: 'restart-b', sku: 'RESTART', quantity: 10 });
+    await redis.stop();
+    await sleep(300);
+    await redis.start();
+    const publisher = publisherOn(redis.url);
+    try {
+      // Pub/sub keeps nothing for absent subscribers: say it again until the subscriber is back.
+      await eventually(async () => {
+        await publisher.publish('change_batch_quantity', '{"batchref": "restart-b", "qty": 4}');
+        await sleep(50);
+        expect((await t.http.get('/api/batches/restart-b')).body.purchasedQuantity).toBe(4);
+      }, 10_000);
+    } finally {
+      publisher.disconnect();
+    }
+  });
+});
