@@ -266,4 +266,81 @@ document.getElementById('next-page').addEventListener('click', () => {
   attempt(loadBatches);
 });
 
+/** Activity: every event the service commits, live, newest first. */
+const ACTIVITY_LIMIT = 50;
+
+const portionsOf = (data) =>
+  data.portions.map((p) => `${p.quantity} from ${p.batchReference}`).join(', ');
+
+const REASONS = {
+  Requested: 'on request',
+  BatchShrunk: 'its batch shrank',
+  BatchRemoved: 'its batch was removed',
+};
+
+const describeEvent = ({ type, data }) => {
+  switch (type) {
+    case 'BatchCreated':
+      return `Batch ${data.reference} added: ${data.quantity} × ${data.sku}${data.eta ? `, due ${data.eta}` : ''}`;
+    case 'BatchQuantityChanged':
+      return `Batch ${data.reference} (${data.sku}) set to ${data.quantity}`;
+    case 'BatchRemoved':
+      return `Batch ${data.reference} (${data.sku}) removed`;
+    case 'Allocated':
+      return `Order ${data.orderId}: ${data.quantity} × ${data.sku} allocated from ${data.batchReference}`;
+    case 'Deallocated':
+      return `Order ${data.orderId}: ${data.quantity} × ${data.sku} deallocated (${REASONS[data.reason] ?? data.reason}; ${portionsOf(data)})`;
+    case 'OutOfStock':
+      return `Out of stock: order ${data.orderId} wanted ${data.quantity} × ${data.sku}`;
+    default:
+      return `${type}`;
+  }
+};
+
+const activity = document.getElementById('activity');
+const activityState = document.getElementById('activity-state');
+let refreshTimer;
+
+const addActivity = (event) => {
+  const item = document.createElement('li');
+  item.className = `event event-${event.type}`;
+  const time = document.createElement('time');
+  time.dateTime = event.occurredAt;
+  time.textContent = new Date(event.occurredAt).toLocaleTimeString();
+  const text = document.createElement('span');
+  text.textContent = describeEvent(event);
+  item.append(time, text);
+  activity.prepend(item);
+  while (activity.children.length > ACTIVITY_LIMIT) activity.lastElementChild.remove();
+  document.getElementById('activity-empty').hidden = true;
+  scheduleRefresh(300);
+};
+
+/** Someone changed stock: the batch table follows, once per burst, but never under a typing hand. */
+const scheduleRefresh = (ms) => {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    if (document.getElementById('batch-table').contains(document.activeElement)) {
+      scheduleRefresh(1000);
+    } else {
+      attempt(loadBatches);
+    }
+  }, ms);
+};
+
+const followActivity = () => {
+  // The browser reconnects on its own and resumes after the last event id it saw.
+  const source = new EventSource('/api/events/stream');
+  source.addEventListener('open', () => {
+    activityState.textContent = 'live';
+    activityState.className = 'live-state live';
+  });
+  source.addEventListener('error', () => {
+    activityState.textContent = 'reconnecting…';
+    activityState.className = 'live-state';
+  });
+  source.addEventListener('message', (message) => addActivity(JSON.parse(message.data)));
+};
+
+followActivity();
 attempt(loadBatches);

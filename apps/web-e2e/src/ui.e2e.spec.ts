@@ -87,19 +87,19 @@ describe('the web UI', () => {
 
   it('adds a batch, shows it, and clears the form', async () => {
     await addBatch({ reference: 'ui-now', sku: 'UI-LAMP', quantity: 10 });
-    await page.getByText('Batch ui-now added: 10 × UI-LAMP.').waitFor();
+    await status().getByText('Batch ui-now added: 10 × UI-LAMP.').waitFor();
     await batchRow('ui-now').waitFor();
     expect(await batchRow('ui-now').innerText()).toMatch(/ui-now\s+UI-LAMP\s+—\s+10\s+0\s+10/);
     expect(await section('Add a batch').getByLabel('Reference').inputValue()).toBe('');
     await addBatch({ reference: 'ui-later', sku: 'UI-LAMP', quantity: 10, eta: '2027-03-01' });
-    await page.getByText('Batch ui-later added').waitFor();
+    await status().getByText('Batch ui-later added').waitFor();
   });
 
   it('allocates a line and clears the form', async () => {
     await allocate({ orderId: 'ui-o1', sku: 'UI-LAMP', quantity: 4 });
-    await page.getByText('Order ui-o1: 4 × UI-LAMP allocated (4 from ui-now).').waitFor();
+    await status().getByText('Order ui-o1: 4 × UI-LAMP allocated (4 from ui-now).').waitFor();
     await allocate({ orderId: 'ui-o2', sku: 'UI-LAMP', quantity: 3 });
-    await page.getByText('Order ui-o2: 3 × UI-LAMP allocated (3 from ui-now).').waitFor();
+    await status().getByText('Order ui-o2: 3 × UI-LAMP allocated (3 from ui-now).').waitFor();
     expect(await section('Allocate an order line').getByLabel('Order id').inputValue()).toBe('');
     expect(await batchRow('ui-now').innerText()).toMatch(/10\s+7\s+3/);
   });
@@ -120,7 +120,7 @@ describe('the web UI', () => {
     const form = section('Find an order');
     await form.getByLabel('Order id').fill('ui-o2');
     await form.getByRole('button', { name: 'Show allocations' }).click();
-    await page.getByText('Order ui-o2 has 1 allocation(s).').waitFor();
+    await status().getByText('Order ui-o2 has 1 allocation(s).').waitFor();
     const rows = page.getByRole('table', { name: 'Order allocations' }).getByRole('row');
     expect(await rows.nth(1).innerText()).toMatch(/UI-LAMP\s+ui-later\s+3/);
   });
@@ -129,7 +129,7 @@ describe('the web UI', () => {
     const form = section('Product');
     await form.getByLabel('Product SKU').fill('UI-LAMP');
     await form.getByRole('button', { name: 'Show product' }).click();
-    await page.getByText('Product UI-LAMP: 8 available.').waitFor();
+    await status().getByText('Product UI-LAMP: 8 available.').waitFor();
     // Two batches added, two lines allocated, one quantity changed (and one line reallocated).
     expect(await page.locator('#product-version').innerText()).toBe('6');
     expect(await page.locator('#product-available').innerText()).toBe('8');
@@ -141,14 +141,14 @@ describe('the web UI', () => {
   it('deletes a batch, reallocating its lines', async () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await batchRow('ui-now').getByRole('button', { name: 'Delete ui-now' }).click();
-    await page.getByText('Batch ui-now deleted').waitFor();
+    await status().getByText('Batch ui-now deleted').waitFor();
     expect(await batchRow('ui-now').count()).toBe(0);
     expect(await batchRow('ui-later').innerText()).toMatch(/10\s+7\s+3/);
   });
 
   it('says what went wrong in words, not codes', async () => {
     await allocate({ orderId: 'ui-o3', sku: 'NO-SUCH-SKU', quantity: 1 });
-    await page.getByText('Invalid sku NO-SUCH-SKU.').waitFor();
+    await status().getByText('Invalid sku NO-SUCH-SKU.').waitFor();
 
     await allocate({ orderId: 'ui-o4', sku: 'UI-LAMP', quantity: 50 });
     await page
@@ -156,7 +156,7 @@ describe('the web UI', () => {
       .waitFor();
 
     await addBatch({ reference: 'ui-later', sku: 'UI-LAMP', quantity: 1 });
-    await page.getByText('Batch ui-later already exists.').waitFor();
+    await status().getByText('Batch ui-later already exists.').waitFor();
 
     await addBatch({ reference: 'has space', sku: 'UI-LAMP', quantity: 1 });
     await page
@@ -166,7 +166,7 @@ describe('the web UI', () => {
     const form = section('Find an order');
     await form.getByLabel('Order id').fill('nobody');
     await form.getByRole('button', { name: 'Show allocations' }).click();
-    await page.getByText('Order nobody has no allocations.').waitFor();
+    await status().getByText('Order nobody has no allocations.').waitFor();
 
     const shown = await status().innerText();
     expect(shown).not.toMatch(/\b(400|404|409)\b|[A-Z]+_[A-Z]+/);
@@ -198,5 +198,38 @@ describe('the web UI', () => {
     await page.getByRole('button', { name: 'Previous' }).click();
     await page.getByText('Page 2 of 3').waitFor();
     expect(await info.innerText()).toContain('51–100');
+  });
+
+  it('shows activity live, from this page and from other clients, and keeps the table current', async () => {
+    const filter = section('Batches').getByLabel('Filter by SKU');
+    await filter.fill('ACT-LAMP');
+    await section('Batches').getByRole('button', { name: 'Filter' }).click();
+    const panel = section('Activity');
+    await panel.getByText('live', { exact: true }).waitFor();
+    await addBatch({ reference: 'act-b1', sku: 'ACT-LAMP', quantity: 5 });
+    await panel.getByText('Batch act-b1 added: 5 × ACT-LAMP').waitFor();
+
+    // Another client, not this page, allocates: the page hears of it and its table follows.
+    const other = (body: object) =>
+      fetch(`${service.base}/api/allocations`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await other({ orderId: 'act-o1', sku: 'ACT-LAMP', quantity: 2 })).status).toBe(201);
+    expect((await other({ orderId: 'act-o2', sku: 'ACT-LAMP', quantity: 9 })).status).toBe(409);
+    await panel.getByText('Out of stock: order act-o2 wanted 9 × ACT-LAMP').waitFor();
+    const entries = await panel.locator('li span').allInnerTexts();
+    expect(entries.slice(0, 3)).toEqual([
+      'Out of stock: order act-o2 wanted 9 × ACT-LAMP',
+      'Order act-o1: 2 × ACT-LAMP allocated from act-b1',
+      'Batch act-b1 added: 5 × ACT-LAMP',
+    ]);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#batch-table tr')].some((row) =>
+        /act-b1\s+ACT-LAMP\s+—\s+5\s+2\s+3/.test((row as HTMLElement).innerText),
+      ),
+    );
+    await snapshot('activity');
   });
 });

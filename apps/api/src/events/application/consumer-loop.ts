@@ -85,11 +85,9 @@ export class ConsumerLoop {
     }
   }
 
+  /** Until a commit here or the poll interval; a stop waits at most that long too. */
   private async waitForEvents(mark: number): Promise<void> {
-    await Promise.race([
-      this.signal.wait(this.options.pollMs, mark),
-      this.pause(this.options.pollMs),
-    ]);
+    await this.signal.wait(this.options.pollMs, mark);
   }
 
   private async pause(ms: number): Promise<void> {

@@ -42,7 +42,7 @@ export class LiveFeed {
   private bufferFrom: FeedPosition | undefined;
   /** ...up to this one, after which the shared poll reads next. */
   private head: FeedPosition | undefined;
-  private loop: Promise<void> | undefined;
+  private polling = false;
 
   constructor(
     private readonly feed: EventFeed,
@@ -53,7 +53,10 @@ export class LiveFeed {
   subscribe(subscription: LiveSubscription): () => void {
     const subscriber: Subscriber = { after: subscription.after, subscription };
     this.subscribers.add(subscriber);
-    this.loop ??= this.run().finally(() => (this.loop = undefined));
+    if (!this.polling) {
+      this.polling = true;
+      void this.run();
+    }
     this.signal.notify();
     return () => this.subscribers.delete(subscriber);
   }
@@ -89,10 +92,12 @@ export class LiveFeed {
       }
       if (!more) await this.signal.wait(this.options.pollMs, mark);
     }
-    // Nobody is listening: forget the buffer rather than follow the outbox for no one.
+    // Nobody is listening: forget the buffer rather than follow the outbox for no one. Set in
+    // the same turn as the loop's last check, so a new subscriber always starts a new loop.
     this.buffer = [];
     this.head = undefined;
     this.bufferFrom = undefined;
+    this.polling = false;
   }
 
   /** Reads what was committed since the last poll into the buffer. */
