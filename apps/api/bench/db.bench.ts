@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/Either';
 import { performance } from 'node:perf_hooks';
 import { prismaAllocationBus } from '../src/allocation/testing/prisma-allocation-bus';
+import { writeToOutbox } from '../src/infrastructure/database/outbox';
 import { PrismaService } from '../src/infrastructure/database/prisma.service';
 import { allocateCommand, createBatchCommand, must } from '../src/testing/commands';
 import { seedAllocatedLines } from '../src/testing/seed';
@@ -48,6 +49,27 @@ const main = async () => {
     console.log(`  SKU with 10 lines        ${small.toFixed(2)} ms`);
     console.log(`  SKU with ${BIG_LINES.toLocaleString('en')} lines   ${big.toFixed(2)} ms`);
     console.log(`  ratio                    ${(big / small).toFixed(2)}x (goal: at most 1.5x)`);
+
+    // What the outbox adds to each allocation: its one INSERT of the unit's events, measured as
+    // a transaction with and without it (alternating, so both see the same noise).
+    const events = [
+      { _tag: 'Allocated', orderId: 'o', sku: 'SMALL', quantity: 1, batchReference: 'small-batch' },
+    ];
+    const withOutbox: number[] = [];
+    const without: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      for (const write of [true, false]) {
+        const start = performance.now();
+        await prisma.client.$transaction(async (tx) => {
+          await tx.$executeRaw`UPDATE products SET version = version WHERE sku = 'SMALL'`;
+          if (write) await writeToOutbox(tx, events);
+        });
+        (write ? withOutbox : without).push(performance.now() - start);
+      }
+    }
+    console.log(`the outbox's cost per unit of work (median of ${SAMPLES}):`);
+    console.log(`  transaction without outbox write   ${median(without).toFixed(2)} ms`);
+    console.log(`  the same with its outbox INSERT    ${median(withOutbox).toFixed(2)} ms`);
 
     console.log(`allocations per second (${WORKER_SECONDS} s each):`);
     for (const skus of [1, 100]) {

@@ -79,7 +79,10 @@ describe('GET /api/events', () => {
     ['?limit=0', 'limit must be a whole number from 1 to 1000'],
     ['?limit=1001', 'limit must be a whole number from 1 to 1000'],
     ['?limit=ten', 'limit must be a whole number from 1 to 1000'],
-    ['?type=Shipped', expect.stringContaining('type must be a comma-separated list of event types')],
+    [
+      '?type=Shipped',
+      expect.stringContaining('type must be a comma-separated list of event types'),
+    ],
     ['?type=Allocated,', expect.stringContaining('type must be a comma-separated list')],
     ['?after=1&after=2', 'after must be an event id: a whole number from 0'],
     ['?colour=red', 'property colour should not exist'],
@@ -121,7 +124,9 @@ describe('GET /api/events/stream', () => {
     });
     try {
       const caughtUp = await stream.waitFor(2);
-      expect(caughtUp.map((e) => e.data.id)).toEqual(items.slice(-2).map((i: { id: number }) => i.id));
+      expect(caughtUp.map((e) => e.data.id)).toEqual(
+        items.slice(-2).map((i: { id: number }) => i.id),
+      );
       await t.http.post('/api/allocations').send({ orderId: 'st-o2', sku: 'ST-SOFA', quantity: 5 });
       const [, , live] = await stream.waitFor(3);
       expect(live?.data).toMatchObject({ type: 'OutOfStock', data: { orderId: 'st-o2' } });

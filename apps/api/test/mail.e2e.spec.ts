@@ -11,7 +11,11 @@ beforeAll(async () => {
     config: {
       events: {
         retentionDays: 30,
-        mail: { smtpUrl: smtp.url, to: 'stock@warehouse.example', from: 'allocation@warehouse.example' },
+        mail: {
+          smtpUrl: smtp.url,
+          to: 'stock@warehouse.example',
+          from: 'allocation@warehouse.example',
+        },
       },
     },
   });
@@ -42,11 +46,15 @@ describe('out-of-stock mail', () => {
     expect(mail?.from).toBe('allocation@warehouse.example');
     expect(mail?.to).toEqual(['stock@warehouse.example']);
     expect(mail?.raw).toMatch(/^Subject: Out of stock for MAIL-LAMP$/m);
-    expect(mail?.raw).toContain('Order mail-o1 asked for 5 of MAIL-LAMP and no batch could take it.');
+    expect(mail?.raw).toContain(
+      'Order mail-o1 asked for 5 of MAIL-LAMP and no batch could take it.',
+    );
   });
 
   it('mails a line that a shrinking batch pushes out with nowhere to go', async () => {
-    await t.http.post('/api/allocations').send({ orderId: 'mail-o2', sku: 'MAIL-LAMP', quantity: 2 });
+    await t.http
+      .post('/api/allocations')
+      .send({ orderId: 'mail-o2', sku: 'MAIL-LAMP', quantity: 2 });
     await t.http.patch('/api/batches/mail-b1').send({ quantity: 1 });
     const [mail] = await mailsAbout('mail-o2');
     expect(mail?.raw).toMatch(/^Subject: Out of stock for MAIL-LAMP$/m);
@@ -54,7 +62,9 @@ describe('out-of-stock mail', () => {
 
   it('sends again what the mail server refused, so each is delivered at least once', async () => {
     smtp.refuseNext(2);
-    await t.http.post('/api/allocations').send({ orderId: 'mail-o3', sku: 'MAIL-LAMP', quantity: 9 });
+    await t.http
+      .post('/api/allocations')
+      .send({ orderId: 'mail-o3', sku: 'MAIL-LAMP', quantity: 9 });
     const [mail] = await mailsAbout('mail-o3');
     expect(smtp.refusals).toBe(2);
     expect(mail?.raw).toContain('Order mail-o3 asked for 9');
@@ -62,7 +72,9 @@ describe('out-of-stock mail', () => {
 
   it('mails nothing for allocations that succeed', async () => {
     await t.http.post('/api/batches').send({ reference: 'mail-b2', sku: 'MAIL-SOFA', quantity: 5 });
-    await t.http.post('/api/allocations').send({ orderId: 'mail-o4', sku: 'MAIL-SOFA', quantity: 1 });
+    await t.http
+      .post('/api/allocations')
+      .send({ orderId: 'mail-o4', sku: 'MAIL-SOFA', quantity: 1 });
     await sleep(500);
     expect(smtp.received.filter((mail) => mail.raw.includes('MAIL-SOFA'))).toEqual([]);
   });

@@ -48,7 +48,9 @@ describe('with REDIS_URL set, as the reference service is spoken to', () => {
     await t.http.post('/add_batch').send({ ref: earlier, sku, qty: 10, eta: '2011-01-01' });
     await t.http.post('/add_batch').send({ ref: later, sku, qty: 10, eta: '2011-01-02' });
     expect((await t.http.post('/allocate').send({ orderid, sku, qty: 10 })).status).toBe(202);
-    expect((await t.http.get(`/allocations/${orderid}`)).body).toEqual([{ sku, batchref: earlier }]);
+    expect((await t.http.get(`/allocations/${orderid}`)).body).toEqual([
+      { sku, batchref: earlier },
+    ]);
 
     const sent = Date.now();
     await publisher.publish('change_batch_quantity', JSON.stringify({ batchref: earlier, qty: 5 }));
@@ -106,7 +108,9 @@ describe('when Redis restarts', () => {
   });
 
   it('the subscriber reconnects and takes change_batch_quantity again', async () => {
-    await t.http.post('/api/batches').send({ reference: 'restart-b', sku: 'RESTART', quantity: 10 });
+    await t.http
+      .post('/api/batches')
+      .send({ reference: 'restart-b', sku: 'RESTART', quantity: 10 });
     await redis.stop();
     await sleep(300);
     await redis.start();

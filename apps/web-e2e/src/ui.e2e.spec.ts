@@ -77,6 +77,17 @@ const batchRow = (reference: string) =>
     .getByRole('row')
     .filter({ hasText: reference });
 
+/** Waits until a batch's row reads as expected, without reloading anything. */
+const rowShows = async (reference: string, pattern: RegExp) => {
+  let text = '';
+  for (let waited = 0; waited < 5_000; waited += 50) {
+    text = await batchRow(reference).innerText();
+    if (pattern.test(text)) return;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`Row ${reference} still reads "${text}"`);
+};
+
 describe('the web UI', () => {
   it('has a favicon', async () => {
     const icon = await page.locator('link[rel="icon"]').getAttribute('href');
@@ -225,11 +236,8 @@ describe('the web UI', () => {
       'Order act-o1: 2 × ACT-LAMP allocated from act-b1',
       'Batch act-b1 added: 5 × ACT-LAMP',
     ]);
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('#batch-table tr')].some((row) =>
-        /act-b1\s+ACT-LAMP\s+—\s+5\s+2\s+3/.test((row as HTMLElement).innerText),
-      ),
-    );
+    // The table was not reloaded by this page's own action: it followed the stream.
+    await rowShows('act-b1', /act-b1\s+ACT-LAMP\s+—\s+5\s+2\s+3/);
     await snapshot('activity');
   });
 });

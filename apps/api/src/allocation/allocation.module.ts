@@ -10,7 +10,7 @@ import { MessageBus } from '../application/message-bus';
 import { OutboxSignal } from '../application/outbox-signal';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ConsumerLoop } from '../events/application/consumer-loop';
+import { ConsumerLoop, defaultConsumerLoopOptions } from '../events/application/consumer-loop';
 import { OUTBOX_CONSUMERS, type OutboxConsumers } from '../events/ports/outbox-consumers';
 import { LogNotifier, SmtpNotifier } from '../infrastructure/mail/smtp-notifier';
 import { connectRedis } from '../infrastructure/redis/redis-connection';
@@ -86,7 +86,12 @@ class AllocationWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     const { mail } = this.config.events;
     const smtp = mail === null ? undefined : new SmtpNotifier(mail);
     const notifier = outOfStockNotifier(smtp ?? new LogNotifier(logger));
-    const loop = new ConsumerLoop(this.consumers, notifier, this.signal, logger);
+    // Mail can wait a second; one turn a second keeps the reader's cost off busy allocations.
+    const loop = new ConsumerLoop(this.consumers, notifier, this.signal, logger, {
+      ...defaultConsumerLoopOptions,
+      minGapMs: 1_000,
+      pollMs: 2_000,
+    });
     loop.start();
     this.notices = { loop, close: () => smtp?.close() };
 

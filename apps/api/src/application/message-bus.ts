@@ -108,4 +108,3 @@ export class MessageBus<
     return (handlers ?? []) as ReadonlyArray<Handler<Ev, Context, Failure, void>>;
   }
 }
-

@@ -87,7 +87,9 @@ const email =
   (env: Env): E.Either<string, string | null> => {
     const raw = env[name];
     if (raw === undefined || raw === '') return E.right(fallback);
-    return EMAIL.test(raw) ? E.right(raw) : E.left(`${name} must be an email address, got "${raw}"`);
+    return EMAIL.test(raw)
+      ? E.right(raw)
+      : E.left(`${name} must be an email address, got "${raw}"`);
   };
 
 const mailConfig = (
@@ -103,7 +105,9 @@ const mailConfig = (
 };
 
 type Settings = Record<string, E.Either<string, unknown>>;
-type Values<S extends Settings> = { [K in keyof S]: S[K] extends E.Either<string, infer A> ? A : never };
+type Values<S extends Settings> = {
+  [K in keyof S]: S[K] extends E.Either<string, infer A> ? A : never;
+};
 
 /** Every setting's value, or every problem at once. */
 const collect = <S extends Settings>(settings: S): E.Either<string[], Values<S>> => {

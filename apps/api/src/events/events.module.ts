@@ -67,9 +67,14 @@ class EventWorkers implements OnApplicationBootstrap, OnModuleDestroy {
   private async prune(): Promise<void> {
     try {
       const pruned = await pruneOutbox(this.prisma.client, this.config.events.retentionDays);
-      if (pruned > 0) this.logger.log(`Pruned ${pruned} published events older than ${this.config.events.retentionDays} days`);
+      if (pruned > 0)
+        this.logger.log(
+          `Pruned ${pruned} published events older than ${this.config.events.retentionDays} days`,
+        );
     } catch (error) {
-      this.logger.warn(`Pruning the outbox failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `Pruning the outbox failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

@@ -22,7 +22,8 @@ export class TestSmtpServer {
   ) {}
 
   static async start(): Promise<TestSmtpServer> {
-    let self: TestSmtpServer | undefined;
+    // The handler below needs the instance, which needs the server: it is filled in after.
+    const holder: { self?: TestSmtpServer } = {};
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -31,6 +32,7 @@ export class TestSmtpServer {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
+          const self = holder.self;
           if (self !== undefined && self.refuse > 0) {
             self.refuse -= 1;
             self.refusals += 1;
@@ -54,7 +56,8 @@ export class TestSmtpServer {
         resolve(typeof address === 'object' && address !== null ? address.port : 0);
       });
     });
-    self = new TestSmtpServer(server, port);
+    const self = new TestSmtpServer(server, port);
+    holder.self = self;
     return self;
   }
 

@@ -16,6 +16,11 @@ export interface ConsumerLoopOptions {
   readonly batchSize: number;
   /** How often to look when nothing was committed here (other instances write too). */
   readonly pollMs: number;
+  /**
+   * The least time between turns that were not full, however often commits wake the loop: under
+   * load one turn takes many events (and writes its cursor once) instead of one turn per commit.
+   */
+  readonly minGapMs: number;
   /** How often a reader whose lock another instance holds tries to take over. */
   readonly standbyMs: number;
   readonly backoff: { readonly initialMs: number; readonly maxMs: number };
@@ -23,7 +28,9 @@ export interface ConsumerLoopOptions {
 
 export const defaultConsumerLoopOptions: ConsumerLoopOptions = {
   batchSize: 200,
-  pollMs: 250,
+  // Commits made here wake the loop at once; the poll is for other instances' commits.
+  pollMs: 500,
+  minGapMs: 100,
   standbyMs: 1_000,
   backoff: { initialMs: 100, maxMs: 30_000 },
 };
@@ -67,8 +74,10 @@ export class ConsumerLoop {
     while (!this.stopping) {
       const mark = this.signal.mark();
       try {
-        const turn = await this.consumers.turn(this.consumer.name, this.options.batchSize, (items) =>
-          this.consumer.handle(items),
+        const turn = await this.consumers.turn(
+          this.consumer.name,
+          this.options.batchSize,
+          (items) => this.consumer.handle(items),
         );
         if (failures > 0) this.log.log(`${this.consumer.name}: delivering again`);
         failures = 0;
@@ -85,9 +94,11 @@ export class ConsumerLoop {
     }
   }
 
-  /** Until a commit here or the poll interval; a stop waits at most that long too. */
+  /** Until a commit here (but at least the gap) or the poll interval. */
   private async waitForEvents(mark: number): Promise<void> {
-    await this.signal.wait(this.options.pollMs, mark);
+    const { minGapMs, pollMs } = this.options;
+    await this.pause(minGapMs);
+    if (!this.stopping) await this.signal.wait(Math.max(0, pollMs - minGapMs), mark);
   }
 
   private async pause(ms: number): Promise<void> {
@@ -102,4 +113,4 @@ export class ConsumerLoop {
 }
 
 const reasonOf = (error: unknown): string =>
-  error instanceof Error ? error.message.split('\n')[0] ?? error.name : String(error);
+  error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);

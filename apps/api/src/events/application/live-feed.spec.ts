@@ -73,7 +73,7 @@ describe('the live feed', () => {
   beforeEach(() => {
     feed = new ArrayFeed();
     signal = new OutboxSignal();
-    live = new LiveFeed(feed, signal, { pollMs: 20, bufferSize: 5, pageSize: 3 });
+    live = new LiveFeed(feed, signal, { pollMs: 20, minGapMs: 5, bufferSize: 5, pageSize: 3 });
   });
 
   afterEach(() => live.close());

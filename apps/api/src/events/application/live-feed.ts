@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { OutboxSignal } from '../../application/outbox-signal';
 import {
   comparePositions,
@@ -18,6 +19,8 @@ export interface LiveSubscription {
 
 export interface LiveFeedOptions {
   readonly pollMs: number;
+  /** The least time between polls, so that a burst of commits is read in one query. */
+  readonly minGapMs: number;
   /** Recent events kept in memory, so live readers do not each query the database. */
   readonly bufferSize: number;
   readonly pageSize: number;
@@ -47,7 +50,12 @@ export class LiveFeed {
   constructor(
     private readonly feed: EventFeed,
     private readonly signal: OutboxSignal,
-    private readonly options: LiveFeedOptions = { pollMs: 250, bufferSize: 2_000, pageSize: 500 },
+    private readonly options: LiveFeedOptions = {
+      pollMs: 250,
+      minGapMs: 50,
+      bufferSize: 2_000,
+      pageSize: 500,
+    },
   ) {}
 
   subscribe(subscription: LiveSubscription): () => void {
@@ -90,7 +98,10 @@ export class LiveFeed {
         // Streams end and their clients reconnect (with Last-Event-ID) once the database is back.
         this.endAll();
       }
-      if (!more) await this.signal.wait(this.options.pollMs, mark);
+      if (!more) {
+        await sleep(this.options.minGapMs);
+        await this.signal.wait(Math.max(0, this.options.pollMs - this.options.minGapMs), mark);
+      }
     }
     // Nobody is listening: forget the buffer rather than follow the outbox for no one. Set in
     // the same turn as the loop's last check, so a new subscriber always starts a new loop.

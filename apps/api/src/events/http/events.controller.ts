@@ -1,10 +1,5 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrors, GenericErrors } from '../../http/api-errors.decorator';
 import { ApiFailureException, failureOf } from '../../http/api-failure';
@@ -84,7 +79,8 @@ export class EventsController {
       );
     }
     const resumeFrom = lastEventId ?? query.after;
-    const after = resumeFrom === undefined ? undefined : await this.feed.positionOf(Number(resumeFrom));
+    const after =
+      resumeFrom === undefined ? undefined : await this.feed.positionOf(Number(resumeFrom));
     const types = typesOf(query);
 
     response.status(200).set({

@@ -30,7 +30,8 @@ class EventTypeQuery {
 /** `?after=&limit=&type=` of the event feed. */
 export class EventFeedQuery extends EventTypeQuery {
   @ApiPropertyOptional({
-    description: 'Events after this id: the `next` of the previous page (0 or absent: from the start)',
+    description:
+      'Events after this id: the `next` of the previous page (0 or absent: from the start)',
     example: '0',
   })
   @IsOptional()

@@ -132,7 +132,7 @@ describe('the event feed', () => {
         // Some take their transaction id early and hold it while others commit.
         if ((w + n) % 3 === 0) await t.takeXid();
         await sleep(Math.random() * 8);
-        for (let e = 0; e <= (n % 3); e++) await t.write('Allocated');
+        for (let e = 0; e <= n % 3; e++) await t.write('Allocated');
         await sleep(Math.random() * (n % 5 === 0 ? 40 : 4));
         // Every seventh rolls back: its ids are never used.
         if (n % 7 === 6) await t.rollback();

@@ -1,5 +1,11 @@
 import type { PrismaClient, Prisma } from '../../generated/prisma/client';
-import { FEED_START, type EventFeed, type FeedItem, type FeedPosition, type FeedRead } from '../ports/event-feed';
+import {
+  FEED_START,
+  type EventFeed,
+  type FeedItem,
+  type FeedPosition,
+  type FeedRead,
+} from '../ports/event-feed';
 
 interface OutboxRow {
   readonly id: string;

@@ -6,11 +6,7 @@ import type { AllocationBus } from '../../allocation/application/allocation-bus'
 import { PrismaService } from '../../infrastructure/database/prisma.service';
 import { connectRedis, IoRedisPublisher } from '../../infrastructure/redis/redis-connection';
 import { allocateCommand, createBatchCommand, must } from '../../testing/commands';
-import {
-  MACHINE_REDIS_URL,
-  PrivateRedis,
-  RedisListener,
-} from '../../testing/redis-server';
+import { MACHINE_REDIS_URL, PrivateRedis, RedisListener } from '../../testing/redis-server';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { ConsumerLoop, type ConsumerLoopOptions } from '../application/consumer-loop';
 import { PrismaOutboxConsumers } from '../infrastructure/prisma-outbox-consumers';
@@ -19,6 +15,7 @@ import { redisRelay, type RedisMessage, type RedisPublisher } from './redis-rela
 const fast: ConsumerLoopOptions = {
   batchSize: 50,
   pollMs: 20,
+  minGapMs: 5,
   standbyMs: 50,
   backoff: { initialMs: 50, maxMs: 200 },
 };
@@ -73,7 +70,8 @@ const listen = async (url: string) => {
 
 /** Orders `<prefix>-1…n` of one unit each, on a SKU of their own, one transaction each. */
 const allocateOrders = async (sku: string, prefix: string, from: number, to: number) => {
-  for (let n = from; n <= to; n++) must(await bus.handle(allocateCommand(`${prefix}-${n}`, sku, 1)));
+  for (let n = from; n <= to; n++)
+    must(await bus.handle(allocateCommand(`${prefix}-${n}`, sku, 1)));
 };
 
 const orderIdsOn = (listener: RedisListener, sku: string) =>
@@ -101,8 +99,11 @@ describe('the relay to Redis', () => {
       qty: 1,
       batchref: `${sku}-b`,
     });
-    expect(listener.messages.filter((m) => m.channel === 'batch_created' && m.payload['sku'] === sku))
-      .toEqual([{ channel: 'batch_created', payload: { ref: `${sku}-b`, sku, qty: 1_000, eta: null } }]);
+    expect(
+      listener.messages.filter((m) => m.channel === 'batch_created' && m.payload['sku'] === sku),
+    ).toEqual([
+      { channel: 'batch_created', payload: { ref: `${sku}-b`, sku, qty: 1_000, eta: null } },
+    ]);
   });
 
   it('loses nothing when Redis stops mid-stream, and resumes in order when it is back', async () => {

@@ -44,9 +44,9 @@ export interface PrismaUnitOfWorkOptions {
  * context's repositories to the transaction; a new context is made for every attempt. The events
  * the context recorded are written to the outbox as the transaction's last statement.
  */
-export class PrismaUnitOfWork<Context extends RecordsEvents<TaggedEvent>>
-  implements UnitOfWork<Context>
-{
+export class PrismaUnitOfWork<
+  Context extends RecordsEvents<TaggedEvent>,
+> implements UnitOfWork<Context> {
   private readonly retry: RetryPolicy;
   private readonly onEventsCommitted: () => void;
 

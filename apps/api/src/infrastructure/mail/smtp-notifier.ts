@@ -34,6 +34,8 @@ export class LogNotifier implements Notifier {
   constructor(private readonly log: { warn(message: string): void }) {}
 
   async send(notification: Notification): Promise<void> {
-    this.log.warn(`${notification.subject} (no SMTP_URL/NOTIFY_EMAIL set to mail it): ${notification.text.replace(/\n/g, ' ')}`);
+    this.log.warn(
+      `${notification.subject} (no SMTP_URL/NOTIFY_EMAIL set to mail it): ${notification.text.replace(/\n/g, ' ')}`,
+    );
   }
 }
