@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_DEADLINE_MS } from '../src/health/graceful-shutdown';
 import { locate } from '../src/infrastructure/database/paths';
-import { startTestApp, type TestApp } from './support';
+import { listenLocally, startTestApp, type TestApp } from './support';
 
 const root = locate('nx.json').replace(/nx\.json$/, '');
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
@@ -26,9 +26,7 @@ let port: number;
 
 beforeAll(async () => {
   t = await startTestApp();
-  await t.app.listen(0, '127.0.0.1');
-  const address = t.app.getHttpServer().address();
-  port = typeof address === 'object' && address !== null ? address.port : 0;
+  ({ port } = await listenLocally(t));
 });
 
 afterAll(() => t.close());

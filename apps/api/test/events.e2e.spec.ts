@@ -1,15 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStream } from './sse';
-import { startTestApp, type TestApp } from './support';
+import { listenLocally, startTestApp, type TestApp } from './support';
 
 let t: TestApp;
 let base: string;
 
 beforeAll(async () => {
   t = await startTestApp();
-  await t.app.listen(0, '127.0.0.1');
-  const address = t.app.getHttpServer().address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  ({ base } = await listenLocally(t));
 });
 
 afterAll(async () => {

@@ -42,6 +42,14 @@ export const startTestApp = async (
   };
 };
 
+/** Makes the app listen on a free local port, for clients that need a real socket; its base URL. */
+export const listenLocally = async (t: TestApp): Promise<{ base: string; port: number }> => {
+  await t.app.listen(0, '127.0.0.1');
+  const address = t.app.getHttpServer().address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { base: `http://127.0.0.1:${port}`, port };
+};
+
 /** The application pointed at a database that does not answer. */
 export const startAppWithoutDatabase = async (): Promise<TestApp> => {
   const url = 'postgresql://postgres@127.0.0.1:1/nowhere?connect_timeout=1';

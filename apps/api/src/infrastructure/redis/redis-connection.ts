@@ -1,5 +1,4 @@
 import { Redis } from 'ioredis';
-import type { RedisMessage, RedisPublisher } from '../../events/relay/redis-relay';
 
 export interface RedisLog {
   warn(message: string): void;
@@ -19,10 +18,11 @@ export const connectRedis = (
 ): Redis => {
   const redis = new Redis(url, {
     connectionName: `allocation-${role}`,
-    // A subscriber queues its SUBSCRIBE until the first connection is up.
+    // A subscriber queues its SUBSCRIBE until the first connection is up; a publisher fails at
+    // once, and a publish that gets no answer fails after 5 s.
     enableOfflineQueue: options.queueWhileDown ?? false,
     maxRetriesPerRequest: 1,
-    commandTimeout: 5_000,
+    ...(options.queueWhileDown === true ? {} : { commandTimeout: 5_000 }),
     retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
   });
   let down = false;
@@ -38,18 +38,3 @@ export const connectRedis = (
   });
   return redis;
 };
-
-/** Publishes in one round trip, in order; any message not accepted fails the whole call. */
-export class IoRedisPublisher implements RedisPublisher {
-  constructor(private readonly redis: Redis) {}
-
-  async publishAll(messages: ReadonlyArray<RedisMessage>): Promise<void> {
-    if (messages.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const { channel, message } of messages) pipeline.publish(channel, message);
-    const results = await pipeline.exec();
-    if (results === null) throw new Error('Redis dropped the publishes');
-    const failed = results.find(([error]) => error !== null);
-    if (failed !== undefined) throw failed[0];
-  }
-}
