@@ -8,6 +8,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@allocation/allocation-domain$': '<rootDir>/../../packages/allocation-domain/src/index.ts',
+    '^@allocation/orders-domain$': '<rootDir>/../../packages/orders-domain/src/index.ts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.spec.json' }],

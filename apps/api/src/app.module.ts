@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import type { OpenDatabase } from './infrastructure/database/database';
 import { DatabaseModule } from './infrastructure/database/database.module';
 import { accessLogOptions } from './logging/access-log';
+import { OrdersModule } from './orders/orders.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +24,7 @@ export class AppModule {
         // Each context's events go to the Redis channels it declares.
         EventsModule.forRoot({ channels: allocationChannels }),
         AllocationModule,
+        OrdersModule,
       ],
     };
   }

@@ -84,6 +84,14 @@ describe('with a working database', () => {
       '/api/events',
       '/api/events/stream',
       '/api/health',
+      '/api/orders',
+      '/api/orders/{orderId}',
+      '/api/orders/{orderId}/cancel',
+      '/api/orders/{orderId}/items',
+      '/api/orders/{orderId}/items/{sku}',
+      '/api/orders/{orderId}/place',
+      '/api/prices',
+      '/api/prices/{sku}',
       '/api/products/{sku}',
     ]);
     const allocate = document.paths['/api/allocations'].post;
