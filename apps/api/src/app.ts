@@ -32,6 +32,15 @@ export const createApp = async (
     if (shutdown.isStopping) response.setHeader('Connection', 'close');
     next();
   });
+  if (config.corsOrigins === '*' || config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Content-Type', 'Last-Event-ID'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After'],
+      maxAge: 600,
+    });
+  }
   app.useBodyParser('json', { limit: '100kb' });
   app.useGlobalPipes(
     new ValidationPipe({

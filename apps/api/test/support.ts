@@ -21,6 +21,7 @@ const configFor = (url: string, logLevel: LogLevel): AppConfig => ({
   logFormat: 'json',
   shutdownGraceMs: 0,
   events: { retentionDays: 30, mail: null },
+  corsOrigins: [],
 });
 
 /** The real application on a fresh database of its own, driven over HTTP by supertest. */

@@ -37,7 +37,9 @@ describe('the OpenAPI document', () => {
     const ids = operations.map((o) => o.operation.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) {
-      expect(id).toMatch(/^(get|list|create|add|allocate|deallocate|change|remove|check|place|cancel|set)[A-Z]\w*$/);
+      expect(id).toMatch(
+        /^(get|list|create|add|allocate|deallocate|change|remove|check|place|cancel|set)[A-Z]\w*$/,
+      );
     }
     expect(operation('post', '/api/allocations').operationId).toBe('allocateLine');
     expect(operation('get', '/api/batches').operationId).toBe('listBatches');

@@ -12,6 +12,7 @@ describe('configuration', () => {
         logFormat: 'json',
         shutdownGraceMs: 1000,
         events: { retentionDays: 30, mail: null },
+        corsOrigins: [],
       }),
     );
   });
@@ -33,6 +34,7 @@ describe('configuration', () => {
         logFormat: 'json',
         shutdownGraceMs: 1000,
         events: { retentionDays: 30, mail: null },
+        corsOrigins: [],
       }),
     );
   });
@@ -102,6 +104,23 @@ describe('configuration', () => {
         'SMTP_URL must be a smtp: or smtps: URL, got "http:"',
         'NOTIFY_EMAIL must be an email address, got "nobody"',
       ]),
+    );
+  });
+
+  it('allows other sites by CORS_ORIGINS: a list of origins, or *', () => {
+    const origins = (value: string) =>
+      E.map((c: { corsOrigins: unknown }) => c.corsOrigins)(loadConfig({ CORS_ORIGINS: value }));
+    expect(origins('https://shop.example, http://localhost:5173')).toEqual(
+      E.right(['https://shop.example', 'http://localhost:5173']),
+    );
+    expect(origins('*')).toEqual(E.right('*'));
+    expect(origins('https://shop.example/path')).toEqual(
+      E.left([
+        'CORS_ORIGINS must be * or origins like https://shop.example, got "https://shop.example/path"',
+      ]),
+    );
+    expect(origins('ftp://x')).toEqual(
+      E.left(['CORS_ORIGINS must be * or origins like https://shop.example, got "ftp://x"']),
     );
   });
 });

@@ -21,6 +21,8 @@ export interface AppConfig {
   /** How long to keep serving after SIGTERM before closing. */
   readonly shutdownGraceMs: number;
   readonly events: EventsConfig;
+  /** Browser origins allowed to call the API from other sites; empty: same origin only. */
+  readonly corsOrigins: ReadonlyArray<string> | '*';
 }
 
 export interface EventsConfig {
@@ -104,6 +106,24 @@ const mailConfig = (
   return E.right({ smtpUrl, to, from: from ?? 'allocation@localhost' });
 };
 
+const corsOrigins = (env: Env): E.Either<string, ReadonlyArray<string> | '*'> => {
+  const raw = env['CORS_ORIGINS'];
+  if (raw === undefined || raw.trim() === '') return E.right([]);
+  if (raw.trim() === '*') return E.right('*');
+  const origins = raw.split(',').map((origin) => origin.trim());
+  const bad = origins.find((origin) => {
+    try {
+      const url = new URL(origin);
+      return !['http:', 'https:'].includes(url.protocol) || url.origin !== origin;
+    } catch {
+      return true;
+    }
+  });
+  return bad === undefined
+    ? E.right(origins)
+    : E.left(`CORS_ORIGINS must be * or origins like https://shop.example, got "${bad}"`);
+};
+
 type Settings = Record<string, E.Either<string, unknown>>;
 type Values<S extends Settings> = {
   [K in keyof S]: S[K] extends E.Either<string, infer A> ? A : never;
@@ -138,6 +158,7 @@ export const loadConfig = (
     smtpUrl: urlWithScheme('SMTP_URL', ['smtp:', 'smtps:'])(env),
     notifyEmail: email('NOTIFY_EMAIL', null)(env),
     notifyFrom: email('NOTIFY_FROM', null)(env),
+    corsOrigins: corsOrigins(env),
   });
   if (E.isLeft(read)) return read;
   const settings = read.right;
@@ -158,5 +179,6 @@ export const loadConfig = (
     logFormat: settings.format,
     shutdownGraceMs: settings.grace,
     events: { retentionDays: settings.retentionDays, mail: mail.right },
+    corsOrigins: settings.corsOrigins,
   });
 };

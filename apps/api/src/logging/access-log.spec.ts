@@ -12,6 +12,7 @@ const config: AppConfig = {
   logFormat: 'json',
   shutdownGraceMs: 0,
   events: { retentionDays: 30, mail: null },
+  corsOrigins: [],
 };
 
 let lines: Array<Record<string, unknown>>;
