@@ -41,6 +41,7 @@ import { PrismaAllocationQueries } from './infrastructure/prisma-allocation.quer
 import { ALLOCATION_UNIT_OF_WORK, type AllocationUnitOfWork } from './ports/allocation-transaction';
 import { ALLOCATION_QUERIES } from './ports/allocation.queries';
 import { outOfStockNotifier } from './notifications/out-of-stock.notifier';
+import { placedOrdersConsumer } from './orders/placed-orders.consumer';
 import {
   CHANGE_BATCH_QUANTITY_CHANNEL,
   changeBatchQuantityHandler,
@@ -72,6 +73,7 @@ export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =
 /** Allocation's own readers and listeners: out-of-stock notices, and Redis commands when set. */
 class AllocationWorkers implements OnApplicationBootstrap, OnModuleDestroy {
   private notices: { loop: ConsumerLoop; close(): void } | undefined;
+  private placedOrders: ConsumerLoop | undefined;
   private subscriber: Redis | undefined;
 
   constructor(
@@ -95,6 +97,16 @@ class AllocationWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     loop.start();
     this.notices = { loop, close: () => smtp?.close() };
 
+    const handoff = new Logger('PlacedOrders');
+    this.placedOrders = new ConsumerLoop(
+      this.consumers,
+      placedOrdersConsumer(this.bus, handoff),
+      this.signal,
+      handoff,
+      { ...defaultConsumerLoopOptions, batchSize: 50 },
+    );
+    this.placedOrders.start();
+
     if (this.config.redisUrl !== null) {
       const log = new Logger('RedisCommands');
       const handle = changeBatchQuantityHandler(this.bus, log);
@@ -111,6 +123,7 @@ class AllocationWorkers implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.subscriber?.disconnect();
+    await this.placedOrders?.stop();
     await this.notices?.loop.stop();
     this.notices?.close();
   }

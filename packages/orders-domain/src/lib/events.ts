@@ -66,3 +66,13 @@ export const ORDER_EVENT_TYPES = [
 type Missing = Exclude<OrderEvent['_tag'], (typeof ORDER_EVENT_TYPES)[number]>;
 const everyTagListed: [Missing] extends [never] ? true : Missing = true;
 void everyTagListed;
+
+/** An event met as its tag and data, as the outbox stores it, if it is one of these. */
+export const asOrderEvent = (
+  type: string,
+  data: Readonly<Record<string, unknown>>,
+): OrderEvent | undefined =>
+  (ORDER_EVENT_TYPES as ReadonlyArray<string>).includes(type)
+    ? // The outbox holds exactly what this package recorded: the tag decides the shape.
+      ({ ...data, _tag: type } as unknown as OrderEvent)
+    : undefined;

@@ -37,6 +37,14 @@ describe('the README example', () => {
     expect(E.isRight(placed) && formatMoney(orderTotal(placed.right.order))).toBe('39.98 EUR');
   });
 
+  it('reads an event back from its type and data, and nothing else', () => {
+    expect(api.asOrderEvent('OrderShipped', { orderId: 'o1' })).toEqual({
+      _tag: 'OrderShipped',
+      orderId: 'o1',
+    });
+    expect(api.asOrderEvent('Allocated', {})).toBeUndefined();
+  });
+
   it('lists every event type, for readers that meet events by name', () => {
     expect(ORDER_EVENT_TYPES).toEqual([
       'OrderCreated',

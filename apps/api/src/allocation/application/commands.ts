@@ -9,6 +9,7 @@ import {
   StockQuantity,
   type Allocate,
   type ChangeBatchQuantity,
+  type Deallocate,
   type CreateBatch,
   type InvalidValue,
 } from '@allocation/allocation-domain';
@@ -59,4 +60,11 @@ export const changeBatchQuantityCommand = (
     E.apS('reference', BatchReference(reference)),
     E.apS('quantity', StockQuantity(quantity)),
     E.map((values) => ({ _tag: 'ChangeBatchQuantity' as const, ...values })),
+  );
+
+/** Deallocates a whole order. */
+export const deallocateCommand = (orderId: string): E.Either<InvalidValue, Deallocate> =>
+  pipe(
+    OrderId(orderId),
+    E.map((id) => ({ _tag: 'Deallocate' as const, orderId: id })),
   );

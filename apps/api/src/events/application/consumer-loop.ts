@@ -9,6 +9,8 @@ export interface OutboxConsumer {
   readonly name: string;
   /** Delivers events in feed order; a throw means "not delivered": the same events come again. */
   handle(items: ReadonlyArray<FeedItem>): Promise<void>;
+  /** See `TurnOptions`: false for an idempotent handler that needs the database itself. */
+  readonly holdWhileHandling?: boolean;
 }
 
 export interface ConsumerLoopOptions {
@@ -78,6 +80,7 @@ export class ConsumerLoop {
           this.consumer.name,
           this.options.batchSize,
           (items) => this.consumer.handle(items),
+          { holdWhileHandling: this.consumer.holdWhileHandling ?? true },
         );
         if (failures > 0) this.log.log(`${this.consumer.name}: delivering again`);
         failures = 0;

@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { FeedItem } from '../ports/event-feed';
-import type { ConsumerTurn, OutboxConsumers } from '../ports/outbox-consumers';
+import type { ConsumerTurn, OutboxConsumers, TurnOptions } from '../ports/outbox-consumers';
 import { readFeed } from './prisma-event-feed';
 
 /**
@@ -16,30 +16,40 @@ export class PrismaOutboxConsumers implements OutboxConsumers {
     private readonly turnTimeoutMs = 30_000,
   ) {}
 
-  turn(
+  async turn(
     name: string,
     limit: number,
     handle: (items: ReadonlyArray<FeedItem>) => Promise<void>,
+    options: TurnOptions = {},
   ): Promise<ConsumerTurn> {
+    if (options.holdWhileHandling === false) {
+      const read = await this.locked(name, (tx) => this.readAfterCursor(tx, name, limit));
+      if (read === 'busy') return { _tag: 'Busy' };
+      if (read.length === 0) return { _tag: 'Delivered', count: 0 };
+      await handle(read);
+      await this.moveCursor(this.client, name, read);
+      return { _tag: 'Delivered', count: read.length };
+    }
+    const turn = await this.locked(name, async (tx) => {
+      const items = await this.readAfterCursor(tx, name, limit);
+      if (items.length > 0) {
+        await handle(items);
+        await this.moveCursor(tx, name, items);
+      }
+      return items.length;
+    });
+    return turn === 'busy' ? { _tag: 'Busy' } : { _tag: 'Delivered', count: turn };
+  }
+
+  private locked<A>(
+    name: string,
+    work: (tx: Prisma.TransactionClient) => Promise<A>,
+  ): Promise<A | 'busy'> {
     return this.client.$transaction(
-      async (tx): Promise<ConsumerTurn> => {
+      async (tx) => {
         const [lock] = await tx.$queryRaw<Array<{ held: boolean }>>`
           SELECT pg_try_advisory_xact_lock(hashtext('outbox-consumer'), hashtext(${name})) AS held`;
-        if (lock?.held !== true) return { _tag: 'Busy' };
-        const [cursor] = await tx.$queryRaw<Array<{ xid: string; id: string }>>`
-          SELECT last_xid::text AS xid, last_id::text AS id FROM outbox_consumers
-           WHERE name = ${name}`;
-        const after = { xid: cursor?.xid ?? '0', id: Number(cursor?.id ?? 0) };
-        const items = await readFeed(tx, { after, limit });
-        const last = items.at(-1);
-        if (last === undefined) return { _tag: 'Delivered', count: 0 };
-        await handle(items);
-        await tx.$executeRaw`
-          INSERT INTO outbox_consumers (name, last_xid, last_id, updated_at)
-          VALUES (${name}, ${last.position.xid}::xid8, ${last.position.id}, now())
-          ON CONFLICT (name) DO UPDATE
-             SET last_xid = excluded.last_xid, last_id = excluded.last_id, updated_at = now()`;
-        return { _tag: 'Delivered', count: items.length };
+        return lock?.held === true ? work(tx) : ('busy' as const);
       },
       {
         isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted,
@@ -47,5 +57,33 @@ export class PrismaOutboxConsumers implements OutboxConsumers {
         timeout: this.turnTimeoutMs,
       },
     );
+  }
+
+  private async readAfterCursor(
+    tx: Prisma.TransactionClient,
+    name: string,
+    limit: number,
+  ): Promise<ReadonlyArray<FeedItem>> {
+    const [cursor] = await tx.$queryRaw<Array<{ xid: string; id: string }>>`
+      SELECT last_xid::text AS xid, last_id::text AS id FROM outbox_consumers WHERE name = ${name}`;
+    const after = { xid: cursor?.xid ?? '0', id: Number(cursor?.id ?? 0) };
+    return readFeed(tx, { after, limit });
+  }
+
+  /** Forward only: a slower instance that handled the same events never moves it back. */
+  private async moveCursor(
+    client: Prisma.TransactionClient | PrismaClient,
+    name: string,
+    items: ReadonlyArray<FeedItem>,
+  ): Promise<void> {
+    const last = items.at(-1);
+    if (last === undefined) return;
+    await client.$executeRaw`
+      INSERT INTO outbox_consumers (name, last_xid, last_id, updated_at)
+      VALUES (${name}, ${last.position.xid}::xid8, ${last.position.id}, now())
+      ON CONFLICT (name) DO UPDATE
+         SET last_xid = excluded.last_xid, last_id = excluded.last_id, updated_at = now()
+       WHERE (outbox_consumers.last_xid, outbox_consumers.last_id)
+             < (excluded.last_xid, excluded.last_id)`;
   }
 }

@@ -19,7 +19,17 @@ export interface OutboxConsumers {
     name: string,
     limit: number,
     handle: (items: ReadonlyArray<FeedItem>) => Promise<void>,
+    options?: TurnOptions,
   ): Promise<ConsumerTurn>;
+}
+
+export interface TurnOptions {
+  /**
+   * Hold the lock (and its connection) while handling: the default. A handler that itself needs
+   * the database (the embedded one has a single connection) runs after the lock is let go; then
+   * two instances may now and then handle the same events, so such a handler must be idempotent.
+   */
+  readonly holdWhileHandling?: boolean;
 }
 
 export const OUTBOX_CONSUMERS = Symbol('OutboxConsumers');

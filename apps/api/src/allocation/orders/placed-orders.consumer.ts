@@ -1,0 +1,72 @@
+import * as E from 'fp-ts/Either';
+import { asOrderEvent, type OrderCancelled, type OrderPlaced } from '@allocation/orders-domain';
+import type { OutboxConsumer } from '../../events/application/consumer-loop';
+import { allocateCommand, deallocateCommand } from '../application/commands';
+import type { AllocationBus } from '../application/allocation-bus';
+
+export const PLACED_ORDERS_CONSUMER_NAME = 'allocation-of-placed-orders';
+
+export interface HandoffLog {
+  warn(message: string): void;
+}
+
+/**
+ * Allocation's side of placing an order: each line of an `OrderPlaced` is allocated under the
+ * order's id, and a placed order that is cancelled is deallocated. Both are idempotent (an
+ * identical allocation changes nothing, deallocating twice finds nothing), so the at-least-once
+ * delivery of the outbox is safe. A line that finds no stock commits its `OutOfStock`.
+ */
+export const placedOrdersConsumer = (bus: AllocationBus, log: HandoffLog): OutboxConsumer => {
+  const allocateLines = async (event: OrderPlaced): Promise<void> => {
+    for (const line of event.lines) {
+      const command = allocateCommand({
+        orderId: event.orderId,
+        sku: line.sku,
+        quantity: line.quantity,
+      });
+      if (E.isLeft(command)) {
+        log.warn(
+          `Order ${event.orderId}: line ${line.sku} is not allocatable: ${command.left.message}`,
+        );
+        continue;
+      }
+      const result = await bus.handle(command.right);
+      if (E.isRight(result)) continue;
+      switch (result.left._tag) {
+        case 'RetriesExhausted':
+          // Not handled: the turn fails and these events come again.
+          throw new Error(result.left.message);
+        case 'OutOfStock':
+          break;
+        default:
+          log.warn(
+            `Order ${event.orderId}: line ${line.sku} not allocated: ${result.left.message}`,
+          );
+      }
+    }
+  };
+
+  const release = async (event: OrderCancelled): Promise<void> => {
+    if (!event.wasPlaced) return;
+    const command = deallocateCommand(event.orderId);
+    if (E.isLeft(command)) return;
+    const result = await bus.handle(command.right);
+    if (E.isLeft(result) && result.left._tag === 'RetriesExhausted') {
+      throw new Error(result.left.message);
+    }
+  };
+
+  return {
+    name: PLACED_ORDERS_CONSUMER_NAME,
+    // Its handler runs units of work of its own: it must not hold the embedded database's one
+    // connection while it does.
+    holdWhileHandling: false,
+    handle: async (items) => {
+      for (const item of items) {
+        const event = asOrderEvent(item.type, item.data);
+        if (event?._tag === 'OrderPlaced') await allocateLines(event);
+        if (event?._tag === 'OrderCancelled') await release(event);
+      }
+    },
+  };
+};
