@@ -10,6 +10,7 @@ import type { OpenDatabase } from './infrastructure/database/database';
 import { DatabaseModule } from './infrastructure/database/database.module';
 import { accessLogOptions } from './logging/access-log';
 import { OrdersModule } from './orders/orders.module';
+import { ordersChannels } from './orders/redis/orders-channels';
 
 @Module({})
 export class AppModule {
@@ -22,7 +23,9 @@ export class AppModule {
         DatabaseModule.forRoot(database),
         HealthModule,
         // Each context's events go to the Redis channels it declares.
-        EventsModule.forRoot({ channels: allocationChannels }),
+        EventsModule.forRoot({
+          channels: (item) => [...allocationChannels(item), ...ordersChannels(item)],
+        }),
         AllocationModule,
         OrdersModule,
       ],

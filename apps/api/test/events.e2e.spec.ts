@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitForFeedHorizon } from '../src/testing/horizon';
 import { EventStream } from './sse';
 import { listenLocally, startTestApp, type TestApp } from './support';
 
@@ -14,7 +15,11 @@ afterAll(async () => {
   await t.close();
 });
 
-const feed = (query = '') => t.http.get(`/api/events${query}`);
+/** The feed once everything committed so far is visible (other databases' transactions too). */
+const feed = async (query = '') => {
+  await waitForFeedHorizon(t.databaseUrl);
+  return t.http.get(`/api/events${query}`);
+};
 const typesOf = (items: Array<{ type: string }>) => items.map((item) => item.type);
 
 describe('GET /api/events', () => {

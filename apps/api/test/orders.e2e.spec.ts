@@ -1,3 +1,4 @@
+import { waitForFeedHorizon } from '../src/testing/horizon';
 import { startTestApp, type TestApp } from './support';
 
 let t: TestApp;
@@ -207,6 +208,7 @@ describe('orders', () => {
   });
 
   it('records every change in the event feed', async () => {
+    await waitForFeedHorizon(t.databaseUrl);
     const { items } = (await t.http.get('/api/events?type=OrderPlaced,OrderCancelled')).body;
     expect(items.map((e: { type: string }) => e.type)).toEqual([
       'OrderPlaced',

@@ -33,7 +33,11 @@ describe('with REDIS_URL set, as the reference service is spoken to', () => {
   beforeAll(async () => {
     t = await startTestApp({ config: { redisUrl: MACHINE_REDIS_URL } });
     publisher = publisherOn(MACHINE_REDIS_URL);
-    listener = await RedisListener.listen(MACHINE_REDIS_URL, ['line_allocated', 'out_of_stock']);
+    listener = await RedisListener.listen(MACHINE_REDIS_URL, [
+      'line_allocated',
+      'out_of_stock',
+      'order_placed',
+    ]);
   });
 
   afterAll(async () => {
@@ -72,6 +76,27 @@ describe('with REDIS_URL set, as the reference service is spoken to', () => {
     await t.http.post('/allocate').send({ orderid, sku, qty: 3 });
     const [message] = await listener.waitFor((m) => m.payload['orderid'] === orderid);
     expect(message).toEqual({ channel: 'out_of_stock', payload: { orderid, sku, qty: 3 } });
+  });
+
+  it('publishes order events, and the lines of a placed order as line_allocated', async () => {
+    const [orderId, sku] = [unique('order'), unique('sku')];
+    await t.http.post('/api/batches').send({ reference: unique('b'), sku, quantity: 5 });
+    await t.http.put(`/api/prices/${sku}`).send({ amountMinor: 250, currency: 'EUR' });
+    await t.http.post('/api/orders').send({ customerId: 'c1', orderId });
+    await t.http.post(`/api/orders/${orderId}/items`).send({ sku, quantity: 2 });
+    await t.http.post(`/api/orders/${orderId}/place`);
+    const [placed] = await listener.waitFor(
+      (m) => m.channel === 'order_placed' && m.payload['orderId'] === orderId,
+    );
+    expect(placed?.payload).toEqual({
+      orderId,
+      customerId: 'c1',
+      lines: [{ sku, quantity: 2 }],
+      total: { amountMinor: 500, currency: 'EUR' },
+    });
+    await listener.waitFor(
+      (m) => m.channel === 'line_allocated' && m.payload['orderid'] === orderId,
+    );
   });
 
   it('skips malformed messages and unknown batches, and goes on with the next one', async () => {

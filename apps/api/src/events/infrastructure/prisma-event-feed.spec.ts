@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PrismaService } from '../../infrastructure/database/prisma.service';
+import { waitForFeedHorizon } from '../../testing/horizon';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { FEED_START, type FeedItem } from '../ports/event-feed';
 import { PrismaEventFeed } from './prisma-event-feed';
@@ -69,6 +70,7 @@ describe('the event feed', () => {
     await t.write('BatchCreated');
     await t.write('Allocated');
     await t.commit();
+    await waitForFeedHorizon(database.url);
     const items = await feed.read({ after: FEED_START, limit: 10 });
     expect(items.map((item) => item.type)).toEqual(['BatchCreated', 'Allocated']);
     expect(items[0]?.id).toBeLessThan(items[1]?.id ?? 0);
@@ -85,6 +87,7 @@ describe('the event feed', () => {
     // `late` committed, but `early` is older and still running: nothing after it shows yet.
     expect(await feed.read({ after: FEED_START, limit: 10 })).toEqual([]);
     await early.commit();
+    await waitForFeedHorizon(database.url);
     expect(await feed.read({ after: FEED_START, limit: 10 })).toHaveLength(2);
   });
 
@@ -102,6 +105,7 @@ describe('the event feed', () => {
 
     const first = await walk(0);
     await younger.commit();
+    await waitForFeedHorizon(database.url);
     const rest = await walk(first.next);
     expect([...first.ids, ...rest.ids].sort()).toEqual([lowId, highId].sort());
   });
@@ -113,6 +117,7 @@ describe('the event feed', () => {
       ids.push(await t.write(type));
     }
     await t.commit();
+    await waitForFeedHorizon(database.url);
     const allocated = await feed.read({ after: FEED_START, limit: 10, types: ['Allocated'] });
     expect(allocated.map((item) => item.id)).toEqual([ids[1], ids[3]]);
     const afterSecond = await feed.read({
@@ -148,6 +153,9 @@ describe('the event feed', () => {
         next = step.next;
         await sleep(2);
       }
+      // Everything committed, the last walk must find the rest once older transactions (of
+      // other databases on this server too) are over.
+      await waitForFeedHorizon(database.url);
       seen.push(...(await walk(next, 7)).ids);
     };
     const reading = reader();
