@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitForFeedHorizon } from '../src/testing/horizon';
 import { startTestApp, type TestApp } from './support';
 
 let t: TestApp;
@@ -110,5 +111,54 @@ describe('placing an order hands its lines to allocation', () => {
     expect((await t.http.get('/api/orders/hand-o3')).body.items[0].allocation).toEqual({
       status: 'pending',
     });
+  });
+});
+
+describe('placing many orders at once on scarce stock', () => {
+  it('never over-allocates: every line is allocated or recorded out of stock', async () => {
+    const ORDERS = 100;
+    await t.http.post('/api/batches').send({ reference: 'rush-b1', sku: 'RUSH', quantity: 30 });
+    await t.http
+      .post('/api/batches')
+      .send({ reference: 'rush-b2', sku: 'RUSH', quantity: 20, eta: '2027-01-01' });
+    await t.http.put('/api/prices/RUSH').send({ amountMinor: 100, currency: 'EUR' });
+    const ids = Array.from({ length: ORDERS }, (_, i) => `rush-${i}`);
+    for (const orderId of ids) {
+      await t.http.post('/api/orders').send({ customerId: 'c1', orderId });
+      await t.http.post(`/api/orders/${orderId}/items`).send({ sku: 'RUSH', quantity: 1 });
+    }
+    const placed = await Promise.all(
+      ids.map((orderId) => t.http.post(`/api/orders/${orderId}/place`)),
+    );
+    expect(placed.every((response) => response.status === 200)).toBe(true);
+
+    const outOfStock = async () => {
+      await waitForFeedHorizon(t.databaseUrl);
+      const { items } = (await t.http.get('/api/events?type=OutOfStock&limit=1000')).body;
+      return new Set(
+        items
+          .map((e: { data: { orderId: string } }) => e.data.orderId)
+          .filter((id: string) => id.startsWith('rush-')),
+      );
+    };
+    const allocated = async () => {
+      const found = await Promise.all(ids.map((id) => t.http.get(`/api/allocations/${id}`)));
+      return new Set(ids.filter((_, i) => found[i]?.status === 200));
+    };
+    for (let waited = 0; ; waited += 100) {
+      const [a, o] = [await allocated(), await outOfStock()];
+      if (a.size + o.size >= ORDERS) {
+        expect(a.size).toBe(50);
+        expect(o.size).toBe(50);
+        expect([...a].filter((id) => o.has(id))).toEqual([]);
+        break;
+      }
+      if (waited > 30_000) throw new Error(`${a.size} allocated, ${o.size} out of stock`);
+      await sleep(100);
+    }
+    for (const reference of ['rush-b1', 'rush-b2']) {
+      const batch = (await t.http.get(`/api/batches/${reference}`)).body;
+      expect(batch.availableQuantity).toBe(0);
+    }
   });
 });
