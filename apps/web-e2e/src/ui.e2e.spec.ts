@@ -1,53 +1,26 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { openBrowser, type Browser } from './browser';
 import { startService, type RunningService } from './service';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SCREENSHOTS = resolve(__dirname, '..', '..', '..', 'tmp', 'screenshots');
-
 let service: RunningService;
-let browser: BrowserContext;
+let browser: Browser;
 let page: Page;
-let profile: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-  }
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   service = await startService();
-  // A fresh, empty profile of its own for every run.
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    viewport: { width: 1280, height: 1000 },
-    // This closed network refuses Chromium's own background connections; keep it from trying.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  browser = await openBrowser();
+  page = browser.page;
   await page.goto(service.base);
 });
 
 afterAll(async () => {
   await browser?.close();
   await service?.stop();
-  rmSync(profile, { recursive: true, force: true });
 });
 
 const status = () => page.getByRole('status');
 const section = (title: string) => page.getByRole('region', { name: title, exact: true });
-const snapshot = (name: string) =>
-  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+const snapshot = (name: string) => browser.snapshot(name);
 
 const addBatch = async (batch: {
   reference: string;

@@ -1,0 +1,88 @@
+// Shared by every page of the web UI: calling the API and saying what happened, in words.
+const statusLine = document.getElementById('status');
+
+const show = (text, isError = false) => {
+  statusLine.textContent = text;
+  statusLine.className = isError ? 'error' : '';
+};
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(Array.isArray(body?.message) ? body.message.join('; ') : String(body?.message ?? ''));
+    this.status = status;
+    this.code = body?.code;
+    this.details = Array.isArray(body?.message) ? body.message : [];
+  }
+}
+
+const sentence = (text) => {
+  const trimmed = String(text).trim();
+  if (trimmed === '') return trimmed;
+  const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+};
+
+/** Says what went wrong in words a person can act on; codes and statuses stay out of sight. */
+const describeError = (error) => {
+  if (!(error instanceof ApiError)) {
+    return 'Cannot reach the service. Check that it is running and try again.';
+  }
+  switch (error.code) {
+    case 'VALIDATION_FAILED':
+      return `Please check the form: ${error.details.map(sentence).join(' ')}`;
+    case 'OUT_OF_STOCK':
+      return `${sentence(error.message)} Add stock or allow the line to be split.`;
+    case 'NO_PRICE':
+      return `${sentence(error.message.replace(/; set one with .*/, ''))} Set it on the Prices page first.`;
+    case 'TOO_MANY_CONFLICTS':
+    case 'DATABASE_UNAVAILABLE':
+      return `${sentence(error.message)} Nothing was changed.`;
+    case 'INTERNAL_ERROR':
+      return 'Something went wrong on the server; nothing was changed. Please try again.';
+    default:
+      return sentence(error.message || 'The request was refused.');
+  }
+};
+
+const call = async (method, path, body) => {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new Error('network');
+  }
+  const text = await response.text();
+  const data = text === '' ? null : JSON.parse(text);
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+};
+
+const cell = (value) => {
+  const td = document.createElement('td');
+  if (value instanceof Node) td.append(value);
+  else td.textContent = value === null || value === undefined ? '—' : String(value);
+  return td;
+};
+
+const fillTable = (table, rows) => {
+  table.querySelector('tbody').replaceChildren(
+    ...rows.map((values) => {
+      const tr = document.createElement('tr');
+      tr.append(...values.map(cell));
+      return tr;
+    }),
+  );
+};
+
+/** Runs an action, reporting its failure in the status line. */
+const attempt = async (action) => {
+  try {
+    await action();
+  } catch (error) {
+    show(describeError(error), true);
+  }
+};

@@ -1,0 +1,144 @@
+// The orders page: create an order, add priced items, place it and watch each line's allocation
+// arrive live; cancel. Helpers are in common.js and money.js.
+const current = { orderId: null };
+const panel = document.getElementById('order-panel');
+
+const describeAllocation = (allocation) => {
+  if (allocation === null) return 'not placed';
+  if (allocation.status === 'pending') return 'pending';
+  return `allocated: ${allocation.batches.map((b) => `${b.quantity} from ${b.batchReference}`).join(', ')}`;
+};
+
+const removeButton = (order, item) => {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = 'Remove';
+  button.setAttribute('aria-label', `Remove ${item.sku}`);
+  button.disabled = order.status !== 'draft';
+  button.addEventListener('click', () =>
+    attempt(async () => {
+      const path = `/api/orders/${encodeURIComponent(order.orderId)}/items/${encodeURIComponent(item.sku)}`;
+      showOrder(await call('DELETE', path));
+      show(`${item.sku} removed from order ${order.orderId}.`);
+    }),
+  );
+  return button;
+};
+
+const showOrder = (order) => {
+  current.orderId = order.orderId;
+  document.getElementById('order-id').textContent = order.orderId;
+  document.getElementById('order-customer').textContent = order.customerId;
+  document.getElementById('order-status').textContent = order.status;
+  document.getElementById('order-total').textContent = formatMoney(order.total);
+  fillTable(
+    document.getElementById('items-table'),
+    order.items.map((item) => [
+      item.sku,
+      item.quantity,
+      formatMoney(item.unitPrice),
+      formatMoney(item.lineTotal),
+      describeAllocation(item.allocation),
+      removeButton(order, item),
+    ]),
+  );
+  const draft = order.status === 'draft';
+  document.getElementById('add-item-form').hidden = !draft;
+  document.getElementById('place-order').disabled = !draft || order.items.length === 0;
+  document.getElementById('cancel-order').disabled = !(draft || order.status === 'placed');
+  panel.hidden = false;
+};
+
+const loadOrders = async () => {
+  const page = await call('GET', '/api/orders?pageSize=20');
+  fillTable(
+    document.getElementById('orders-table'),
+    page.items.map((order) => {
+      const open = document.createElement('a');
+      open.href = `#${encodeURIComponent(order.orderId)}`;
+      open.textContent = order.orderId;
+      open.addEventListener('click', () => attempt(() => openOrder(order.orderId)));
+      return [open, order.customerId, order.status, order.lines, formatMoney(order.total)];
+    }),
+  );
+};
+
+const openOrder = async (orderId) => {
+  showOrder(await call('GET', `/api/orders/${encodeURIComponent(orderId)}`));
+};
+
+document.getElementById('new-order-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  attempt(async () => {
+    const order = await call('POST', '/api/orders', {
+      customerId: String(form.get('customerId')).trim(),
+      currency: String(form.get('currency')),
+    });
+    event.target.reset();
+    showOrder(order);
+    await loadOrders();
+    show(`Order ${order.orderId} created for ${order.customerId}. Add its items.`);
+  });
+});
+
+document.getElementById('open-order-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const orderId = String(new FormData(event.target).get('orderId')).trim();
+  attempt(async () => {
+    await openOrder(orderId);
+    show(`Order ${orderId} opened.`);
+  });
+});
+
+document.getElementById('add-item-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  attempt(async () => {
+    const order = await call('POST', `/api/orders/${encodeURIComponent(current.orderId)}/items`, {
+      sku: String(form.get('sku')).trim(),
+      quantity: Number(form.get('quantity')),
+    });
+    event.target.reset();
+    showOrder(order);
+    await loadOrders();
+    show(`Added to order ${order.orderId}; it now totals ${formatMoney(order.total)}.`);
+  });
+});
+
+const orderAction = (id, action, done) =>
+  document.getElementById(id).addEventListener('click', () =>
+    attempt(async () => {
+      const order = await call(
+        'POST',
+        `/api/orders/${encodeURIComponent(current.orderId)}/${action}`,
+      );
+      showOrder(order);
+      await loadOrders();
+      show(done(order));
+    }),
+  );
+
+orderAction(
+  'place-order',
+  'place',
+  (o) => `Order ${o.orderId} placed: its lines are being allocated.`,
+);
+orderAction('cancel-order', 'cancel', (o) => `Order ${o.orderId} cancelled.`);
+
+// Allocation reports each line as it is decided: the open order follows without a reload.
+const TYPES = 'Allocated,Deallocated,OutOfStock,OrderPlaced,OrderCancelled';
+const stream = new EventSource(`/api/events/stream?type=${TYPES}`);
+let refresh;
+stream.addEventListener('message', (message) => {
+  const event = JSON.parse(message.data);
+  if (event.data.orderId !== current.orderId) return;
+  clearTimeout(refresh);
+  refresh = setTimeout(() => attempt(() => openOrder(current.orderId)), 100);
+});
+
+const fromHash = decodeURIComponent(window.location.hash.slice(1));
+attempt(async () => {
+  await loadOrders();
+  if (fromHash) await openOrder(fromHash);
+});

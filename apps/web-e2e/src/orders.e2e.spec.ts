@@ -1,0 +1,141 @@
+import type { Page } from 'playwright-core';
+import { openBrowser, type Browser } from './browser';
+import { startService, type RunningService } from './service';
+
+let service: RunningService;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  service = await startService();
+  browser = await openBrowser();
+  page = browser.page;
+  // Stock arrives through the API: the pages under test here are Prices and Orders.
+  for (const [reference, sku] of [
+    ['web-b1', 'WEB-LAMP'],
+    ['web-b2', 'WEB-SOFA'],
+  ]) {
+    const response = await fetch(`${service.base}/api/batches`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ reference, sku, quantity: 10 }),
+    });
+    expect(response.status).toBe(201);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+const status = () => page.getByRole('status');
+const section = (title: string) => page.getByRole('region', { name: title, exact: true });
+
+const setPrice = async (sku: string, amount: string) => {
+  const form = section('Set a price');
+  await form.getByLabel('SKU').fill(sku);
+  await form.getByLabel('Unit price').fill(amount);
+  await form.getByRole('button', { name: 'Set price' }).click();
+};
+
+/** Waits until an item's row reads as expected, without reloading anything. */
+const itemShows = async (sku: string, pattern: RegExp) => {
+  const row = page
+    .getByRole('table', { name: 'Order items' })
+    .getByRole('row')
+    .filter({ hasText: sku });
+  let text = '';
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    text = await row.innerText();
+    if (pattern.test(text)) return;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`${sku} still reads "${text}"`);
+};
+
+describe('the Prices page', () => {
+  it('sets prices written as decimals, and lists them', async () => {
+    await page.goto(`${service.base}/prices.html`);
+    await setPrice('WEB-LAMP', '19.99');
+    await status().getByText('WEB-LAMP now costs 19.99 EUR.').waitFor();
+    await setPrice('WEB-SOFA', '450');
+    await status().getByText('WEB-SOFA now costs 450.00 EUR.').waitFor();
+    const rows = await page
+      .getByRole('table', { name: 'Price catalogue' })
+      .getByRole('row')
+      .allInnerTexts();
+    expect(rows.slice(1).map((row) => row.split('\t').slice(0, 2).join(' '))).toEqual([
+      'WEB-LAMP 19.99 EUR',
+      'WEB-SOFA 450.00 EUR',
+    ]);
+  });
+
+  it('says what is wrong with a price, and sets nothing', async () => {
+    await setPrice('WEB-LAMP', '19.999');
+    await status()
+      .getByText('Please write the price as a number with at most 2 decimals, like 19.99.')
+      .waitFor();
+    expect(await status().getAttribute('class')).toBe('error');
+    await browser.snapshot('prices');
+  });
+});
+
+describe('the Orders page', () => {
+  it('creates an order, adds priced items, places it and shows each line allocated live', async () => {
+    await page.goto(`${service.base}/orders.html`);
+    await section('New order').getByLabel('Customer').fill('web-customer');
+    await section('New order').getByRole('button', { name: 'Create order' }).click();
+    await status()
+      .getByText(/^Order .+ created for web-customer\. Add its items\.$/)
+      .waitFor();
+
+    const addItem = async (sku: string, quantity: number) => {
+      await page.getByLabel('SKU', { exact: true }).fill(sku);
+      await page.getByLabel('Quantity').fill(String(quantity));
+      await page.getByRole('button', { name: 'Add item' }).click();
+    };
+    await addItem('WEB-LAMP', 2);
+    await status()
+      .getByText(/now totals 39\.98 EUR\.$/)
+      .waitFor();
+    await addItem('WEB-SOFA', 1);
+    await status()
+      .getByText(/now totals 489\.98 EUR\.$/)
+      .waitFor();
+    await addItem('WEB-CHAIR', 1);
+    await status().getByText('WEB-CHAIR has no price. Set it on the Prices page first.').waitFor();
+
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await status()
+      .getByText(/placed: its lines are being allocated\.$/)
+      .waitFor();
+    // Allocation decides after the commit; the page hears of it on the event stream.
+    await itemShows('WEB-LAMP', /allocated: 2 from web-b1/);
+    await itemShows('WEB-SOFA', /allocated: 1 from web-b2/);
+    expect(await page.locator('#order-status').innerText()).toBe('placed');
+    expect(await page.getByRole('button', { name: 'Place order' }).isDisabled()).toBe(true);
+    // A placed order's items are frozen: no form to add to it, no removing.
+    expect(await page.locator('#add-item-form').isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Remove WEB-LAMP' }).isDisabled()).toBe(true);
+    await browser.snapshot('order-placed');
+  });
+
+  it('cancels the placed order, freeing its stock', async () => {
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await status()
+      .getByText(/cancelled\.$/)
+      .waitFor();
+    for (let waited = 0; ; waited += 50) {
+      const batch = await (await fetch(`${service.base}/api/batches/web-b1`)).json();
+      if (batch.allocatedQuantity === 0) break;
+      if (waited > 10_000) throw new Error('the cancelled order was never deallocated');
+      await page.waitForTimeout(50);
+    }
+    const orders = await page
+      .getByRole('table', { name: 'Recent orders' })
+      .getByRole('row')
+      .allInnerTexts();
+    expect(orders[1]).toMatch(/web-customer\s+cancelled\s+2\s+489\.98 EUR/);
+  });
+});
