@@ -60,6 +60,17 @@ export default [
     },
   },
   {
+    // The web UI's classic scripts share their top-level helpers (common.js, money.js) as globals.
+    files: ['apps/api/public/**/*.js'],
+    languageOptions: { sourceType: 'script' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { vars: 'local', argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
     files: ['packages/*/src/**/*.ts'],
     ignores: ['packages/*/src/**/*.spec.ts', 'packages/*/src/**/test-support/**'],
     rules: {
