@@ -127,7 +127,8 @@ describe('the Orders page', () => {
       .getByText(/cancelled\.$/)
       .waitFor();
     for (let waited = 0; ; waited += 50) {
-      const batch = await (await fetch(`${service.base}/api/batches/web-b1`)).json();
+      const response = await fetch(`${service.base}/api/batches/web-b1`);
+      const batch = (await response.json()) as { allocatedQuantity: number };
       if (batch.allocatedQuantity === 0) break;
       if (waited > 10_000) throw new Error('the cancelled order was never deallocated');
       await page.waitForTimeout(50);
