@@ -50,6 +50,14 @@ export const GenericErrors = {
   },
 } as const satisfies Record<string, ErrorDoc>;
 
+/** Failures every write can meet besides its context's own. */
+export const writeErrors = [
+  GenericErrors.validation,
+  GenericErrors.badRequest,
+  GenericErrors.tooLarge,
+  GenericErrors.conflicts,
+] as const;
+
 /** Documents a route's failures: one response per status, with an example for each code. */
 export const ApiErrors = (...docs: ReadonlyArray<ErrorDoc>) => {
   const statuses = [...new Set(docs.map((doc) => doc.status))].sort();

@@ -1,14 +1,8 @@
-import * as E from 'fp-ts/Either';
-import { GenericErrors, type ErrorDoc } from '../../http/api-errors.decorator';
-import {
-  ApiFailureException,
-  failureOf,
-  retriesExhaustedFailure,
-  type ApiFailure,
-} from '../../http/api-failure';
-import type { AllocationFailure } from '../application/allocation-bus';
+import type { AllocationError } from '@allocation/allocation-domain';
+import type { ErrorDoc } from '../../http/api-errors.decorator';
+import { failureMapping, failureOf, type ApiFailure } from '../../http/api-failure';
 
-type Tag = Exclude<AllocationFailure['_tag'], 'RetriesExhausted'>;
+type Tag = AllocationError['_tag'];
 
 /**
  * The allocation context's failures as HTTP sees them: the one place where they become statuses
@@ -76,21 +70,6 @@ export const ProductNotFound = {
 export const productNotFound = (sku: string): ApiFailure =>
   failureOf(ProductNotFound, `Product ${sku} not found`);
 
-export const toApiFailure = (failure: AllocationFailure): ApiFailure => {
-  if (failure._tag === 'RetriesExhausted') return retriesExhaustedFailure(failure);
-  return failureOf(AllocationErrors[failure._tag], failure.message);
-};
+export const { toApiFailure, orFail } = failureMapping<AllocationError>(AllocationErrors);
 
-/** Unwraps a result at the edge of a controller; an expected failure leaves as its HTTP answer. */
-export const orFail = <A>(result: E.Either<AllocationFailure, A>): A => {
-  if (E.isLeft(result)) throw new ApiFailureException(toApiFailure(result.left));
-  return result.right;
-};
-
-/** Failures every allocation write can meet besides its own. */
-export const writeErrors = [
-  GenericErrors.validation,
-  GenericErrors.badRequest,
-  GenericErrors.tooLarge,
-  GenericErrors.conflicts,
-] as const;
+export { writeErrors } from '../../http/api-errors.decorator';

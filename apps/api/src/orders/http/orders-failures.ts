@@ -1,14 +1,8 @@
-import * as E from 'fp-ts/Either';
-import { GenericErrors, type ErrorDoc } from '../../http/api-errors.decorator';
-import {
-  ApiFailureException,
-  failureOf,
-  retriesExhaustedFailure,
-  type ApiFailure,
-} from '../../http/api-failure';
-import type { OrdersFailure } from '../application/orders-bus';
+import type { ErrorDoc } from '../../http/api-errors.decorator';
+import { failureMapping } from '../../http/api-failure';
+import type { OrdersError } from '../application/orders-bus';
 
-type Tag = Exclude<OrdersFailure['_tag'], 'RetriesExhausted'>;
+type Tag = OrdersError['_tag'];
 
 /** The orders context's failures as HTTP sees them: the one place they become statuses and codes. */
 export const OrdersErrors = {
@@ -87,20 +81,6 @@ export const PriceNotFound = {
   description: 'The SKU is not in the price catalogue',
 } as const satisfies ErrorDoc;
 
-export const toApiFailure = (failure: OrdersFailure): ApiFailure =>
-  failure._tag === 'RetriesExhausted'
-    ? retriesExhaustedFailure(failure)
-    : failureOf(OrdersErrors[failure._tag], failure.message);
+export const { toApiFailure, orFail } = failureMapping<OrdersError>(OrdersErrors);
 
-/** Unwraps a result at the edge of a controller; an expected failure leaves as its HTTP answer. */
-export const orFail = <A>(result: E.Either<OrdersFailure, A>): A => {
-  if (E.isLeft(result)) throw new ApiFailureException(toApiFailure(result.left));
-  return result.right;
-};
-
-export const writeErrors = [
-  GenericErrors.validation,
-  GenericErrors.badRequest,
-  GenericErrors.tooLarge,
-  GenericErrors.conflicts,
-] as const;
+export { writeErrors } from '../../http/api-errors.decorator';
