@@ -36,7 +36,7 @@ const main = async (): Promise<void> => {
   const base = `http://localhost:${port}`;
   // Plain lines for the person who just typed `npm start`; the structured logs follow.
   console.log(`Allocation service on ${base} (database: ${where})`);
-  console.log(`  web UI   ${base}/`);
+  console.log(`  web UI   ${base}/  (orders: ${base}/orders.html, prices: ${base}/prices.html)`);
   console.log(`  API docs ${base}/docs`);
 
   // On a stop signal: report unhealthy, keep serving for a grace period and until traffic stops,
