@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 
@@ -17,22 +17,19 @@ const freePort = () =>
     });
   });
 
-const answers = async (url: string): Promise<boolean> => {
-  const probe = new Redis(url, {
-    lazyConnect: true,
-    retryStrategy: () => null,
-    maxRetriesPerRequest: 0,
+/** Whether a Redis answers PING on this port: a bare socket, so no client lingers afterwards. */
+const answers = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
   });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-};
 
 /**
  * A `redis-server` of the test's own on a free port, for tests that stop and start Redis without
@@ -62,7 +59,7 @@ export class PrivateRedis {
     this.child = child;
     for (let waited = 0; waited < 10_000; waited += 25) {
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-      if (await answers(this.url)) return;
+      if (await answers(this.port)) return;
       await sleep(25);
     }
     throw new Error(`redis-server did not answer on port ${this.port}`);
