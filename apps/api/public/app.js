@@ -207,6 +207,18 @@ const describeEvent = ({ type, data }) => {
       return `Order ${data.orderId}: ${data.quantity} × ${data.sku} deallocated (${REASONS[data.reason] ?? data.reason}; ${portionsOf(data)})`;
     case 'OutOfStock':
       return `Out of stock: order ${data.orderId} wanted ${data.quantity} × ${data.sku}`;
+    case 'OrderCreated':
+      return `Order ${data.orderId} created for ${data.customerId}`;
+    case 'ItemAdded':
+      return `Order ${data.orderId}: ${data.quantity} × ${data.sku} added at ${formatMoney(data.unitPrice)}`;
+    case 'ItemRemoved':
+      return `Order ${data.orderId}: ${data.sku} removed`;
+    case 'OrderPlaced':
+      return `Order ${data.orderId} placed: ${data.lines.length} line${data.lines.length === 1 ? '' : 's'}, ${formatMoney(data.total)}`;
+    case 'OrderCancelled':
+      return `Order ${data.orderId} cancelled`;
+    case 'OrderShipped':
+      return `Order ${data.orderId} shipped`;
     default:
       return `${type}`;
   }

@@ -211,6 +211,23 @@ describe('the web UI', () => {
     ]);
     // The table was not reloaded by this page's own action: it followed the stream.
     await rowShows('act-b1', /act-b1\s+ACT-LAMP\s+—\s+5\s+2\s+3/);
+
+    // Orders show up too, in words.
+    const api = (method: string, path: string, body?: object) =>
+      fetch(`${service.base}${path}`, {
+        method,
+        headers: { 'Content-Type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    await api('PUT', '/api/prices/ACT-LAMP', { amountMinor: 1999, currency: 'EUR' });
+    await api('POST', '/api/orders', { customerId: 'act-customer', orderId: 'act-ord' });
+    await api('POST', '/api/orders/act-ord/items', { sku: 'ACT-LAMP', quantity: 1 });
+    await api('POST', '/api/orders/act-ord/place');
+    await panel.getByText('Order act-ord placed: 1 line, 19.99 EUR').waitFor();
+    await panel.getByText('Order act-ord: 1 × ACT-LAMP added at 19.99 EUR').waitFor();
+    // Allocation takes the placed order's line from the outbox; the table follows.
+    await panel.getByText('Order act-ord: 1 × ACT-LAMP allocated from act-b1').waitFor();
+    await rowShows('act-b1', /act-b1\s+ACT-LAMP\s+—\s+5\s+3\s+2/);
     await snapshot('activity');
   });
 });
