@@ -1,5 +1,6 @@
 import { PrismaService } from '../../infrastructure/database/prisma.service';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import { waitForFeedHorizon } from '../../testing/horizon';
 import { pruneOutbox } from './prisma-outbox-retention';
 
 let database: TestDatabase;
@@ -27,6 +28,12 @@ const event = async (daysAgo: number): Promise<number> => {
   return Number(row?.id);
 };
 
+/** Prunes once every event written so far is below the server-wide horizon. */
+const prune = async (days: number) => {
+  await waitForFeedHorizon(database.url);
+  return pruneOutbox(prisma.client, days);
+};
+
 const remaining = async () =>
   (await prisma.client.$queryRaw<Array<{ id: string }>>`SELECT id FROM outbox ORDER BY id`).map(
     (row) => Number(row.id),
@@ -41,7 +48,7 @@ describe('outbox retention', () => {
   it('prunes events older than the retention, and keeps the recent ones', async () => {
     const old = [await event(40), await event(31)];
     const recent = [await event(29), await event(0)];
-    expect(await pruneOutbox(prisma.client, 30)).toBe(old.length);
+    expect(await prune(30)).toBe(old.length);
     expect(await remaining()).toEqual(recent);
   });
 
@@ -50,11 +57,11 @@ describe('outbox retention', () => {
     await readerAt('redis-relay', ids[2] ?? 0);
     await readerAt('out-of-stock-notifier', ids[0] ?? 0);
     // The notifier is behind: only what both have passed may go.
-    expect(await pruneOutbox(prisma.client, 30)).toBe(1);
+    expect(await prune(30)).toBe(1);
     expect(await remaining()).toEqual(ids.slice(1));
     await prisma.client.$executeRaw`
       UPDATE outbox_consumers SET (last_xid, last_id) = (SELECT xid, id FROM outbox WHERE id = ${ids[2]})`;
-    expect(await pruneOutbox(prisma.client, 30)).toBe(2);
+    expect(await prune(30)).toBe(2);
     expect(await remaining()).toEqual(ids.slice(3));
   });
 });
