@@ -1,19 +1,6 @@
-import {
-  Inject,
-  Logger,
-  Module,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { Module } from '@nestjs/common';
 import { MessageBus } from '../application/message-bus';
 import { OutboxSignal } from '../application/outbox-signal';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
-import { ConsumerLoop, defaultConsumerLoopOptions } from '../events/application/consumer-loop';
-import { OUTBOX_CONSUMERS, type OutboxConsumers } from '../events/ports/outbox-consumers';
-import { LogNotifier, SmtpNotifier } from '../infrastructure/mail/smtp-notifier';
-import { connectRedis } from '../infrastructure/redis/redis-connection';
 import { PrismaService } from '../infrastructure/database/prisma.service';
 import { PrismaUnitOfWork } from '../infrastructure/database/prisma-unit-of-work';
 import { addToReadModel } from './application/add-to-read-model.handler';
@@ -32,6 +19,7 @@ import { deallocate } from './application/deallocate.handler';
 import { reallocate } from './application/reallocate.handler';
 import { removeBatch } from './application/remove-batch.handler';
 import { removeFromReadModel } from './application/remove-from-read-model.handler';
+import { AllocationWorkers } from './allocation-workers';
 import { AllocationsController } from './http/allocations.controller';
 import { BatchesController } from './http/batches.controller';
 import { CompatController } from './http/compat.controller';
@@ -40,12 +28,6 @@ import { prismaAllocationTransaction } from './infrastructure/prisma-allocation-
 import { PrismaAllocationQueries } from './infrastructure/prisma-allocation.queries';
 import { ALLOCATION_UNIT_OF_WORK, type AllocationUnitOfWork } from './ports/allocation-transaction';
 import { ALLOCATION_QUERIES } from './ports/allocation.queries';
-import { outOfStockNotifier } from './notifications/out-of-stock.notifier';
-import { placedOrdersConsumer } from './orders/placed-orders.consumer';
-import {
-  CHANGE_BATCH_QUANTITY_CHANNEL,
-  changeBatchQuantityHandler,
-} from './redis/change-batch-quantity.subscriber';
 
 /** Each command to its one handler. */
 export const allocationCommandHandlers: AllocationCommandHandlers = {
@@ -69,65 +51,6 @@ const keptOnFailure = (failure: AllocationFailure): ReadonlyArray<DomainEvent> =
 /** The allocation bus on any unit of work: Prisma's here, the in-memory one in tests. */
 export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =>
   new MessageBus(unitOfWork, allocationCommandHandlers, allocationEventHandlers, keptOnFailure);
-
-/** Allocation's own readers and listeners: out-of-stock notices, and Redis commands when set. */
-class AllocationWorkers implements OnApplicationBootstrap, OnModuleDestroy {
-  private notices: { loop: ConsumerLoop; close(): void } | undefined;
-  private placedOrders: ConsumerLoop | undefined;
-  private subscriber: Redis | undefined;
-
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(ALLOCATION_BUS) private readonly bus: AllocationBus,
-    @Inject(OUTBOX_CONSUMERS) private readonly consumers: OutboxConsumers,
-    private readonly signal: OutboxSignal,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const logger = new Logger('OutOfStock');
-    const { mail } = this.config.events;
-    const smtp = mail === null ? undefined : new SmtpNotifier(mail);
-    const notifier = outOfStockNotifier(smtp ?? new LogNotifier(logger));
-    // Mail can wait a second; one turn a second keeps the reader's cost off busy allocations.
-    const loop = new ConsumerLoop(this.consumers, notifier, this.signal, logger, {
-      ...defaultConsumerLoopOptions,
-      minGapMs: 1_000,
-      pollMs: 2_000,
-    });
-    loop.start();
-    this.notices = { loop, close: () => smtp?.close() };
-
-    const handoff = new Logger('PlacedOrders');
-    this.placedOrders = new ConsumerLoop(
-      this.consumers,
-      placedOrdersConsumer(this.bus, handoff),
-      this.signal,
-      handoff,
-      { ...defaultConsumerLoopOptions, batchSize: 50 },
-    );
-    this.placedOrders.start();
-
-    if (this.config.redisUrl !== null) {
-      const log = new Logger('RedisCommands');
-      const handle = changeBatchQuantityHandler(this.bus, log);
-      const redis = connectRedis(this.config.redisUrl, 'commands', log, { queueWhileDown: true });
-      redis.on('message', (channel: string, message: string) => {
-        if (channel === CHANGE_BATCH_QUANTITY_CHANNEL) void handle(message);
-      });
-      void redis.subscribe(CHANGE_BATCH_QUANTITY_CHANNEL).catch((error: unknown) => {
-        log.error(`Subscribing to ${CHANGE_BATCH_QUANTITY_CHANNEL} failed: ${String(error)}`);
-      });
-      this.subscriber = redis;
-    }
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.subscriber?.disconnect();
-    await this.placedOrders?.stop();
-    await this.notices?.loop.stop();
-    this.notices?.close();
-  }
-}
 
 /** Binds the allocation ports to their Prisma adapters; handlers only ever see the ports. */
 @Module({

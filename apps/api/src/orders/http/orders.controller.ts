@@ -18,12 +18,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import { randomUUID } from 'node:crypto';
-import { OrderId, type InvalidValue } from '@allocation/allocation-domain';
+import { OrderId } from '@allocation/allocation-domain';
 import { ApiErrors, GenericErrors } from '../../http/api-errors.decorator';
-import { ApiFailureException, failureOf } from '../../http/api-failure';
+import { ApiFailureException } from '../../http/api-failure';
 import { DEFAULT_PAGE_SIZE } from '../../http/page.query';
 import {
   addItemCommand,
@@ -32,14 +31,13 @@ import {
   removeItemCommand,
 } from '../application/commands';
 import { orderNotFound, ORDERS_BUS, type OrdersBus } from '../application/orders-bus';
+import type { OrdersCommand } from '../application/commands';
 import { ORDERS_QUERIES, type OrderView, type OrdersQueries } from '../ports/orders.queries';
-import { orFail, OrdersErrors, writeErrors } from './orders-failures';
+import { orFail, OrdersErrors, toApiFailure, writeErrors } from './orders-failures';
 import { AddItemRequest, CreateOrderRequest, ListOrdersQuery } from './requests';
 import { OrderPageResponse, OrderResponse } from './responses';
 
 const orderIdParam = ApiParam({ name: 'orderId', example: 'order-1234' });
-
-const valid = <A>(value: E.Either<InvalidValue, A>): A => orFail(value);
 
 @ApiTags('orders')
 @Controller('api/orders')
@@ -62,7 +60,7 @@ export class OrdersController {
     @Body() body: CreateOrderRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<OrderResponse> {
-    const command = valid(createOrderCommand({ ...body, orderId: body.orderId ?? randomUUID() }));
+    const command = orFail(createOrderCommand({ ...body, orderId: body.orderId ?? randomUUID() }));
     const { created } = orFail(await this.bus.handle(command)).value;
     response.status(created ? 201 : 200);
     return this.view(command.orderId);
@@ -90,7 +88,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderResponse })
   @ApiErrors(OrdersErrors.InvalidValue, OrdersErrors.OrderNotFound)
   getOrder(@Param('orderId') orderId: string): Promise<OrderResponse> {
-    return this.view(valid(OrderId(orderId)));
+    return this.view(orFail(OrderId(orderId)));
   }
 
   @Post(':orderId/items')
@@ -113,9 +111,7 @@ export class OrdersController {
     @Param('orderId') orderId: string,
     @Body() body: AddItemRequest,
   ): Promise<OrderResponse> {
-    const command = valid(addItemCommand(orderId, body));
-    orFail(await this.bus.handle(command));
-    return this.view(command.orderId);
+    return this.change(orFail(addItemCommand(orderId, body)));
   }
 
   @Delete(':orderId/items/:sku')
@@ -134,9 +130,7 @@ export class OrdersController {
     @Param('orderId') orderId: string,
     @Param('sku') sku: string,
   ): Promise<OrderResponse> {
-    const command = valid(removeItemCommand(orderId, sku));
-    orFail(await this.bus.handle(command));
-    return this.view(command.orderId);
+    return this.change(orFail(removeItemCommand(orderId, sku)));
   }
 
   @Post(':orderId/place')
@@ -152,9 +146,7 @@ export class OrdersController {
     OrdersErrors.EmptyOrder,
   )
   async placeOrder(@Param('orderId') orderId: string): Promise<OrderResponse> {
-    const command = valid(orderCommand('PlaceOrder', orderId));
-    orFail(await this.bus.handle(command));
-    return this.view(command.orderId);
+    return this.change(orFail(orderCommand('PlaceOrder', orderId)));
   }
 
   @Post(':orderId/cancel')
@@ -169,18 +161,20 @@ export class OrdersController {
     OrdersErrors.WrongOrderState,
   )
   async cancelOrder(@Param('orderId') orderId: string): Promise<OrderResponse> {
-    const command = valid(orderCommand('CancelOrder', orderId));
+    return this.change(orFail(orderCommand('CancelOrder', orderId)));
+  }
+
+  /** Runs a change to one order and answers with the order as it now is. */
+  private async change(
+    command: Extract<OrdersCommand, { orderId: OrderId }>,
+  ): Promise<OrderResponse> {
     orFail(await this.bus.handle(command));
     return this.view(command.orderId);
   }
 
   private async view(orderId: OrderId): Promise<OrderResponse> {
     const order = await this.queries.order(orderId);
-    if (O.isNone(order)) {
-      throw new ApiFailureException(
-        failureOf(OrdersErrors.OrderNotFound, orderNotFound(orderId).message),
-      );
-    }
+    if (O.isNone(order)) throw new ApiFailureException(toApiFailure(orderNotFound(orderId)));
     return toOrderResponse(order.value);
   }
 }
