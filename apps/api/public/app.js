@@ -125,11 +125,15 @@ onSubmit('order-form', async (form) => {
   const rows = await call('GET', `/api/allocations/${encodeURIComponent(orderId)}`);
   fillTable(
     table,
-    rows.map((r) => [r.sku, r.batchReference, r.quantity]),
+    rows.map((r) => [r.sku, r.batchReference ?? 'backordered: waiting for stock', r.quantity]),
   );
   table.hidden = false;
   // The order id stays, ready for "Deallocate order".
-  show(`Order ${orderId} has ${rows.length} allocation(s).`);
+  const waiting = rows.filter((r) => r.status === 'backordered').length;
+  show(
+    `Order ${orderId} has ${rows.length - waiting} allocation(s)` +
+      (waiting > 0 ? ` and ${waiting} backordered line(s).` : '.'),
+  );
 });
 
 document.getElementById('deallocate').addEventListener('click', () => {
@@ -151,6 +155,10 @@ onSubmit('product-form', async (form) => {
   const product = await call('GET', `/api/products/${encodeURIComponent(form.get('sku'))}`);
   document.getElementById('product-version').textContent = String(product.version);
   document.getElementById('product-available').textContent = String(product.availableQuantity);
+  document.getElementById('product-backorders').textContent =
+    product.backorders.length === 0
+      ? 'none'
+      : product.backorders.map((b) => `${b.orderId} (${b.quantity})`).join(', ');
   fillTable(
     document.getElementById('product-table'),
     product.batches.map((b) => [
@@ -207,6 +215,10 @@ const describeEvent = ({ type, data }) => {
       return `Order ${data.orderId}: ${data.quantity} × ${data.sku} deallocated (${REASONS[data.reason] ?? data.reason}; ${portionsOf(data)})`;
     case 'OutOfStock':
       return `Out of stock: order ${data.orderId} wanted ${data.quantity} × ${data.sku}`;
+    case 'Backordered':
+      return `Order ${data.orderId}: ${data.quantity} × ${data.sku} backordered until stock arrives`;
+    case 'BackorderCancelled':
+      return `Order ${data.orderId}: backorder of ${data.quantity} × ${data.sku} cancelled`;
     case 'OrderCreated':
       return `Order ${data.orderId} created for ${data.customerId}`;
     case 'ItemAdded':

@@ -6,6 +6,7 @@ const panel = document.getElementById('order-panel');
 const describeAllocation = (allocation) => {
   if (allocation === null) return 'not placed';
   if (allocation.status === 'pending') return 'pending';
+  if (allocation.status === 'backordered') return 'backordered: waiting for stock';
   return `allocated: ${allocation.batches.map((b) => `${b.quantity} from ${b.batchReference}`).join(', ')}`;
 };
 
@@ -127,7 +128,8 @@ orderAction(
 orderAction('cancel-order', 'cancel', (o) => `Order ${o.orderId} cancelled.`);
 
 // Allocation reports each line as it is decided: the open order follows without a reload.
-const TYPES = 'Allocated,Deallocated,OutOfStock,OrderPlaced,OrderCancelled';
+const TYPES =
+  'Allocated,Deallocated,OutOfStock,Backordered,BackorderCancelled,OrderPlaced,OrderCancelled';
 const stream = new EventSource(`/api/events/stream?type=${TYPES}`);
 let refresh;
 stream.addEventListener('message', (message) => {

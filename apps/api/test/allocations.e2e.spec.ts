@@ -27,6 +27,7 @@ describe('POST /api/allocations', () => {
       orderId: 'order-1',
       sku: 'LAMP',
       quantity: 4,
+      status: 'allocated',
       allocations: [{ batchReference: 'a-now', quantity: 4 }],
     });
   });
@@ -60,6 +61,8 @@ describe('POST /api/allocations', () => {
       requestId: expect.any(String),
     });
     expect((await t.http.get('/api/allocations/order-big')).status).toBe(404);
+    // A direct request is not kept: nothing waits for stock on its behalf.
+    expect((await t.http.get('/api/products/LAMP')).body.backorders).toEqual([]);
   });
 
   it('splits across batches when allowed', async () => {
@@ -109,7 +112,9 @@ describe('GET and DELETE /api/allocations/:orderId', () => {
     await allocate({ orderId: 'order-list', sku: 'LAMP', quantity: 1 });
     const response = await t.http.get('/api/allocations/order-list');
     expect(response.status).toBe(200);
-    expect(response.body).toEqual([{ sku: 'LAMP', batchReference: 'a-now', quantity: 1 }]);
+    expect(response.body).toEqual([
+      { sku: 'LAMP', batchReference: 'a-now', quantity: 1, status: 'allocated' },
+    ]);
   });
 
   it('answers 404 for an order with no allocations', async () => {
@@ -135,9 +140,55 @@ describe('GET and DELETE /api/allocations/:orderId', () => {
     await allocate({ orderId: 'order-part', sku: 'PART', quantity: 4, allowSplit: true });
     expect((await t.http.delete('/api/allocations/order-part/batch/part-2')).status).toBe(204);
     expect((await t.http.get('/api/allocations/order-part')).body).toEqual([
-      { sku: 'PART', batchReference: 'part-1', quantity: 2 },
+      { sku: 'PART', batchReference: 'part-1', quantity: 2, status: 'allocated' },
     ]);
     expect((await t.http.delete('/api/allocations/order-part/batch/part-2')).status).toBe(404);
     expect((await t.http.delete('/api/allocations/order-part/batch/ghost')).status).toBe(404);
+  });
+});
+
+describe('a line that waits for stock', () => {
+  beforeAll(async () => {
+    await t.http.post('/api/batches').send({ reference: 'w-only', sku: 'WAITS', quantity: 4 });
+    await allocate({ orderId: 'w-1', sku: 'WAITS', quantity: 4 });
+    // The batch shrinks with nowhere else to go: the accepted line is kept, backordered.
+    await t.http.patch('/api/batches/w-only').send({ quantity: 1 });
+  });
+
+  it('shows as backordered, with no batch', async () => {
+    const response = await t.http.get('/api/allocations/w-1');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual([
+      { sku: 'WAITS', batchReference: null, quantity: 4, status: 'backordered' },
+    ]);
+    expect((await t.http.get('/allocations/w-1')).status).toBe(404);
+  });
+
+  it('answers a repeat with 200 and the line as it waits', async () => {
+    const repeat = await allocate({ orderId: 'w-1', sku: 'WAITS', quantity: 4 });
+    expect(repeat.status).toBe(200);
+    expect(repeat.body).toEqual({
+      orderId: 'w-1',
+      sku: 'WAITS',
+      quantity: 4,
+      status: 'backordered',
+      allocations: [],
+    });
+  });
+
+  it('refuses another quantity for it with 409', async () => {
+    const other = await allocate({ orderId: 'w-1', sku: 'WAITS', quantity: 1 });
+    expect(other.status).toBe(409);
+    expect(other.body.message).toBe(
+      'Order w-1 already has 4 of sku WAITS backordered; cannot allocate 1',
+    );
+    expect((await t.http.get('/api/batches/w-only')).body.allocatedQuantity).toBe(0);
+  });
+
+  it('is dropped by deallocating the order: 204, then 404', async () => {
+    expect((await t.http.delete('/api/allocations/w-1')).status).toBe(204);
+    expect((await t.http.get('/api/allocations/w-1')).status).toBe(404);
+    expect((await t.http.get('/api/products/WAITS')).body.backorders).toEqual([]);
+    expect((await t.http.delete('/api/allocations/w-1')).status).toBe(404);
   });
 });

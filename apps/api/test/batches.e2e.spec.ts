@@ -199,10 +199,10 @@ describe('GET, PATCH and DELETE /api/batches/:reference', () => {
       availableQuantity: 1,
     });
     expect((await t.http.get('/api/allocations/s3')).body).toEqual([
-      { sku: 'SHRINKS', batchReference: 'spare', quantity: 3 },
+      { sku: 'SHRINKS', batchReference: 'spare', quantity: 3, status: 'allocated' },
     ]);
     expect((await t.http.get('/api/allocations/s1')).body).toEqual([
-      { sku: 'SHRINKS', batchReference: 'shrinking', quantity: 3 },
+      { sku: 'SHRINKS', batchReference: 'shrinking', quantity: 3, status: 'allocated' },
     ]);
   });
 
@@ -219,7 +219,7 @@ describe('GET, PATCH and DELETE /api/batches/:reference', () => {
     await t.http.post('/api/allocations').send({ orderId: 'd1', sku: 'DOOMED', quantity: 2 });
     expect((await t.http.delete('/api/batches/doomed')).status).toBe(204);
     expect((await t.http.get('/api/allocations/d1')).body).toEqual([
-      { sku: 'DOOMED', batchReference: 'rescue', quantity: 2 },
+      { sku: 'DOOMED', batchReference: 'rescue', quantity: 2, status: 'allocated' },
     ]);
     expect((await t.http.delete('/api/batches/doomed')).status).toBe(404);
   });
@@ -245,6 +245,7 @@ describe('GET /api/products/:sku', () => {
           availableQuantity: 6,
         },
       ],
+      backorders: [],
     });
   });
 

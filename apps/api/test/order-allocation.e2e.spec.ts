@@ -96,26 +96,89 @@ describe('placing an order hands its lines to allocation', () => {
     expect(elapsed).toBeLessThan(10_000);
   });
 
-  it('leaves a line with no stock pending, and records OutOfStock for it', async () => {
+  it('keeps a line with no stock as backordered, and allocates it when stock arrives', async () => {
     await t.http
       .post('/api/batches')
       .send({ reference: 'hand-small', sku: 'HAND-RARE', quantity: 1 });
     await orderOf('hand-o3', [['HAND-RARE', 5]]);
     await t.http.post('/api/orders/hand-o3/place');
-    for (let waited = 0; ; waited += 20) {
-      const { items } = (await t.http.get('/api/events?type=OutOfStock')).body;
-      if (items.some((e: { data: { orderId: string } }) => e.data.orderId === 'hand-o3')) break;
-      if (waited > 10_000) throw new Error('no OutOfStock recorded');
+    await waitForLines('hand-o3', (line) => line.allocation?.status === 'backordered');
+    expect((await t.http.get('/api/allocations/hand-o3')).body).toEqual([
+      { sku: 'HAND-RARE', batchReference: null, quantity: 5, status: 'backordered' },
+    ]);
+    expect((await t.http.get('/api/products/HAND-RARE')).body.backorders).toEqual([
+      { orderId: 'hand-o3', quantity: 5 },
+    ]);
+    await waitForFeedHorizon(t.databaseUrl);
+    const types = (await t.http.get('/api/events?type=OutOfStock,Backordered')).body.items
+      .filter((e: { data: { orderId: string } }) => e.data.orderId === 'hand-o3')
+      .map((e: { type: string }) => e.type);
+    expect(types).toEqual(['OutOfStock', 'Backordered']);
+
+    // The batch grows: the waiting line takes it.
+    const grown = await t.http.patch('/api/batches/hand-small').send({ quantity: 5 });
+    expect(grown.body).toMatchObject({ allocatedQuantity: 5, availableQuantity: 0 });
+    const { order } = await waitForLines(
+      'hand-o3',
+      (line) => line.allocation?.status === 'allocated',
+    );
+    expect(order.items[0]?.['allocation']).toEqual({
+      status: 'allocated',
+      batches: [{ batchReference: 'hand-small', quantity: 5 }],
+    });
+    expect((await t.http.get('/api/products/HAND-RARE')).body.backorders).toEqual([]);
+  });
+
+  it('backorders a line its shrinking batch pushes out, and serves it from a new batch', async () => {
+    await t.http
+      .post('/api/batches')
+      .send({ reference: 'hand-shrink', sku: 'HAND-TILE', quantity: 4 });
+    await orderOf('hand-o4', [['HAND-TILE', 4]]);
+    await t.http.post('/api/orders/hand-o4/place');
+    await waitForLines('hand-o4', (line) => line.allocation?.status === 'allocated');
+
+    const shrunk = await t.http.patch('/api/batches/hand-shrink').send({ quantity: 2 });
+    expect(shrunk.body.reallocations).toEqual([
+      expect.objectContaining({ orderId: 'hand-o4', outcome: 'backordered', to: [] }),
+    ]);
+    expect((await t.http.get('/api/orders/hand-o4')).body.items[0].allocation).toEqual({
+      status: 'backordered',
+    });
+
+    const arrived = await t.http
+      .post('/api/batches')
+      .send({ reference: 'hand-tile-2', sku: 'HAND-TILE', quantity: 10, eta: '2027-02-01' });
+    expect(arrived.body).toMatchObject({ allocatedQuantity: 4, availableQuantity: 6 });
+    expect((await t.http.get('/api/allocations/hand-o4')).body).toEqual([
+      { sku: 'HAND-TILE', batchReference: 'hand-tile-2', quantity: 4, status: 'allocated' },
+    ]);
+  });
+
+  it('drops the backorder of a placed order that is cancelled', async () => {
+    await t.http
+      .post('/api/batches')
+      .send({ reference: 'hand-none', sku: 'HAND-VASE', quantity: 1 });
+    await orderOf('hand-o5', [['HAND-VASE', 3]]);
+    await t.http.post('/api/orders/hand-o5/place');
+    await waitForLines('hand-o5', (line) => line.allocation?.status === 'backordered');
+    expect((await t.http.post('/api/orders/hand-o5/cancel')).status).toBe(200);
+    for (
+      let waited = 0;
+      (await t.http.get('/api/allocations/hand-o5')).status !== 404;
+      waited += 20
+    ) {
+      if (waited > 10_000) throw new Error('backorder never dropped');
       await sleep(20);
     }
-    expect((await t.http.get('/api/orders/hand-o3')).body.items[0].allocation).toEqual({
-      status: 'pending',
-    });
+    expect((await t.http.get('/api/products/HAND-VASE')).body.backorders).toEqual([]);
+    // Stock that arrives later is not given to the cancelled order.
+    await t.http.patch('/api/batches/hand-none').send({ quantity: 10 });
+    expect((await t.http.get('/api/batches/hand-none')).body.allocatedQuantity).toBe(0);
   });
 });
 
 describe('placing many orders at once on scarce stock', () => {
-  it('never over-allocates: every line is allocated or recorded out of stock', async () => {
+  it('never over-allocates, leaves every line allocated or backordered, and serves the backorders in order', async () => {
     const ORDERS = 100;
     await t.http.post('/api/batches').send({ reference: 'rush-b1', sku: 'RUSH', quantity: 30 });
     await t.http
@@ -132,33 +195,45 @@ describe('placing many orders at once on scarce stock', () => {
     );
     expect(placed.every((response) => response.status === 200)).toBe(true);
 
-    const outOfStock = async () => {
-      await waitForFeedHorizon(t.databaseUrl);
-      const { items } = (await t.http.get('/api/events?type=OutOfStock&limit=1000')).body;
-      return new Set(
-        items
-          .map((e: { data: { orderId: string } }) => e.data.orderId)
-          .filter((id: string) => id.startsWith('rush-')),
-      );
-    };
-    const allocated = async () => {
-      const found = await Promise.all(ids.map((id) => t.http.get(`/api/allocations/${id}`)));
-      return new Set(ids.filter((_, i) => found[i]?.status === 200));
-    };
-    for (let waited = 0; ; waited += 100) {
-      const [a, o] = [await allocated(), await outOfStock()];
-      if (a.size + o.size >= ORDERS) {
-        expect(a.size).toBe(50);
-        expect(o.size).toBe(50);
-        expect([...a].filter((id) => o.has(id))).toEqual([]);
-        break;
+    /** Each order's line status, once none is pending any more. */
+    const settled = async (): Promise<Map<string, string>> => {
+      for (let waited = 0; ; waited += 100) {
+        const orders = await Promise.all(ids.map((id) => t.http.get(`/api/orders/${id}`)));
+        const statuses = new Map(
+          orders.map((o) => [
+            o.body.orderId as string,
+            o.body.items[0].allocation.status as string,
+          ]),
+        );
+        if (![...statuses.values()].includes('pending')) return statuses;
+        if (waited > 30_000) throw new Error(JSON.stringify([...statuses]));
+        await sleep(100);
       }
-      if (waited > 30_000) throw new Error(`${a.size} allocated, ${o.size} out of stock`);
-      await sleep(100);
-    }
+    };
+    const count = (statuses: Map<string, string>, status: string) =>
+      [...statuses.values()].filter((s) => s === status).length;
+
+    const first = await settled();
+    expect(count(first, 'allocated')).toBe(50);
+    expect(count(first, 'backordered')).toBe(50);
     for (const reference of ['rush-b1', 'rush-b2']) {
       const batch = (await t.http.get(`/api/batches/${reference}`)).body;
       expect(batch.availableQuantity).toBe(0);
     }
+    const queue = (await t.http.get('/api/products/RUSH')).body.backorders.map(
+      (b: { orderId: string }) => b.orderId,
+    );
+    expect(queue.sort()).toEqual(ids.filter((id) => first.get(id) === 'backordered').sort());
+
+    // Twenty more arrive: the twenty that waited longest get them.
+    const ordered = (await t.http.get('/api/products/RUSH')).body.backorders.map(
+      (b: { orderId: string }) => b.orderId,
+    );
+    await t.http.post('/api/batches').send({ reference: 'rush-b3', sku: 'RUSH', quantity: 20 });
+    const second = await settled();
+    expect(ordered.slice(0, 20).every((id: string) => second.get(id) === 'allocated')).toBe(true);
+    expect(ordered.slice(20).every((id: string) => second.get(id) === 'backordered')).toBe(true);
+    expect(count(second, 'allocated')).toBe(70);
+    expect((await t.http.get('/api/batches/rush-b3')).body.availableQuantity).toBe(0);
   });
 });

@@ -37,6 +37,7 @@ describe('with REDIS_URL set, as the reference service is spoken to', () => {
       'line_allocated',
       'out_of_stock',
       'order_placed',
+      'line_backordered',
     ]);
   });
 
@@ -76,6 +77,20 @@ describe('with REDIS_URL set, as the reference service is spoken to', () => {
     await t.http.post('/allocate').send({ orderid, sku, qty: 3 });
     const [message] = await listener.waitFor((m) => m.payload['orderid'] === orderid);
     expect(message).toEqual({ channel: 'out_of_stock', payload: { orderid, sku, qty: 3 } });
+  });
+
+  it('publishes line_backordered for a line of a placed order that waits for stock', async () => {
+    const [orderId, sku] = [unique('order'), unique('sku')];
+    await t.http.post('/api/batches').send({ reference: unique('b'), sku, quantity: 1 });
+    await t.http.put(`/api/prices/${sku}`).send({ amountMinor: 100, currency: 'EUR' });
+    await t.http.post('/api/orders').send({ customerId: 'c1', orderId });
+    await t.http.post(`/api/orders/${orderId}/items`).send({ sku, quantity: 4 });
+    await t.http.post(`/api/orders/${orderId}/place`);
+    const messages = await listener.waitFor((m) => m.payload['orderid'] === orderId, 2);
+    expect(messages).toEqual([
+      { channel: 'out_of_stock', payload: { orderid: orderId, sku, qty: 4 } },
+      { channel: 'line_backordered', payload: { orderid: orderId, sku, qty: 4 } },
+    ]);
   });
 
   it('publishes order events, and the lines of a placed order as line_allocated', async () => {

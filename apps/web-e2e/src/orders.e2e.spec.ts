@@ -139,4 +139,30 @@ describe('the Orders page', () => {
       .allInnerTexts();
     expect(orders[1]).toMatch(/web-customer\s+cancelled\s+2\s+489\.98 EUR/);
   });
+
+  it('shows a line with no stock as backordered, then allocated when stock arrives', async () => {
+    await section('New order').getByLabel('Customer').fill('web-waiting');
+    await section('New order').getByRole('button', { name: 'Create order' }).click();
+    await status()
+      .getByText(/^Order .+ created for web-waiting\. Add its items\.$/)
+      .waitFor();
+    await page.getByLabel('SKU', { exact: true }).fill('WEB-SOFA');
+    await page.getByLabel('Quantity').fill('25');
+    await page.getByRole('button', { name: 'Add item' }).click();
+    await status()
+      .getByText(/now totals 11250\.00 EUR\.$/)
+      .waitFor();
+    await page.getByRole('button', { name: 'Place order' }).click();
+    // Only 10 sofas are in stock: the line waits.
+    await itemShows('WEB-SOFA', /backordered: waiting for stock/);
+    await browser.snapshot('order-backordered');
+
+    const arrived = await fetch(`${service.base}/api/batches`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ reference: 'web-b3', sku: 'WEB-SOFA', quantity: 30 }),
+    });
+    expect(arrived.status).toBe(201);
+    await itemShows('WEB-SOFA', /allocated: 25 from web-b3/);
+  });
 });

@@ -114,9 +114,10 @@ describe('the web UI', () => {
     await form.getByLabel('Product SKU').fill('UI-LAMP');
     await form.getByRole('button', { name: 'Show product' }).click();
     await status().getByText('Product UI-LAMP: 8 available.').waitFor();
-    // Two batches added, two lines allocated, one quantity changed (and one line reallocated).
-    expect(await page.locator('#product-version').innerText()).toBe('6');
+    // Two batches added, two lines allocated, one quantity changed (reallocating a line with it).
+    expect(await page.locator('#product-version').innerText()).toBe('5');
     expect(await page.locator('#product-available').innerText()).toBe('8');
+    expect(await page.locator('#product-backorders').innerText()).toBe('none');
     const rows = page.getByRole('table', { name: 'Product batches' }).getByRole('row');
     expect(await rows.count()).toBe(3);
     await snapshot('product');

@@ -101,7 +101,8 @@ const throughput = () => {
     const result = allocate(product, line, O.fromNullable(allocatedLines.get(line.orderId)));
     if (E.isRight(result)) {
       products.set(line.sku, result.right.product);
-      allocatedLines.set(line.orderId, result.right.value.line);
+      const { value } = result.right;
+      if (value.outcome === 'allocated') allocatedLines.set(line.orderId, value.line);
       libraryAllocated++;
     }
   }
@@ -208,7 +209,8 @@ const fill = () => {
     calls[i] = Number(process.hrtime.bigint() - start);
     if (E.isLeft(result)) throw new Error(result.left.message);
     product = result.right.product;
-    allocatedLines.set(orderId, result.right.value.line);
+    const { value } = result.right;
+    if (value.outcome === 'allocated') allocatedLines.set(orderId, value.line);
   }
   const first = median([...calls.subarray(0, WINDOW)]);
   const last = median([...calls.subarray(FILL_LINES - WINDOW)]);

@@ -3,15 +3,21 @@ export * from './lib/errors';
 export * from './lib/events';
 export type * from './lib/commands';
 export * from './lib/batch';
-export { lineQuantityIn, type AllocatedLine, type OrderLine, type Portion } from './lib/order-line';
 export {
-  addBatch,
+  lineQuantityIn,
+  type AllocatedLine,
+  type Backorder,
+  type OrderLine,
+  type Portion,
+} from './lib/order-line';
+export { addBatch } from './lib/add-batch';
+export {
   emptyProduct,
   findBatch,
   productAvailableQuantity,
   type Changed,
   type Product,
 } from './lib/product';
-export { allocate, type AllocationResult } from './lib/allocate';
+export { allocate, type AllocateOptions, type AllocationResult } from './lib/allocate';
 export { deallocate, type DeallocationResult } from './lib/deallocate';
 export { changeBatchQuantity, removeBatch, type ReleaseResult } from './lib/release';

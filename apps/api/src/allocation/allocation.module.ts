@@ -16,7 +16,6 @@ import {
 import { changeBatchQuantity } from './application/change-batch-quantity.handler';
 import { createBatch } from './application/create-batch.handler';
 import { deallocate } from './application/deallocate.handler';
-import { reallocate } from './application/reallocate.handler';
 import { removeBatch } from './application/remove-batch.handler';
 import { removeFromReadModel } from './application/remove-from-read-model.handler';
 import { AllocationWorkers } from './allocation-workers';
@@ -41,7 +40,7 @@ export const allocationCommandHandlers: AllocationCommandHandlers = {
 /** Each event to the handlers that react to it, in order, inside the same unit of work. */
 export const allocationEventHandlers: AllocationEventHandlers = {
   Allocated: [addToReadModel],
-  Deallocated: [removeFromReadModel, reallocate],
+  Deallocated: [removeFromReadModel],
 };
 
 /** A refused allocation still tells the world the SKU ran out: its event commits on its own. */

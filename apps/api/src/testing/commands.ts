@@ -27,5 +27,9 @@ export const allocateCommand = (
   allowSplit = false,
 ): Allocate => must(allocateFrom({ orderId, sku, quantity, allowSplit }));
 
+/** A placed order's line, as the orders handoff builds it: it waits when stock is short. */
+export const placedLineCommand = (orderId: string, sku: string, quantity: number): Allocate =>
+  must(allocateFrom({ orderId, sku, quantity, backorder: true }));
+
 export const changeQuantityCommand = (reference: string, quantity: number): ChangeBatchQuantity =>
   must(changeBatchQuantityCommand(reference, quantity));

@@ -17,6 +17,8 @@ export interface Allocate {
   readonly sku: Sku;
   readonly quantity: Quantity;
   readonly allowSplit: boolean;
+  /** A placed order's line waits for stock when short; a direct request is refused. */
+  readonly backorder: boolean;
 }
 
 /** Without `batchReference` the whole order is deallocated; with it, only from that batch. */

@@ -1,6 +1,5 @@
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
-import type { ReadonlyNonEmptyArray } from 'fp-ts/ReadonlyNonEmptyArray';
 import {
   batchNotFound,
   orderNotAllocated,
@@ -9,19 +8,15 @@ import {
   type SkuMismatch,
 } from './errors';
 import type { DeallocationReason, Deallocated } from './events';
-import { isNonEmpty, type AllocatedLine, type Portion } from './order-line';
-import {
-  applyPortions,
-  checkSku,
-  findBatch,
-  withBatches,
-  type Changed,
-  type Product,
-} from './product';
+import { isNonEmpty, type AllocatedLine, type Backorder, type Portion } from './order-line';
+import { findBackorder, settle } from './backorder';
+import { checkSku, findBatch, withBatches, type Changed, type Product } from './product';
+import { applyPortions } from './stock';
 import type { BatchReference, OrderId, Quantity } from './value-objects';
 
 export interface DeallocationResult {
-  readonly removed: ReadonlyNonEmptyArray<Portion>;
+  /** The portions given back; empty when the line was only waiting for stock. */
+  readonly removed: ReadonlyArray<Portion>;
   /** What is left of the line after deallocating it from one batch, if anything. */
   readonly remaining: O.Option<AllocatedLine>;
 }
@@ -41,8 +36,9 @@ export const deallocatedEvent = (
 });
 
 /**
- * Deallocates an order's line from the product, or only its portion in one batch.
- * `line` is the order's allocated line for this SKU, if it has one.
+ * Deallocates an order's line from the product, or only its portion in one batch; the stock it
+ * frees goes to the backorders. `line` is the order's allocated line for this SKU, if it has
+ * one. A line that is only waiting for stock is taken out of the queue (when no batch is named).
  */
 export const deallocate = (
   product: Product,
@@ -54,7 +50,10 @@ export const deallocate = (
     return E.left(batchNotFound(fromBatch.value));
   }
   if (O.isNone(line) || line.value.orderId !== orderId) {
-    return E.left(orderNotAllocated(orderId));
+    const waiting = O.isNone(fromBatch) ? findBackorder(product, orderId) : undefined;
+    return waiting === undefined
+      ? E.left(orderNotAllocated(orderId))
+      : E.right(cancelBackorder(product, waiting));
   }
   const sameSku = checkSku(product, line.value.sku);
   if (E.isLeft(sameSku)) return sameSku;
@@ -63,10 +62,29 @@ export const deallocate = (
     : E.right(removeWholeLine(product, line.value));
 };
 
-const removeWholeLine = (product: Product, line: AllocatedLine): Changed<DeallocationResult> => ({
-  product: withBatches(product, applyPortions(product.batches, line.portions, -1)),
-  events: [deallocatedEvent(line, 'Requested')],
-  value: { removed: line.portions, remaining: O.none },
+const removeWholeLine = (product: Product, line: AllocatedLine): Changed<DeallocationResult> => {
+  const settled = settle(product, applyPortions(product.batches, line.portions, -1));
+  return {
+    product: settled.product,
+    events: [deallocatedEvent(line, 'Requested'), ...settled.events],
+    value: { removed: line.portions, remaining: O.none },
+  };
+};
+
+const cancelBackorder = (product: Product, waiting: Backorder): Changed<DeallocationResult> => ({
+  product: {
+    ...withBatches(product, product.batches),
+    backorders: product.backorders.filter((b) => b !== waiting),
+  },
+  events: [
+    {
+      _tag: 'BackorderCancelled',
+      orderId: waiting.orderId,
+      sku: waiting.sku,
+      quantity: waiting.quantity,
+    },
+  ],
+  value: { removed: [], remaining: O.none },
 });
 
 const removeFromBatch = (
@@ -83,9 +101,10 @@ const removeFromBatch = (
   const remaining: O.Option<AllocatedLine> = isNonEmpty(kept)
     ? O.some({ ...line, quantity: (line.quantity - removedQuantity) as Quantity, portions: kept })
     : O.none;
+  const settled = settle(product, applyPortions(product.batches, removed, -1));
   return E.right({
-    product: withBatches(product, applyPortions(product.batches, removed, -1)),
-    events: [deallocatedEvent(line, 'Requested', removed)],
+    product: settled.product,
+    events: [deallocatedEvent(line, 'Requested', removed), ...settled.events],
     value: { removed, remaining },
   });
 };

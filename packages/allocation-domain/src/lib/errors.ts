@@ -100,13 +100,14 @@ export const lineAlreadyAllocated = (
   sku: string,
   allocatedQuantity: number,
   requestedQuantity: number,
+  state: 'allocated' | 'backordered' = 'allocated',
 ): LineAlreadyAllocated => ({
   _tag: 'LineAlreadyAllocated',
   orderId,
   sku,
   allocatedQuantity,
   requestedQuantity,
-  message: `Order ${orderId} already has ${allocatedQuantity} of sku ${sku} allocated; cannot allocate ${requestedQuantity}`,
+  message: `Order ${orderId} already has ${allocatedQuantity} of sku ${sku} ${state}; cannot allocate ${requestedQuantity}`,
 });
 
 export const duplicateBatchReference = (reference: string): DuplicateBatchReference => ({

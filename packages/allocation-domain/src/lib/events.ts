@@ -3,7 +3,14 @@
  * (outbox rows, Redis messages) without knowing the branded types.
  */
 export type DomainEvent =
-  BatchCreated | BatchQuantityChanged | BatchRemoved | Allocated | Deallocated | OutOfStock;
+  | BatchCreated
+  | BatchQuantityChanged
+  | BatchRemoved
+  | Allocated
+  | Deallocated
+  | OutOfStock
+  | Backordered
+  | BackorderCancelled;
 
 /** Every event's tag, for readers that meet events as (type, data) pairs. */
 export const DOMAIN_EVENT_TYPES = [
@@ -13,6 +20,8 @@ export const DOMAIN_EVENT_TYPES = [
   'Allocated',
   'Deallocated',
   'OutOfStock',
+  'Backordered',
+  'BackorderCancelled',
 ] as const satisfies ReadonlyArray<DomainEvent['_tag']>;
 
 // Fails to compile when an event is added to the union but not to the list.
@@ -80,6 +89,22 @@ export interface Deallocated {
 
 export interface OutOfStock {
   readonly _tag: 'OutOfStock';
+  readonly orderId: string;
+  readonly sku: string;
+  readonly quantity: number;
+}
+
+/** The line found no stock and waits for it (it follows an `OutOfStock`). */
+export interface Backordered {
+  readonly _tag: 'Backordered';
+  readonly orderId: string;
+  readonly sku: string;
+  readonly quantity: number;
+}
+
+/** A waiting line was deallocated on request before any stock reached it. */
+export interface BackorderCancelled {
+  readonly _tag: 'BackorderCancelled';
   readonly orderId: string;
   readonly sku: string;
   readonly quantity: number;

@@ -26,3 +26,13 @@ export const lineQuantityIn = (line: AllocatedLine, reference: string): number =
 
 export const isNonEmpty = <A>(items: ReadonlyArray<A>): items is ReadonlyNonEmptyArray<A> =>
   items.length > 0;
+
+/**
+ * A line the product accepted but cannot serve yet: an order's line placed when the stock was
+ * short, or a line pushed out of a shrinking or removed batch with nowhere else to go. It waits
+ * in the product's queue until stock for its SKU arrives.
+ */
+export interface Backorder extends OrderLine {
+  /** Whether it may be served from several batches once stock arrives. */
+  readonly allowSplit: boolean;
+}

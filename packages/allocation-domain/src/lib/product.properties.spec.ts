@@ -1,35 +1,57 @@
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
-import { allocate, lineQuantityIn } from '../index';
-import { line, orderId, productWith, ref, stock } from '../test-support/builders';
+import { allocate, lineQuantityIn, type Product } from '../index';
+import { eta, line, orderId, productWith, qty, ref, sku, stock } from '../test-support/builders';
 import { Ledger } from '../test-support/ledger';
-
-const BATCHES = ['b0', 'b1', 'b2'] as const;
+import { portionsFor } from './stock';
 
 type Step =
-  | { kind: 'allocate'; order: number; quantity: number; allowSplit: boolean }
+  | { kind: 'allocate'; order: number; quantity: number; allowSplit: boolean; backorder: boolean }
   | { kind: 'deallocate'; order: number; batch: number | null }
-  | { kind: 'change'; batch: number; quantity: number };
+  | { kind: 'change'; batch: number; quantity: number }
+  | { kind: 'add'; quantity: number; eta: string | null }
+  | { kind: 'remove'; batch: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({
-    kind: fc.constant('allocate' as const),
-    order: fc.nat(12),
-    quantity: fc.integer({ min: 1, max: 15 }),
-    allowSplit: fc.boolean(),
-  }),
-  fc.record({
-    kind: fc.constant('deallocate' as const),
-    order: fc.nat(12),
-    batch: fc.option(fc.nat(BATCHES.length - 1), { nil: null }),
-  }),
-  fc.record({
-    kind: fc.constant('change' as const),
-    batch: fc.nat(BATCHES.length - 1),
-    quantity: fc.nat(30),
-  }),
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('allocate' as const),
+      order: fc.nat(12),
+      quantity: fc.integer({ min: 1, max: 15 }),
+      allowSplit: fc.boolean(),
+      backorder: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('deallocate' as const),
+      order: fc.nat(12),
+      batch: fc.option(fc.nat(4), { nil: null }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('change' as const),
+      batch: fc.nat(4),
+      quantity: fc.nat(30),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('add' as const),
+      quantity: fc.integer({ min: 1, max: 15 }),
+      eta: fc.constantFrom(null, '2026-11-30', '2026-12-01'),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), batch: fc.nat(4) }) },
 );
+
+const steps = fc.array(step, { maxLength: 60 });
 
 const freshLedger = () =>
   new Ledger(
@@ -40,83 +62,162 @@ const freshLedger = () =>
     ]),
   );
 
+/** The batch a step names by index, among those the product has now (or an unknown one). */
+const batchAt = (product: Product, index: number) =>
+  ref(product.batches[index % Math.max(1, product.batches.length)]?.reference ?? 'gone');
+
+let added = 0;
+
 const run = (ledger: Ledger, s: Step) => {
   switch (s.kind) {
     case 'allocate':
-      return ledger.allocate(line(`o${s.order}`, 'WIDGET', s.quantity), s.allowSplit);
+      return ledger.allocate(line(`o${s.order}`, 'WIDGET', s.quantity), s.allowSplit, s.backorder);
     case 'deallocate':
       return ledger.deallocate(
         orderId(`o${s.order}`),
-        s.batch === null ? O.none : O.some(ref(BATCHES[s.batch] ?? 'b0')),
+        s.batch === null ? O.none : O.some(batchAt(ledger.product, s.batch)),
       );
     case 'change':
-      return ledger.changeBatchQuantity(ref(BATCHES[s.batch] ?? 'b0'), stock(s.quantity));
+      return ledger.changeBatchQuantity(batchAt(ledger.product, s.batch), stock(s.quantity));
+    case 'add':
+      added += 1;
+      return ledger.addBatch({
+        reference: ref(`n${added}`),
+        sku: sku('WIDGET'),
+        quantity: qty(s.quantity),
+        eta: eta(s.eta),
+      });
+    case 'remove':
+      return ledger.removeBatch(batchAt(ledger.product, s.batch));
   }
 };
 
+/** Runs the steps and checks `invariant` after each one. */
+const always = (invariant: (ledger: Ledger, before: Product, s: Step, result: unknown) => void) =>
+  fc.assert(
+    fc.property(steps, (sequence) => {
+      const ledger = freshLedger();
+      for (const s of sequence) {
+        const before = ledger.product;
+        const result = run(ledger, s);
+        invariant(ledger, before, s, result);
+      }
+    }),
+  );
+
 describe('for any sequence of commands', () => {
   it('no batch is ever allocated beyond its quantity', () => {
-    fc.assert(
-      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
-        const ledger = freshLedger();
-        for (const s of steps) {
-          run(ledger, s);
-          for (const batch of ledger.product.batches) {
-            expect(batch.allocatedQuantity).toBeGreaterThanOrEqual(0);
-            expect(batch.allocatedQuantity).toBeLessThanOrEqual(batch.purchasedQuantity);
-          }
-        }
-      }),
-    );
+    always((ledger) => {
+      for (const batch of ledger.product.batches) {
+        expect(batch.allocatedQuantity).toBeGreaterThanOrEqual(0);
+        expect(batch.allocatedQuantity).toBeLessThanOrEqual(batch.purchasedQuantity);
+      }
+    });
   });
 
   it('quantities are conserved: batch totals equal the lines they hold', () => {
-    fc.assert(
-      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
-        const ledger = freshLedger();
-        for (const s of steps) {
-          run(ledger, s);
-          const lines = ledger.allLines();
-          for (const batch of ledger.product.batches) {
-            const held = lines.reduce((sum, l) => sum + lineQuantityIn(l, batch.reference), 0);
-            expect(batch.allocatedQuantity).toBe(held);
-          }
-          for (const l of lines) {
-            expect(l.portions.reduce((sum, p) => sum + p.quantity, 0)).toBe(l.quantity);
-          }
-        }
-      }),
-    );
+    always((ledger) => {
+      const lines = ledger.allLines();
+      for (const batch of ledger.product.batches) {
+        const held = lines.reduce((sum, l) => sum + lineQuantityIn(l, batch.reference), 0);
+        expect(batch.allocatedQuantity).toBe(held);
+      }
+      for (const l of lines) {
+        expect(l.portions.reduce((sum, p) => sum + p.quantity, 0)).toBe(l.quantity);
+      }
+    });
   });
 
   it('the version grows by one with each change and never otherwise', () => {
+    always((ledger, before, _s, result) => {
+      const outcome = result as E.Either<unknown, { value: object }>;
+      const changed =
+        E.isRight(outcome) &&
+        !('created' in outcome.right.value && outcome.right.value.created === false);
+      expect(ledger.product.version).toBe(before.version + (changed ? 1 : 0));
+    });
+  });
+
+  it('nothing waits while there is free stock it would fit', () => {
+    always((ledger) => {
+      for (const waiting of ledger.product.backorders) {
+        expect(
+          portionsFor(ledger.product.batches, waiting.quantity, waiting.allowSplit),
+        ).toBeUndefined();
+      }
+    });
+  });
+
+  it('a line is allocated or waiting, never both, and waits at most once', () => {
+    always((ledger) => {
+      const waiting = ledger.product.backorders.map((b) => b.orderId);
+      expect(new Set(waiting).size).toBe(waiting.length);
+      for (const order of waiting) expect(ledger.lineOf(order)).toEqual(O.none);
+    });
+  });
+
+  it('the queue keeps its order: lines still waiting stay in the order they had', () => {
+    always((ledger, before) => {
+      const stillWaiting = new Set(ledger.product.backorders.map((b) => b.orderId));
+      const survivors = before.backorders.map((b) => b.orderId).filter((o) => stillWaiting.has(o));
+      const now = ledger.product.backorders
+        .map((b) => b.orderId)
+        .filter((o) => survivors.includes(o));
+      expect(now).toEqual(survivors);
+    });
+  });
+
+  it('nothing accepted is forgotten: every line stands allocated or waits until deallocated', () => {
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+      fc.property(steps, (sequence) => {
         const ledger = freshLedger();
-        for (const s of steps) {
-          const before = ledger.product;
-          const result: E.Either<unknown, { value: object }> = run(ledger, s);
-          const changed =
-            E.isRight(result) &&
-            !('created' in result.right.value && result.right.value.created === false);
-          expect(ledger.product.version).toBe(before.version + (changed ? 1 : 0));
+        const accepted = new Map<string, number>();
+        for (const s of sequence) {
+          const result = run(ledger, s) as E.Either<unknown, { value: unknown }>;
+          if (E.isLeft(result)) continue;
+          if (s.kind === 'allocate') accepted.set(`o${s.order}`, s.quantity);
+          if (s.kind === 'deallocate') {
+            const { remaining } = result.right.value as {
+              remaining: O.Option<{ quantity: number }>;
+            };
+            if (O.isSome(remaining)) accepted.set(`o${s.order}`, remaining.value.quantity);
+            else accepted.delete(`o${s.order}`);
+          }
+          const standing = new Map<string, number>([
+            ...ledger.allLines().map((l) => [l.orderId, l.quantity] as const),
+            ...ledger.product.backorders.map((b) => [b.orderId, b.quantity] as const),
+          ]);
+          expect(standing).toEqual(accepted);
         }
       }),
     );
   });
 
-  it('repeating any allocation that stands changes nothing', () => {
+  it('repeating any line that stands, allocated or waiting, changes nothing', () => {
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+      fc.property(steps, (sequence) => {
         const ledger = freshLedger();
-        steps.forEach((s) => run(ledger, s));
+        sequence.forEach((s) => run(ledger, s));
         for (const existing of ledger.allLines()) {
           const again = allocate(ledger.product, existing, O.some(existing), { allowSplit: true });
           expect(again).toEqual(
             E.right({
               product: ledger.product,
               events: [],
-              value: { line: existing, created: false },
+              value: { outcome: 'allocated', line: existing, created: false },
+            }),
+          );
+        }
+        for (const waiting of ledger.product.backorders) {
+          const again = allocate(ledger.product, waiting, O.none, {
+            allowSplit: waiting.allowSplit,
+            backorder: true,
+          });
+          expect(again).toEqual(
+            E.right({
+              product: ledger.product,
+              events: [],
+              value: { outcome: 'backordered', backorder: waiting, created: false },
             }),
           );
         }

@@ -19,6 +19,7 @@ import {
   productWith,
   qty,
   ref,
+  servedLine,
   sku,
   stock,
   unwrap,
@@ -101,7 +102,9 @@ describe('allocating', () => {
       { ref: 'shipment', qty: 100, eta: '2026-12-01' },
     ]);
     const changed = unwrap(allocate(product, line('o1', 'LAMP', 10), O.none));
-    expect(changed.value.line.portions).toEqual([{ batchReference: 'in-stock', quantity: 10 }]);
+    expect(servedLine(changed.value).portions).toEqual([
+      { batchReference: 'in-stock', quantity: 10 },
+    ]);
     expect(changed.value.created).toBe(true);
   });
 
@@ -133,11 +136,11 @@ describe('allocating', () => {
 describe('repeating an allocation', () => {
   const product = productWith('LAMP', [{ ref: 'b1', qty: 20 }]);
   const first = unwrap(allocate(product, line('o1', 'LAMP', 2), O.none));
-  const existing = O.some(first.value.line);
+  const existing = O.some(servedLine(first.value));
 
   it('allocation is idempotent', () => {
     const repeat = unwrap(allocate(first.product, line('o1', 'LAMP', 2), existing));
-    expect(repeat.value).toEqual({ line: first.value.line, created: false });
+    expect(repeat.value).toEqual({ ...first.value, created: false });
     expect(repeat.product).toBe(first.product);
     expect(repeat.events).toEqual([]);
   });
@@ -175,7 +178,7 @@ describe('batch preference', () => {
       { ref: 'medium', qty: 100, eta: '2026-12-24' },
     ]);
     const changed = unwrap(allocate(product, line('o1', 'SPOON', 10), O.none));
-    expect(changed.value.line.portions[0].batchReference).toBe('speedy');
+    expect(servedLine(changed.value).portions[0].batchReference).toBe('speedy');
   });
 
   it('ties go to the batch added first', () => {
@@ -185,7 +188,7 @@ describe('batch preference', () => {
       { ref: 'alpha', qty: 100, eta: '2026-12-01' },
     ]);
     const changed = unwrap(allocate(product, line('o1', 'SPOON', 10), O.none));
-    expect(changed.value.line.portions[0].batchReference).toBe('zulu');
+    expect(servedLine(changed.value).portions[0].batchReference).toBe('zulu');
   });
 
   it('skips a preferred batch that cannot take the whole line', () => {
@@ -194,7 +197,7 @@ describe('batch preference', () => {
       { ref: 'big', qty: 100, eta: '2026-12-01' },
     ]);
     const changed = unwrap(allocate(product, line('o1', 'SPOON', 10), O.none));
-    expect(changed.value.line.portions).toEqual([{ batchReference: 'big', quantity: 10 }]);
+    expect(servedLine(changed.value).portions).toEqual([{ batchReference: 'big', quantity: 10 }]);
   });
 });
 
@@ -207,7 +210,7 @@ describe('splitting', () => {
 
   it('splits a line across batches in preference order when allowed', () => {
     const changed = unwrap(allocate(product, line('o1', 'RUG', 20), O.none, { allowSplit: true }));
-    expect(changed.value.line.portions).toEqual([
+    expect(servedLine(changed.value).portions).toEqual([
       { batchReference: 'now', quantity: 6 },
       { batchReference: 'soon', quantity: 7 },
       { batchReference: 'late', quantity: 7 },
@@ -229,7 +232,7 @@ describe('splitting', () => {
 
   it('prefers a single batch over a split even when splitting is allowed', () => {
     const changed = unwrap(allocate(product, line('o1', 'RUG', 8), O.none, { allowSplit: true }));
-    expect(changed.value.line.portions).toEqual([{ batchReference: 'late', quantity: 8 }]);
+    expect(servedLine(changed.value).portions).toEqual([{ batchReference: 'late', quantity: 8 }]);
   });
 });
 
@@ -339,7 +342,7 @@ describe('changing a batch quantity', () => {
     expect(availableQuantity(batchOf(changed.product, 'b1'))).toBe(2);
   });
 
-  it('emits one Deallocated event per removed line', () => {
+  it('emits one Deallocated event per removed line, then reallocates each where it fits', () => {
     const ledger = setup();
     const changed = unwrap(ledger.changeBatchQuantity(ref('b1'), stock(5)));
     expect(changed.events).toEqual([
@@ -362,7 +365,12 @@ describe('changing a batch quantity', () => {
         portions: [{ batchReference: 'b1', quantity: 3 }],
         wasSplit: false,
       },
+      { _tag: 'Allocated', orderId: 'o3', sku: 'CHAIR', quantity: 3, batchReference: 'b2' },
+      { _tag: 'Allocated', orderId: 'o2', sku: 'CHAIR', quantity: 3, batchReference: 'b2' },
     ]);
+    expect(ledger.lineOf('o3')).toEqual(
+      O.some(expect.objectContaining({ portions: [{ batchReference: 'b2', quantity: 3 }] })),
+    );
   });
 
   it('shrinking to exactly the allocated quantity deallocates nothing', () => {
@@ -421,15 +429,19 @@ describe('removing a batch', () => {
     );
     ledger.allocate(line('o1', 'SOFA', 3));
     ledger.allocate(line('o2', 'SOFA', 4));
-    const changed = unwrap(removeBatch(ledger.product, ref('b1'), ledger.newestLinesOf('b1')));
+    const before = ledger.product;
+    const changed = unwrap(ledger.removeBatch(ref('b1')));
     expect(changed.product.batches.map((b) => b.reference)).toEqual(['b2']);
     expect(changed.value.deallocated.map((l) => l.orderId)).toEqual(['o2', 'o1']);
     expect(changed.events.map((e) => e._tag)).toEqual([
       'Deallocated',
       'Deallocated',
       'BatchRemoved',
+      'Allocated',
+      'Allocated',
     ]);
-    expect(changed.product.version).toBe(ledger.product.version + 1);
+    expect(batchOf(changed.product, 'b2').allocatedQuantity).toBe(7);
+    expect(changed.product.version).toBe(before.version + 1);
   });
 
   it('removes an empty batch without deallocating', () => {

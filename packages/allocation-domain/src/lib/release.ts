@@ -3,8 +3,10 @@ import { batchNotFound, type BatchNotFound } from './errors';
 import type { DeallocationReason, Deallocated } from './events';
 import type { Batch } from './batch';
 import { deallocatedEvent } from './deallocate';
-import { lineQuantityIn, type AllocatedLine } from './order-line';
-import { applyPortions, findBatch, withBatches, type Changed, type Product } from './product';
+import { lineQuantityIn, type AllocatedLine, type Backorder } from './order-line';
+import { backorderOf, settle } from './backorder';
+import { findBatch, type Changed, type Product } from './product';
+import { applyPortions } from './stock';
 import type { BatchReference, StockQuantity } from './value-objects';
 
 /** A batch shrunk or removed, and the lines that had to leave it. */
@@ -42,22 +44,25 @@ const releaseNewest = (
 };
 
 const releaseLines = (
-  product: Product,
+  batches: ReadonlyArray<Batch>,
   lines: ReadonlyArray<AllocatedLine>,
   reason: DeallocationReason,
-  batches: ReadonlyArray<Batch>,
-): { product: Product; events: Deallocated[] } => ({
-  product: withBatches(
-    product,
-    lines.reduce((acc, line) => applyPortions(acc, line.portions, -1), batches),
-  ),
+): { batches: ReadonlyArray<Batch>; events: Deallocated[] } => ({
+  batches: lines.reduce((acc, line) => applyPortions(acc, line.portions, -1), batches),
   events: lines.map((line) => deallocatedEvent(line, reason)),
 });
 
+/** Lines that lost their batch want stock again, ahead of the older backorders. */
+const pushedOut = (lines: ReadonlyArray<AllocatedLine>): Backorder[] =>
+  // A line that had been split may be split again.
+  lines.map((line) => backorderOf(line, line.portions.length > 1));
+
 /**
  * Sets a batch's purchased quantity. When that leaves it over-allocated, its most recently
- * allocated lines are deallocated (whole, from every batch they use) until it is not.
- * `newestLines` are the batch's lines newest first; only as many as cover the excess are needed.
+ * allocated lines are deallocated (whole, from every batch they use) until it is not; they are
+ * then reallocated where the stock allows, or backordered. Stock a larger quantity adds goes to
+ * the backorders. `newestLines` are the batch's lines newest first; only as many as cover the
+ * excess are needed.
  */
 export const changeBatchQuantity = (
   product: Product,
@@ -72,21 +77,23 @@ export const changeBatchQuantity = (
   );
   const excess = found.value.allocatedQuantity - quantity;
   const released = excess > 0 ? releaseNewest(reference, newestLines, excess) : [];
-  const result = releaseLines(product, released, 'BatchShrunk', resized);
-  const changedBatch = result.product.batches.find((b) => b.reference === reference) as Batch;
+  const result = releaseLines(resized, released, 'BatchShrunk');
+  const settled = settle(product, result.batches, pushedOut(released));
+  const changedBatch = settled.product.batches.find((b) => b.reference === reference) as Batch;
   return E.right({
-    product: result.product,
+    product: settled.product,
     events: [
       { _tag: 'BatchQuantityChanged', reference, sku: product.sku, quantity },
       ...result.events,
+      ...settled.events,
     ],
     value: { batch: changedBatch, deallocated: released },
   });
 };
 
 /**
- * Removes a batch. Every line it holds is deallocated (whole) so it can be reallocated;
- * `lines` must be all of the batch's lines, newest first.
+ * Removes a batch. Every line it holds is deallocated (whole) and reallocated where the stock
+ * allows, or backordered; `lines` must be all of the batch's lines, newest first.
  */
 export const removeBatch = (
   product: Product,
@@ -98,13 +105,16 @@ export const removeBatch = (
   const batch = found.value;
   const released =
     batch.allocatedQuantity > 0 ? releaseNewest(reference, lines, batch.allocatedQuantity) : [];
-  const result = releaseLines(product, released, 'BatchRemoved', product.batches);
+  const result = releaseLines(product.batches, released, 'BatchRemoved');
+  const remaining = result.batches.filter((b) => b.reference !== reference);
+  const settled = settle(product, remaining, pushedOut(released));
   return E.right({
-    product: {
-      ...result.product,
-      batches: result.product.batches.filter((b) => b.reference !== reference),
-    },
-    events: [...result.events, { _tag: 'BatchRemoved', reference, sku: product.sku }],
+    product: settled.product,
+    events: [
+      ...result.events,
+      { _tag: 'BatchRemoved', reference, sku: product.sku },
+      ...settled.events,
+    ],
     value: { batch: { ...batch, allocatedQuantity: 0 }, deallocated: released },
   });
 };

@@ -2,7 +2,14 @@ import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
 import { BatchReference, Eta, OrderId, Quantity, Sku, StockQuantity } from '../lib/value-objects';
-import { addBatch, emptyProduct, type OrderLine, type Product } from '../index';
+import {
+  addBatch,
+  emptyProduct,
+  type AllocatedLine,
+  type AllocationResult,
+  type OrderLine,
+  type Product,
+} from '../index';
 
 /** Unwraps a Right in tests; a Left here is a broken test, so it throws with the reason. */
 export const unwrap = <A>(either: E.Either<{ readonly message: string }, A>): A =>
@@ -59,3 +66,9 @@ export const batchOf = (product: Product, reference: string) => {
 };
 
 export const none = O.none;
+
+/** The line of an allocation that must have been served from batches. */
+export const servedLine = (result: AllocationResult): AllocatedLine => {
+  if (result.outcome !== 'allocated') throw new Error(`expected allocated, got ${result.outcome}`);
+  return result.line;
+};

@@ -1,20 +1,25 @@
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import {
+  addBatch,
   allocate,
   changeBatchQuantity,
   deallocate,
   lineQuantityIn,
+  removeBatch,
   type AllocatedLine,
+  type NewBatch,
   type OrderLine,
+  type Portion,
   type Product,
 } from '../index';
-import type { BatchReference, OrderId, StockQuantity } from '../lib/value-objects';
+import type { BatchReference, OrderId, Quantity, StockQuantity } from '../lib/value-objects';
 import type { DomainEvent } from '../lib/events';
 
 /**
  * An in-memory stand-in for the repository: it keeps the allocated lines (in allocation order)
- * beside the product and hands each operation the lines it needs, as the database would.
+ * beside the product and hands each operation the lines it needs, as the database would. Like
+ * the database, it learns what happened to lines from the events alone.
  */
 export class Ledger {
   readonly events: DomainEvent[] = [];
@@ -36,43 +41,84 @@ export class Ledger {
       .reverse();
   }
 
-  allocate(line: OrderLine, allowSplit = false) {
-    const result = allocate(this.product, line, this.lineOf(line.orderId), { allowSplit });
-    if (E.isRight(result)) {
-      this.product = result.right.product;
-      this.events.push(...result.right.events);
-      this.lines.set(line.orderId, result.right.value.line);
-    } else if (result.left._tag === 'OutOfStock') {
+  addBatch(batch: NewBatch) {
+    return this.apply(addBatch(this.product, batch));
+  }
+
+  allocate(line: OrderLine, allowSplit = false, backorder = false) {
+    const result = allocate(this.product, line, this.lineOf(line.orderId), {
+      allowSplit,
+      backorder,
+    });
+    if (E.isLeft(result) && result.left._tag === 'OutOfStock') {
       this.events.push(...result.left.events);
     }
-    return result;
+    return this.apply(result);
   }
 
   deallocate(orderId: OrderId, fromBatch: O.Option<BatchReference> = O.none) {
-    const result = deallocate(this.product, orderId, this.lineOf(orderId), fromBatch);
+    return this.apply(deallocate(this.product, orderId, this.lineOf(orderId), fromBatch));
+  }
+
+  changeBatchQuantity(reference: BatchReference, quantity: StockQuantity) {
+    return this.apply(
+      changeBatchQuantity(this.product, reference, quantity, this.newestLinesOf(reference)),
+    );
+  }
+
+  removeBatch(reference: BatchReference) {
+    return this.apply(removeBatch(this.product, reference, this.newestLinesOf(reference)));
+  }
+
+  private apply<L, A>(
+    result: E.Either<L, { product: Product; events: ReadonlyArray<DomainEvent>; value: A }>,
+  ) {
     if (E.isRight(result)) {
       this.product = result.right.product;
       this.events.push(...result.right.events);
-      this.lines.delete(orderId);
-      if (O.isSome(result.right.value.remaining)) {
-        this.lines.set(orderId, result.right.value.remaining.value);
-      }
+      result.right.events.forEach((event) => this.follow(event));
     }
     return result;
   }
 
-  changeBatchQuantity(reference: BatchReference, quantity: StockQuantity) {
-    const result = changeBatchQuantity(
-      this.product,
-      reference,
-      quantity,
-      this.newestLinesOf(reference),
-    );
-    if (E.isRight(result)) {
-      this.product = result.right.product;
-      this.events.push(...result.right.events);
-      result.right.value.deallocated.forEach((line) => this.lines.delete(line.orderId));
+  private follow(event: DomainEvent): void {
+    if (event._tag === 'Allocated') {
+      const portion = {
+        batchReference: event.batchReference as BatchReference,
+        quantity: event.quantity as Quantity,
+      };
+      const line = this.lines.get(event.orderId);
+      // A line served again goes to the end: it is now the newest.
+      this.lines.delete(event.orderId);
+      this.lines.set(
+        event.orderId,
+        line === undefined
+          ? {
+              orderId: event.orderId as OrderId,
+              sku: this.product.sku,
+              quantity: portion.quantity,
+              portions: [portion],
+            }
+          : {
+              ...line,
+              quantity: (line.quantity + portion.quantity) as Quantity,
+              portions: [line.portions[0], ...line.portions.slice(1), portion],
+            },
+      );
     }
-    return result;
+    if (event._tag === 'Deallocated') {
+      const line = this.lines.get(event.orderId);
+      if (line === undefined) return;
+      const gone = new Set(event.portions.map((p) => p.batchReference));
+      const kept = line.portions.filter((p: Portion) => !gone.has(p.batchReference));
+      const [head, ...tail] = kept;
+      if (head === undefined) this.lines.delete(event.orderId);
+      else
+        this.lines.set(event.orderId, {
+          ...line,
+          quantity: kept.reduce((sum, p) => sum + p.quantity, 0) as Quantity,
+          portions: [head, ...tail],
+        });
+    }
   }
 }

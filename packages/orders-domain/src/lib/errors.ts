@@ -1,5 +1,5 @@
 import type { CurrencyMismatch } from './money';
-import type { OrderStatus } from './order';
+import type { OrderStatus } from './value-objects';
 
 /** Expected failures of the order rules, each with a message fit to show a client. */
 export type OrderError =

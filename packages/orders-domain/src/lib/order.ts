@@ -27,9 +27,10 @@ import {
   MAX_ORDER_LINES,
   type CustomerId,
   type ItemQuantity,
+  type OrderStatus,
 } from './value-objects';
 
-export type OrderStatus = 'draft' | 'placed' | 'shipped' | 'cancelled';
+export type { OrderStatus } from './value-objects';
 
 /** One SKU on an order, at the unit price it had when it was first added. */
 export interface OrderItem {

@@ -25,6 +25,9 @@ export const CustomerId = (input: unknown): E.Either<InvalidValue, CustomerId> =
     : E.left(invalidValue('customerId', `customerId ${IDENTIFIER_RULE}`));
 };
 
+/** Draft → placed → shipped; cancelled from draft or placed. */
+export type OrderStatus = 'draft' | 'placed' | 'shipped' | 'cancelled';
+
 export const MAX_ITEM_QUANTITY = 999;
 export const MAX_ORDER_LINES = 100;
 

@@ -16,8 +16,9 @@ export const allocate: AllocationHandler<Allocate, AllocationResult> = async (co
   const existing = await context.products.lineOf(command.sku, command.orderId);
   const decided = allocateLine(product.value, command, existing, {
     allowSplit: command.allowSplit,
+    backorder: command.backorder,
   });
   if (E.isLeft(decided)) return decided;
   if (!decided.right.value.created) return E.right(decided.right.value);
-  return persist(context, decided.right, { added: [decided.right.value.line], removed: [] });
+  return persist(context, decided.right);
 };

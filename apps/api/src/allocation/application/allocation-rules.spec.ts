@@ -5,6 +5,7 @@ import {
   changeQuantityCommand,
   createBatchCommand,
   must,
+  placedLineCommand,
 } from '../../testing/commands';
 import { allocationBus } from '../allocation.module';
 import { InMemoryUnitOfWork } from '../testing/in-memory-unit-of-work';
@@ -70,7 +71,7 @@ describe('allocating', () => {
     must(await bus.handle(createBatchCommand('repeat-1', 'REPEAT', 10)));
     const first = must(await bus.handle(allocateCommand('repeat-order', 'REPEAT', 4)));
     const again = must(await bus.handle(allocateCommand('repeat-order', 'REPEAT', 4)));
-    expect(again.value).toEqual({ line: first.value.line, created: false });
+    expect(again.value).toEqual({ ...first.value, created: false });
     expect(again.events).toEqual([]);
     expect(batchesOf('REPEAT')).toEqual([{ reference: 'repeat-1', allocated: 4 }]);
   });
@@ -147,12 +148,18 @@ describe('changing and removing batches', () => {
     ]);
   });
 
-  it('records OutOfStock for a line that no batch can take back', async () => {
+  it('backorders a line that no batch can take back', async () => {
     must(await bus.handle(createBatchCommand('only-1', 'ONLY', 5)));
     must(await bus.handle(allocateCommand('only-o1', 'ONLY', 5)));
     const changed = must(await bus.handle(changeQuantityCommand('only-1', 2)));
-    expect(tagsOf(changed.events)).toEqual(['BatchQuantityChanged', 'Deallocated', 'OutOfStock']);
+    expect(tagsOf(changed.events)).toEqual([
+      'BatchQuantityChanged',
+      'Deallocated',
+      'OutOfStock',
+      'Backordered',
+    ]);
     expect(unitOfWork.viewOf('only-o1')).toEqual([]);
+    expect(unitOfWork.product('ONLY')?.backorders.map((b) => b.orderId)).toEqual(['only-o1']);
   });
 
   it('moves the lines of a removed batch to the remaining ones', async () => {
@@ -210,5 +217,48 @@ describe('deallocating', () => {
     const done = must(await bus.handle({ _tag: 'Deallocate', orderId: must(OrderId('req-o1')) }));
     expect(tagsOf(done.events)).toEqual(['Deallocated']);
     expect(batchesOf('REQ')).toEqual([{ reference: 'req-1', allocated: 0 }]);
+  });
+});
+
+describe('backorders', () => {
+  it("keeps a placed order's line that finds no stock, and a repeat changes nothing", async () => {
+    must(await bus.handle(createBatchCommand('bo-1', 'WAITS', 2)));
+    const first = must(await bus.handle(placedLineCommand('bo-o1', 'WAITS', 5)));
+    expect(first.value).toMatchObject({ outcome: 'backordered', created: true });
+    expect(tagsOf(first.events)).toEqual(['OutOfStock', 'Backordered']);
+    const again = must(await bus.handle(placedLineCommand('bo-o1', 'WAITS', 5)));
+    expect(again.value).toMatchObject({ outcome: 'backordered', created: false });
+    expect(again.events).toEqual([]);
+    expect(unitOfWork.product('WAITS')?.backorders).toHaveLength(1);
+  });
+
+  it('serves them when stock arrives, and the read model follows', async () => {
+    must(await bus.handle(createBatchCommand('bo-2', 'ARRIVES', 1)));
+    must(await bus.handle(placedLineCommand('bo-o2', 'ARRIVES', 3)));
+    must(await bus.handle(placedLineCommand('bo-o3', 'ARRIVES', 2)));
+    const arrived = must(await bus.handle(createBatchCommand('bo-3', 'ARRIVES', 4)));
+    expect(tagsOf(arrived.events)).toEqual(['BatchCreated', 'Allocated']);
+    expect(unitOfWork.viewOf('bo-o2')).toEqual([
+      { orderId: 'bo-o2', sku: 'ARRIVES', batchReference: 'bo-3', quantity: 3 },
+    ]);
+    expect(unitOfWork.product('ARRIVES')?.backorders.map((b) => b.orderId)).toEqual(['bo-o3']);
+    // Freed stock serves the next one.
+    must(await bus.handle({ _tag: 'Deallocate', orderId: must(OrderId('bo-o2')) }));
+    expect(unitOfWork.viewOf('bo-o3')).toEqual([
+      { orderId: 'bo-o3', sku: 'ARRIVES', batchReference: 'bo-3', quantity: 2 },
+    ]);
+  });
+
+  it('deallocating an order drops its backorders as well as its allocations', async () => {
+    must(await bus.handle(createBatchCommand('bo-4', 'MIXED-A', 5)));
+    must(await bus.handle(createBatchCommand('bo-5', 'MIXED-B', 1)));
+    must(await bus.handle(placedLineCommand('bo-o4', 'MIXED-A', 2)));
+    must(await bus.handle(placedLineCommand('bo-o4', 'MIXED-B', 3)));
+    const dropped = must(await bus.handle({ _tag: 'Deallocate', orderId: must(OrderId('bo-o4')) }));
+    expect(tagsOf(dropped.events)).toEqual(['Deallocated', 'BackorderCancelled']);
+    expect(unitOfWork.product('MIXED-B')?.backorders).toEqual([]);
+    expect(await bus.handle({ _tag: 'Deallocate', orderId: must(OrderId('bo-o4')) })).toEqual(
+      E.left(expect.objectContaining({ _tag: 'OrderNotAllocated' })),
+    );
   });
 });

@@ -26,15 +26,9 @@ export const loadBatch = async (
     : E.left(batchNotFound(reference));
 };
 
-/** Saves a shrunk or removed batch, deleting the rows of the lines it let go. */
+/** Saves a shrunk or removed batch: the lines it let go are reallocated or backordered. */
 export const persistRelease = async (
   context: AllocationTransaction,
   changed: Changed<ReleaseResult>,
-): Promise<E.Either<AllocationError, Batch>> => {
-  const removed = changed.value.deallocated.map((line) => ({
-    orderId: line.orderId,
-    sku: line.sku,
-  }));
-  const persisted = await persist(context, changed, { added: [], removed });
-  return E.map((result: ReleaseResult) => result.batch)(persisted);
-};
+): Promise<E.Either<AllocationError, Batch>> =>
+  E.map((result: ReleaseResult) => result.batch)(await persist(context, changed));

@@ -8,8 +8,8 @@ import type { AllocationHandler } from './allocation-bus';
 import { loadBatch, persistRelease } from './batch-release';
 
 /**
- * Changes a batch's quantity. Lines it can no longer hold are deallocated here; the
- * `Deallocated` handlers then reallocate them, in the same unit of work.
+ * Changes a batch's quantity. Lines it can no longer hold are deallocated and reallocated (or
+ * backordered) by the domain in the same change; stock it adds serves the backorders.
  */
 export const changeBatchQuantity: AllocationHandler<ChangeBatchQuantity, Batch> = async (
   command,

@@ -38,6 +38,7 @@ export const allocateCommand = (input: {
   sku: string;
   quantity: number;
   allowSplit?: boolean | undefined;
+  backorder?: boolean | undefined;
 }): E.Either<InvalidValue, Allocate> =>
   pipe(
     E.Do,
@@ -48,6 +49,7 @@ export const allocateCommand = (input: {
       _tag: 'Allocate' as const,
       ...values,
       allowSplit: input.allowSplit ?? false,
+      backorder: input.backorder ?? false,
     })),
   );
 

@@ -12,7 +12,10 @@ import type { AllocationTransaction } from '../ports/allocation-transaction';
 import type { AllocationHandler } from './allocation-bus';
 import { persist } from './persist';
 
-/** Deallocates an order from one batch, or from every product it has lines in. */
+/**
+ * Deallocates an order from one batch, or from every product it has lines in (allocated or
+ * backordered). The stock it frees serves the backorders in the same change.
+ */
 export const deallocate: AllocationHandler<Deallocate, void> = async (command, context) => {
   if (command.batchReference !== undefined) {
     const product = await context.products.getByBatchReference(command.batchReference);
@@ -39,10 +42,5 @@ const deallocateFrom = async (
   const fromBatch = O.fromNullable(command.batchReference);
   const decided = deallocateLine(product.value, command.orderId, line, fromBatch);
   if (E.isLeft(decided)) return decided;
-  const removed =
-    command.batchReference === undefined
-      ? { orderId: command.orderId, sku }
-      : { orderId: command.orderId, sku, batchReference: command.batchReference };
-  const persisted = await persist(context, decided.right, { added: [], removed: [removed] });
-  return E.map(() => undefined)(persisted);
+  return E.map(() => undefined)(await persist(context, decided.right));
 };

@@ -7,7 +7,7 @@ import {
 import type { AllocationHandler } from './allocation-bus';
 import { loadBatch, persistRelease } from './batch-release';
 
-/** Removes a batch; its lines are deallocated, then reallocated elsewhere if possible. */
+/** Removes a batch; its lines are reallocated elsewhere if possible, else backordered. */
 export const removeBatch: AllocationHandler<RemoveBatch, Batch> = async (command, context) => {
   const found = await loadBatch(context, command.reference);
   if (E.isLeft(found)) return found;

@@ -20,7 +20,7 @@ import {
   AllocationResponse,
   OrderAllocationResponse,
   toAllocationResponse,
-  toOrderAllocation,
+  toOrderAllocations,
 } from './responses';
 
 const orderIdParam = ApiParam({ name: 'orderId', example: 'order-1234' });
@@ -37,7 +37,7 @@ export class AllocationsController {
   @ApiOperation({
     summary: 'Allocate an order line to a batch',
     description:
-      'Prefers stock in the warehouse, then the earliest ETA. Repeating an allocation that stands answers 200 with it and changes nothing.',
+      'Prefers stock in the warehouse, then the earliest ETA. Repeating an allocation that stands answers 200 with it and changes nothing; a line of a placed order that waits for stock answers 200 with `status: backordered`. A line that finds no stock is refused (409) and not kept.',
   })
   @ApiCreatedResponse({ type: AllocationResponse, description: 'Allocated' })
   @ApiOkResponse({ type: AllocationResponse, description: 'Already allocated identically' })
@@ -53,21 +53,26 @@ export class AllocationsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<AllocationResponse> {
     const command = orFail(allocateCommand(body));
-    const { line, created } = orFail(await this.bus.handle(command)).value;
-    if (!created) response.status(200);
-    return toAllocationResponse(line);
+    const result = orFail(await this.bus.handle(command)).value;
+    if (!result.created) response.status(200);
+    return toAllocationResponse(result);
   }
 
   @Get(':orderId')
-  @ApiOperation({ summary: "An order's allocations (from the read model)" })
+  @ApiOperation({
+    summary: "An order's allocations (from the read model) and its backordered lines",
+  })
   @orderIdParam
   @ApiOkResponse({ type: [OrderAllocationResponse] })
   @ApiErrors(AllocationErrors.InvalidValue, AllocationErrors.OrderNotAllocated)
   async getOrderAllocations(@Param('orderId') orderId: string): Promise<OrderAllocationResponse[]> {
     const valid = orFail(OrderId(orderId));
-    const rows = await this.queries.orderAllocations(valid);
-    if (rows.length === 0) orFail(E.left(orderNotAllocated(valid)));
-    return rows.map(toOrderAllocation);
+    const [rows, waiting] = await Promise.all([
+      this.queries.orderAllocations(valid),
+      this.queries.orderBackorders(valid),
+    ]);
+    if (rows.length === 0 && waiting.length === 0) orFail(E.left(orderNotAllocated(valid)));
+    return toOrderAllocations(rows, waiting);
   }
 
   @Delete(':orderId')

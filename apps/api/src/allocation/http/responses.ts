@@ -3,12 +3,13 @@ import * as O from 'fp-ts/Option';
 import {
   availableQuantity,
   productAvailableQuantity,
-  type AllocatedLine,
+  type AllocationResult,
   type Batch,
   type DomainEvent,
   type Product,
 } from '@allocation/allocation-domain';
 import type { AllocationViewRow } from '../ports/allocations-view';
+import type { WaitingLine } from '../ports/allocation.queries';
 
 export class BatchResponse {
   @ApiProperty({ example: 'batch-001' }) reference!: string;
@@ -24,16 +25,38 @@ export class PortionResponse {
   @ApiProperty({ example: 10 }) quantity!: number;
 }
 
+const LINE_STATUSES = ['allocated', 'backordered'] as const;
+type LineStatus = (typeof LINE_STATUSES)[number];
+
 export class AllocationResponse {
   @ApiProperty({ example: 'order-1234' }) orderId!: string;
   @ApiProperty({ example: 'RED-CHAIR' }) sku!: string;
   @ApiProperty({ example: 10 }) quantity!: number;
-  @ApiProperty({ type: [PortionResponse] }) allocations!: PortionResponse[];
+  @ApiProperty({
+    enum: LINE_STATUSES,
+    example: 'allocated',
+    description: '`backordered`: the line waits for stock (it came from a placed order)',
+  })
+  status!: LineStatus;
+  @ApiProperty({ type: [PortionResponse], description: 'Empty while backordered' })
+  allocations!: PortionResponse[];
 }
 
 export class OrderAllocationResponse {
   @ApiProperty({ example: 'RED-CHAIR' }) sku!: string;
-  @ApiProperty({ example: 'batch-001' }) batchReference!: string;
+  @ApiProperty({
+    example: 'batch-001',
+    nullable: true,
+    type: String,
+    description: 'None while backordered',
+  })
+  batchReference!: string | null;
+  @ApiProperty({ example: 10 }) quantity!: number;
+  @ApiProperty({ enum: LINE_STATUSES, example: 'allocated' }) status!: LineStatus;
+}
+
+export class BackorderResponse {
+  @ApiProperty({ example: 'order-1234' }) orderId!: string;
   @ApiProperty({ example: 10 }) quantity!: number;
 }
 
@@ -42,6 +65,11 @@ export class ProductResponse {
   @ApiProperty({ example: 7 }) version!: number;
   @ApiProperty({ example: 90 }) availableQuantity!: number;
   @ApiProperty({ type: [BatchResponse] }) batches!: BatchResponse[];
+  @ApiProperty({
+    type: [BackorderResponse],
+    description: 'Lines waiting for stock, in the order they will be served',
+  })
+  backorders!: BackorderResponse[];
 }
 
 export class BatchPageResponse {
@@ -60,7 +88,7 @@ export class ReallocationResponse {
   from!: PortionResponse[];
   @ApiProperty({ type: [PortionResponse], description: 'The batches it now has; empty if none' })
   to!: PortionResponse[];
-  @ApiProperty({ enum: ['reallocated', 'out-of-stock'] }) outcome!: 'reallocated' | 'out-of-stock';
+  @ApiProperty({ enum: ['reallocated', 'backordered'] }) outcome!: 'reallocated' | 'backordered';
 }
 
 export class BatchChangeResponse extends BatchResponse {
@@ -81,28 +109,52 @@ export const toBatchResponse = (batch: Batch): BatchResponse => ({
   availableQuantity: availableQuantity(batch),
 });
 
-export const toAllocationResponse = (line: AllocatedLine): AllocationResponse => ({
-  orderId: line.orderId,
-  sku: line.sku,
-  quantity: line.quantity,
-  allocations: line.portions.map((p) => ({
-    batchReference: p.batchReference,
-    quantity: p.quantity,
-  })),
-});
+export const toAllocationResponse = (result: AllocationResult): AllocationResponse =>
+  result.outcome === 'allocated'
+    ? {
+        orderId: result.line.orderId,
+        sku: result.line.sku,
+        quantity: result.line.quantity,
+        status: 'allocated',
+        allocations: result.line.portions.map((p) => ({
+          batchReference: p.batchReference,
+          quantity: p.quantity,
+        })),
+      }
+    : {
+        orderId: result.backorder.orderId,
+        sku: result.backorder.sku,
+        quantity: result.backorder.quantity,
+        status: 'backordered',
+        allocations: [],
+      };
 
 export const toProductResponse = (product: Product): ProductResponse => ({
   sku: product.sku,
   version: product.version,
   availableQuantity: productAvailableQuantity(product),
   batches: product.batches.map(toBatchResponse),
+  backorders: product.backorders.map((b) => ({ orderId: b.orderId, quantity: b.quantity })),
 });
 
-export const toOrderAllocation = (row: AllocationViewRow): OrderAllocationResponse => ({
-  sku: row.sku,
-  batchReference: row.batchReference,
-  quantity: row.quantity,
-});
+/** The order's allocated portions in allocation order, then its lines waiting for stock. */
+export const toOrderAllocations = (
+  rows: ReadonlyArray<AllocationViewRow>,
+  waiting: ReadonlyArray<WaitingLine>,
+): OrderAllocationResponse[] => [
+  ...rows.map((row) => ({
+    sku: row.sku,
+    batchReference: row.batchReference,
+    quantity: row.quantity,
+    status: 'allocated' as const,
+  })),
+  ...waiting.map((line) => ({
+    sku: line.sku,
+    batchReference: null,
+    quantity: line.quantity,
+    status: 'backordered' as const,
+  })),
+];
 
 /** Follows each line pushed out of a batch to its new batches, or to out of stock. */
 export const reallocationsOf = (events: ReadonlyArray<DomainEvent>): ReallocationResponse[] =>
@@ -125,7 +177,7 @@ export const reallocationsOf = (events: ReadonlyArray<DomainEvent>): Reallocatio
         quantity: event.quantity,
         from: event.portions.map((p) => ({ ...p })),
         to,
-        outcome: to.length > 0 ? 'reallocated' : 'out-of-stock',
+        outcome: to.length > 0 ? 'reallocated' : 'backordered',
       },
     ];
   });

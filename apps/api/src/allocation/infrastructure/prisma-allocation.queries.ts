@@ -1,7 +1,12 @@
 import * as O from 'fp-ts/Option';
 import type { Batch, BatchReference, OrderId, Product, Sku } from '@allocation/allocation-domain';
 import { Prisma } from '../../generated/prisma/client';
-import type { AllocationQueries, BatchFilter, BatchPage } from '../ports/allocation.queries';
+import type {
+  AllocationQueries,
+  BatchFilter,
+  BatchPage,
+  WaitingLine,
+} from '../ports/allocation.queries';
 import type { AllocationViewRow } from '../ports/allocations-view';
 import { batchColumns, selectProduct, toBatch, type BatchRow, type SqlClient } from './rows';
 
@@ -44,5 +49,11 @@ export class PrismaAllocationQueries implements AllocationQueries {
       batchReference: row.batch_reference,
       quantity: Number(row.quantity),
     }));
+  }
+
+  async orderBackorders(orderId: OrderId): Promise<ReadonlyArray<WaitingLine>> {
+    const rows = await this.db.$queryRaw<Array<{ sku: string; quantity: bigint | number }>>`
+      SELECT sku, quantity FROM backorders WHERE order_id = ${orderId} ORDER BY sku`;
+    return rows.map((row) => ({ sku: row.sku, quantity: Number(row.quantity) }));
   }
 }

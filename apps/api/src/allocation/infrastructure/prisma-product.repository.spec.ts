@@ -17,6 +17,7 @@ import { seedAllocatedLines } from '../../testing/seed';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
 import { PrismaProductRepository } from './prisma-product.repository';
+import { lineChangesOf } from '../application/persist';
 
 const must = <A>(either: E.Either<{ message: string }, A>): A => {
   if (E.isLeft(either)) throw new Error(either.left.message);
@@ -67,13 +68,35 @@ describe('PrismaProductRepository', () => {
       ),
     );
     const writer = new PrismaProductRepository(prisma.client);
-    must(await writer.save(allocated.product, { added: [allocated.value.line], removed: [] }));
+    must(await writer.save(allocated.product, lineChangesOf(allocated.events)));
 
     const reader = new PrismaProductRepository(prisma.client);
     expect(await reader.get(sku('ROUND-TRIP'))).toEqual(O.some(allocated.product));
+    expect(allocated.value.outcome).toBe('allocated');
     expect(await reader.lineOf(sku('ROUND-TRIP'), must(OrderId('order-1')))).toEqual(
-      O.some(allocated.value.line),
+      O.some(allocated.value.outcome === 'allocated' && allocated.value.line),
     );
+  });
+
+  it('saves and loads the backorders in the order they are served', async () => {
+    const stocked = productWithBatches('QUEUED', [['q-1', 1, null]]);
+    const writer = new PrismaProductRepository(prisma.client);
+    must(await writer.save(stocked));
+    const waiting = ['q-o2', 'q-o1', 'q-o3'].reduce<Product>((product, orderId, i) => {
+      const line = {
+        orderId: must(OrderId(orderId)),
+        sku: sku('QUEUED'),
+        quantity: must(Quantity(2 + i)),
+      };
+      const changed = must(
+        allocate(product, line, O.none, { allowSplit: i === 1, backorder: true }),
+      );
+      return changed.product;
+    }, stocked);
+    must(await writer.save(waiting, lineChangesOf([])));
+    const reader = new PrismaProductRepository(prisma.client);
+    expect(await reader.get(sku('QUEUED'))).toEqual(O.some(waiting));
+    expect(await reader.skusOfOrder(must(OrderId('q-o3')))).toEqual(['QUEUED']);
   });
 
   it('gets a product by one of its batch references', async () => {

@@ -77,7 +77,10 @@ export class PrismaProductRepository implements ProductRepository {
 
   async skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>> {
     const rows = await this.db.$queryRaw<Array<{ sku: string }>>`
-      SELECT DISTINCT sku FROM allocations WHERE order_id = ${orderId} ORDER BY sku`;
+      SELECT sku FROM allocations WHERE order_id = ${orderId}
+       UNION
+      SELECT sku FROM backorders WHERE order_id = ${orderId}
+       ORDER BY sku`;
     return rows.map((row) => row.sku as Sku);
   }
 
@@ -134,20 +137,39 @@ export class PrismaProductRepository implements ProductRepository {
           was.purchasedQuantity !== batch.purchasedQuantity)
       );
     });
+    const backordersChanged =
+      loaded === undefined
+        ? product.backorders.length > 0
+        : product.backorders !== loaded.backorders;
+    // Portions in batches this change adds can only be written once the batches exist.
+    const added = product.batches.filter((b) => !before.has(b.reference));
+    const addedReferences = new Set<string>(added.map((b) => b.reference));
+    const heldInAdded = lines.held.filter((p) => addedReferences.has(p.batchReference));
+    const heldElsewhere = lines.held.filter((p) => !addedReferences.has(p.batchReference));
     // An existing product is claimed first; that takes its row lock before anything else.
     if (loaded === undefined) await this.insertProduct(product);
-    else await this.writeChanges(product, loaded.version, lines, changed);
+    else {
+      const first = { held: heldElsewhere, released: lines.released };
+      await this.writeChanges(product, loaded.version, first, changed, backordersChanged);
+    }
     // Removed batches go after their lines (the foreign key), new batches before any line.
     const gone = [...before.keys()].filter((reference) => !current.has(reference));
     if (gone.length > 0) {
       await this.db.$executeRaw`DELETE FROM batches WHERE reference = ANY(${gone}::text[])`;
     }
-    for (const batch of product.batches.filter((b) => !before.has(b.reference))) {
+    for (const batch of added) {
       const inserted = await this.insertBatch(batch);
       if (E.isLeft(inserted)) return inserted;
     }
-    if (loaded === undefined && (lines.added.length > 0 || lines.removed.length > 0)) {
-      await this.writeChanges(product, product.version, lines, []);
+    if (
+      loaded === undefined &&
+      (lines.held.length > 0 || lines.released.length > 0 || backordersChanged)
+    ) {
+      await this.writeChanges(product, product.version, lines, [], backordersChanged);
+    } else if (loaded !== undefined && heldInAdded.length > 0) {
+      // The version is ours already: this claim only repeats it.
+      const later = { held: heldInAdded, released: [] };
+      await this.writeChanges(product, product.version, later, [], false);
     }
     this.seen.set(product.sku, product);
     return E.right(undefined);
@@ -163,31 +185,31 @@ export class PrismaProductRepository implements ProductRepository {
   }
 
   /**
-   * One statement for the hot path: claim the version (which takes the row lock), delete and
-   * insert lines, and set the changed batches' totals. Nothing happens unless the claim does.
+   * One statement for the hot path: claim the version (which takes the row lock), write the
+   * portion rows and the changed batches' totals, and the backorder queue when it moved. Nothing
+   * happens unless the claim does. The row sets each CTE touches are disjoint (`lines` is
+   * netted), so their order within the statement does not matter.
    */
   private async writeChanges(
     product: Product,
     loadedVersion: number,
     lines: LineChanges,
     changedBatches: ReadonlyArray<Batch>,
+    backordersChanged: boolean,
   ): Promise<void> {
-    const portions = lines.added.flatMap((line) =>
-      line.portions.map((portion) => ({ orderId: line.orderId, portion })),
-    );
+    const queue = backordersChanged ? product.backorders : [];
     const rows = await this.db.$queryRaw<Array<{ claimed: number }>>`
       WITH claimed AS (
         UPDATE products SET version = ${product.version}
          WHERE sku = ${product.sku} AND version = ${loadedVersion}
         RETURNING sku
-      ), removed AS (
+      ), released AS (
         DELETE FROM allocations a
-         USING unnest(${lines.removed.map((r) => r.orderId)}::text[],
-                      ${lines.removed.map((r) => r.batchReference ?? null)}::text[])
+         USING unnest(${lines.released.map((r) => r.orderId)}::text[],
+                      ${lines.released.map((r) => r.batchReference)}::text[])
                AS r(order_id, batch_reference)
          WHERE EXISTS (SELECT 1 FROM claimed) AND a.sku = ${product.sku}
-           AND a.order_id = r.order_id
-           AND (r.batch_reference IS NULL OR a.batch_reference = r.batch_reference)
+           AND a.order_id = r.order_id AND a.batch_reference = r.batch_reference
       ), totals AS (
         UPDATE batches b
            SET purchased_quantity = x.purchased, allocated_quantity = x.allocated
@@ -196,14 +218,33 @@ export class PrismaProductRepository implements ProductRepository {
                       ${changedBatches.map((b) => b.allocatedQuantity)}::bigint[])
                AS x(reference, purchased, allocated)
          WHERE EXISTS (SELECT 1 FROM claimed) AND b.reference = x.reference
-      ), added AS (
+      ), held AS (
+        -- A line served again in a batch it had just left gets a new id: it is now the newest.
         INSERT INTO allocations (order_id, sku, batch_reference, quantity)
         SELECT n.order_id, ${product.sku}, n.batch_reference, n.quantity
-          FROM unnest(${portions.map((p) => p.orderId)}::text[],
-                      ${portions.map((p) => p.portion.batchReference)}::text[],
-                      ${portions.map((p) => p.portion.quantity)}::bigint[])
+          FROM unnest(${lines.held.map((p) => p.orderId)}::text[],
+                      ${lines.held.map((p) => p.batchReference)}::text[],
+                      ${lines.held.map((p) => p.quantity)}::bigint[])
                AS n(order_id, batch_reference, quantity)
          WHERE EXISTS (SELECT 1 FROM claimed)
+        ON CONFLICT (order_id, sku, batch_reference)
+        DO UPDATE SET quantity = EXCLUDED.quantity, id = EXCLUDED.id
+      ), served AS (
+        DELETE FROM backorders k
+         WHERE ${backordersChanged} AND EXISTS (SELECT 1 FROM claimed)
+           AND k.sku = ${product.sku}
+           AND k.order_id <> ALL(${queue.map((b) => b.orderId)}::text[])
+      ), waiting AS (
+        INSERT INTO backorders (sku, order_id, quantity, allow_split, position)
+        SELECT ${product.sku}, q.order_id, q.quantity, q.allow_split, q.position
+          FROM unnest(${queue.map((b) => b.orderId)}::text[],
+                      ${queue.map((b) => b.quantity)}::bigint[],
+                      ${queue.map((b) => b.allowSplit)}::boolean[])
+               WITH ORDINALITY AS q(order_id, quantity, allow_split, position)
+         WHERE EXISTS (SELECT 1 FROM claimed)
+        ON CONFLICT (sku, order_id)
+        DO UPDATE SET quantity = EXCLUDED.quantity, allow_split = EXCLUDED.allow_split,
+                      position = EXCLUDED.position
       )
       SELECT count(*)::int AS claimed FROM claimed`;
     if (Number(rows[0]?.claimed) !== 1) {

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import {
   allocate,
+  OrderId,
   Sku,
   unknownSku,
   type AllocationError,
@@ -14,9 +15,11 @@ import {
   changeQuantityCommand,
   createBatchCommand,
   must,
+  placedLineCommand,
 } from '../../testing/commands';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { createBatch } from '../application/create-batch.handler';
+import { allocateCommand as allocateCommandWith } from '../application/commands';
 import { PrismaUnitOfWork } from '../../infrastructure/database/prisma-unit-of-work';
 import type { AllocationBus } from '../application/allocation-bus';
 import { persist } from '../application/persist';
@@ -43,7 +46,7 @@ afterAll(async () => {
 });
 
 const count = async (
-  table: 'products' | 'batches' | 'allocations' | 'allocations_view',
+  table: 'products' | 'batches' | 'allocations' | 'allocations_view' | 'backorders',
   sku: string,
 ) => {
   const rows = await prisma.client.$queryRawUnsafe<Array<{ n: bigint }>>(
@@ -131,6 +134,7 @@ describe('the unit of work', () => {
       'BatchQuantityChanged',
       'Deallocated',
       'OutOfStock',
+      'Backordered',
     ]);
     expect(rows[1]?.data).toEqual({
       orderId: 'outbox-o1',
@@ -191,7 +195,7 @@ describe('the unit of work', () => {
         const line = allocateCommand(orderId, 'RACE', 3);
         const decided = allocate(product, line, O.none);
         if (E.isLeft(decided)) return decided;
-        return persist(context, decided.right, { added: [decided.right.value.line], removed: [] });
+        return persist(context, decided.right);
       });
 
     const [first, second] = await Promise.all([
@@ -226,7 +230,7 @@ describe('the unit of work', () => {
         await bothLoaded();
         const decided = allocate(product, allocateCommand(orderId, 'GIVE-UP', 1), O.none);
         if (E.isLeft(decided)) return decided;
-        return persist(context, decided.right, { added: [decided.right.value.line], removed: [] });
+        return persist(context, decided.right);
       });
     const results = await Promise.all([run('give-up-a'), run('give-up-b')]);
     const failures = results.filter(E.isLeft).map((r) => r.left);
@@ -248,7 +252,7 @@ describe('the unit of work', () => {
         const product = O.toNullable(await context.products.get(must(Sku('QUEUE')))) as Product;
         const decided = allocate(product, allocateCommand(orderId, 'QUEUE', 1), O.none);
         if (E.isLeft(decided)) return decided;
-        return persist(context, decided.right, { added: [decided.right.value.line], removed: [] });
+        return persist(context, decided.right);
       });
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => run(`queue-${i}`)));
     expect(results.every(E.isRight)).toBe(true);
@@ -269,5 +273,122 @@ describe('the unit of work', () => {
     expect(await allocatedIn('crowd-1')).toBe(20);
     expect(await count('allocations', 'CROWD')).toBe(20);
     expect(await count('allocations_view', 'CROWD')).toBe(20);
+  });
+});
+
+describe('backorders under concurrent transactions', () => {
+  const rowsOf = async <T>(query: string, sku: string) =>
+    prisma.client.$queryRawUnsafe<T[]>(query, sku);
+
+  it('loses no line and leaves nothing waiting that the free stock would fit', async () => {
+    const SKU = 'RACE-BO';
+    must(await bus.handle(createBatchCommand('race-bo-1', SKU, 10)));
+    // 60 placed lines race 4 arriving batches, 3 resizes and 5 cancellations.
+    const lines = Array.from({ length: 60 }, (_, i) => ({
+      orderId: `rb-${i}`,
+      quantity: 1 + (i % 3),
+    }));
+    const work: Array<() => Promise<unknown>> = lines.map(
+      (line) => () => bus.handle(placedLineCommand(line.orderId, SKU, line.quantity)),
+    );
+    for (let i = 0; i < 4; i++) {
+      work.splice(10 + i * 12, 0, () => bus.handle(createBatchCommand(`race-bo-n${i}`, SKU, 7)));
+    }
+    for (const [at, quantity] of [
+      [5, 4],
+      [25, 12],
+      [45, 2],
+    ] as const) {
+      work.splice(at, 0, () => bus.handle(changeQuantityCommand('race-bo-1', quantity)));
+    }
+    const cancelled = ['rb-3', 'rb-17', 'rb-30', 'rb-41', 'rb-58'];
+    for (const [i, orderId] of cancelled.entries()) {
+      work.splice(20 + i * 9, 0, () =>
+        bus.handle({ _tag: 'Deallocate', orderId: must(OrderId(orderId)) }),
+      );
+    }
+    const results = await Promise.all(work.map((run) => run()));
+    // Every change committed (some cancellations may find nothing yet: that is a 404, not a loss).
+    expect(
+      results
+        .filter((r) => E.isLeft(r as E.Either<{ _tag: string }, unknown>))
+        .map((r) => (r as E.Left<{ _tag: string }>).left._tag)
+        .filter((tag) => tag !== 'OrderNotAllocated'),
+    ).toEqual([]);
+
+    const batches = await rowsOf<{
+      reference: string;
+      purchased: number;
+      allocated: number;
+      held: number;
+    }>(
+      `SELECT b.reference, b.purchased_quantity::int AS purchased, b.allocated_quantity::int AS allocated,
+              coalesce((SELECT sum(a.quantity) FROM allocations a WHERE a.batch_reference = b.reference), 0)::int AS held
+         FROM batches b WHERE b.sku = $1`,
+      SKU,
+    );
+    for (const batch of batches) {
+      expect(batch.allocated).toBe(batch.held);
+      expect(batch.allocated).toBeLessThanOrEqual(batch.purchased);
+    }
+    const allocated = new Map(
+      (
+        await rowsOf<{ order_id: string; quantity: number }>(
+          'SELECT order_id, sum(quantity)::int AS quantity FROM allocations WHERE sku = $1 GROUP BY order_id',
+          SKU,
+        )
+      ).map((r) => [r.order_id, r.quantity]),
+    );
+    const waiting = await rowsOf<{ order_id: string; quantity: number; position: number }>(
+      'SELECT order_id, quantity::int AS quantity, position FROM backorders WHERE sku = $1 ORDER BY position',
+      SKU,
+    );
+    for (const line of lines) {
+      const where = [
+        allocated.get(line.orderId),
+        waiting.find((w) => w.order_id === line.orderId)?.quantity,
+      ];
+      const cancelledLine = cancelled.includes(line.orderId);
+      // A cancellation that ran before its line arrived found nothing; the line then stands.
+      if (cancelledLine && where.every((q) => q === undefined)) continue;
+      expect(where.filter((q) => q !== undefined)).toEqual([line.quantity]);
+    }
+    const largestFree = Math.max(0, ...batches.map((b) => b.purchased - b.allocated));
+    for (const w of waiting) expect(w.quantity).toBeGreaterThan(largestFree);
+    expect(waiting.map((w) => w.position)).toEqual(waiting.map((_, i) => i + 1));
+    const view = await rowsOf<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+         (SELECT order_id, batch_reference, quantity FROM allocations WHERE sku = $1
+          EXCEPT SELECT order_id, batch_reference, quantity FROM allocations_view WHERE sku = $1)
+         UNION ALL
+         (SELECT order_id, batch_reference, quantity FROM allocations_view WHERE sku = $1
+          EXCEPT SELECT order_id, batch_reference, quantity FROM allocations WHERE sku = $1)) d`,
+      SKU,
+    );
+    expect(view[0]?.n).toBe(0);
+  });
+
+  it('serves a split backorder from an old batch and the one just added, in one commit', async () => {
+    const SKU = 'SPLIT-BO';
+    must(await bus.handle(createBatchCommand('split-bo-1', SKU, 3)));
+    must(
+      await bus.handle(
+        must(
+          allocateCommandWith({
+            orderId: 'sb-1',
+            sku: SKU,
+            quantity: 5,
+            allowSplit: true,
+            backorder: true,
+          }),
+        ),
+      ),
+    );
+    const arrived = must(await bus.handle(createBatchCommand('split-bo-2', SKU, 4)));
+    expect(arrived.events.map((e) => e._tag)).toEqual(['BatchCreated', 'Allocated', 'Allocated']);
+    expect(await allocatedIn('split-bo-1')).toBe(3);
+    expect(await allocatedIn('split-bo-2')).toBe(2);
+    expect(await count('backorders', SKU)).toBe(0);
+    expect(await count('allocations', SKU)).toBe(2);
   });
 });

@@ -44,14 +44,23 @@ export const toBatch = (row: BatchRow): Batch => ({
   position: Number(row.position),
 });
 
-type ProductRow = { product_sku: string; version: number } & (
+/** A backorder as the product query aggregates it: [order id, quantity, allow split]. */
+type BackorderCell = [string, number, boolean];
+
+type ProductRow = { product_sku: string; version: number; backorders: BackorderCell[] } & (
   BatchRow | { [K in keyof BatchRow]: null }
 );
 
-/** Loads a product with its batches; `sku` is a value or a sub-select yielding one. */
+/**
+ * Loads a product with its batches and its backorders in queue order, in one statement; `sku` is
+ * a value or a sub-select yielding one.
+ */
 export const selectProduct = async (db: SqlClient, sku: Prisma.Sql): Promise<O.Option<Product>> => {
   const rows = await db.$queryRaw<ProductRow[]>`
-    SELECT p.sku AS product_sku, p.version, ${batchColumns}
+    SELECT p.sku AS product_sku, p.version, ${batchColumns},
+           (SELECT coalesce(json_agg(json_build_array(k.order_id, k.quantity, k.allow_split)
+                                     ORDER BY k.position), '[]')
+              FROM backorders k WHERE k.sku = p.sku) AS backorders
       FROM products p LEFT JOIN batches b ON b.sku = p.sku
      WHERE p.sku = ${sku}`;
   const first = rows[0];
@@ -61,6 +70,12 @@ export const selectProduct = async (db: SqlClient, sku: Prisma.Sql): Promise<O.O
     sku: first.product_sku as Sku,
     version: Number(first.version),
     batches: batches.sort(compareBatchPreference),
+    backorders: first.backorders.map(([orderId, quantity, allowSplit]) => ({
+      orderId: orderId as OrderId,
+      sku: first.product_sku as Sku,
+      quantity: quantity as Quantity,
+      allowSplit,
+    })),
   });
 };
 

@@ -14,7 +14,8 @@ export interface HandoffLog {
  * Allocation's side of placing an order: each line of an `OrderPlaced` is allocated under the
  * order's id, and a placed order that is cancelled is deallocated. Both are idempotent (an
  * identical allocation changes nothing, deallocating twice finds nothing), so the at-least-once
- * delivery of the outbox is safe. A line that finds no stock commits its `OutOfStock`.
+ * delivery of the outbox is safe. A line that finds no stock is backordered: the product keeps it
+ * and serves it when stock arrives.
  */
 export const placedOrdersConsumer = (bus: AllocationBus, log: HandoffLog): OutboxConsumer => {
   const allocateLines = async (event: OrderPlaced): Promise<void> => {
@@ -23,6 +24,7 @@ export const placedOrdersConsumer = (bus: AllocationBus, log: HandoffLog): Outbo
         orderId: event.orderId,
         sku: line.sku,
         quantity: line.quantity,
+        backorder: true,
       });
       if (E.isLeft(command)) {
         log.warn(
@@ -36,8 +38,6 @@ export const placedOrdersConsumer = (bus: AllocationBus, log: HandoffLog): Outbo
         case 'RetriesExhausted':
           // Not handled: the turn fails and these events come again.
           throw new Error(result.left.message);
-        case 'OutOfStock':
-          break;
         default:
           log.warn(
             `Order ${event.orderId}: line ${line.sku} not allocated: ${result.left.message}`,

@@ -7,6 +7,11 @@ export interface BatchPage {
   readonly total: number;
 }
 
+export interface WaitingLine {
+  readonly sku: string;
+  readonly quantity: number;
+}
+
 export interface BatchFilter {
   readonly sku?: Sku;
   readonly page: number;
@@ -24,6 +29,8 @@ export interface AllocationQueries {
   product(sku: Sku): Promise<O.Option<Product>>;
   /** The order's rows of the read model in allocation order; empty when it has none. */
   orderAllocations(orderId: OrderId): Promise<ReadonlyArray<AllocationViewRow>>;
+  /** The order's lines waiting for stock, by SKU. */
+  orderBackorders(orderId: OrderId): Promise<ReadonlyArray<WaitingLine>>;
 }
 
 export const ALLOCATION_QUERIES = Symbol('AllocationQueries');

@@ -6,21 +6,26 @@ import type {
   DuplicateBatchReference,
   OrderId,
   Product,
+  Quantity,
   Sku,
 } from '@allocation/allocation-domain';
 
-/** Rows to write beside the product: lines allocated and portions given back. */
-export interface LineChanges {
-  readonly added: ReadonlyArray<AllocatedLine>;
-  /** A line's rows to delete: all of them, or only the one in `batchReference`. */
-  readonly removed: ReadonlyArray<{
-    readonly orderId: OrderId;
-    readonly sku: Sku;
-    readonly batchReference?: BatchReference;
-  }>;
+/** Where one line of the product stands in one batch. */
+export interface PortionKey {
+  readonly orderId: OrderId;
+  readonly batchReference: BatchReference;
 }
 
-export const noLineChanges: LineChanges = { added: [], removed: [] };
+/**
+ * The portion rows one change of a product leaves, netted: each (line, batch) appears at most
+ * once, in `held` (its row now, new or replacing the one it had) or in `released` (no row).
+ */
+export interface LineChanges {
+  readonly held: ReadonlyArray<PortionKey & { readonly quantity: Quantity }>;
+  readonly released: ReadonlyArray<PortionKey>;
+}
+
+export const noLineChanges: LineChanges = { held: [], released: [] };
 
 /**
  * Products and their allocated lines, within one unit of work (it lives as long as its
@@ -33,10 +38,10 @@ export interface ProductRepository {
   getByBatchReference(reference: BatchReference): Promise<O.Option<Product>>;
   /** The order's line for this SKU, with all its portions. */
   lineOf(sku: Sku, orderId: OrderId): Promise<O.Option<AllocatedLine>>;
-  /** The SKUs in which the order has allocated lines. */
+  /** The SKUs in which the order has lines, allocated or backordered. */
   skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>>;
   /** The batch's lines, newest first, until their quantity in the batch reaches `covering`. */
   newestLinesOf(reference: BatchReference, covering: number): Promise<ReadonlyArray<AllocatedLine>>;
-  /** Writes a new or changed product and its line changes. */
+  /** Writes a new or changed product (batches, backorders, version) and its line changes. */
   save(product: Product, lines?: LineChanges): Promise<E.Either<DuplicateBatchReference, void>>;
 }

@@ -55,6 +55,22 @@ const messagesOf = (event: DomainEvent): ReadonlyArray<RedisMessage> => {
       ];
     case 'BatchRemoved':
       return [message('batch_removed', { batchref: event.reference, sku: event.sku })];
+    case 'Backordered':
+      return [
+        message('line_backordered', {
+          orderid: event.orderId,
+          sku: event.sku,
+          qty: event.quantity,
+        }),
+      ];
+    case 'BackorderCancelled':
+      return [
+        message('backorder_cancelled', {
+          orderid: event.orderId,
+          sku: event.sku,
+          qty: event.quantity,
+        }),
+      ];
   }
 };
 

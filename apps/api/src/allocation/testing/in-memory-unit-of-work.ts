@@ -70,7 +70,10 @@ export class InMemoryProductRepository implements ProductRepository {
 
   async skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>> {
     const skus = this.state.lines.filter((row) => row.orderId === orderId).map((row) => row.sku);
-    return [...new Set(skus)].sort() as Sku[];
+    const waiting = [...this.state.products.values()]
+      .filter((product) => product.backorders.some((b) => b.orderId === orderId))
+      .map((product) => product.sku);
+    return [...new Set([...skus, ...waiting])].sort() as Sku[];
   }
 
   async newestLinesOf(
@@ -106,25 +109,23 @@ export class InMemoryProductRepository implements ProductRepository {
       const elsewhere = O.isSome(await this.getByBatchReference(batch.reference));
       if (elsewhere) return E.left(duplicateBatchReference(batch.reference));
     }
+    // A held portion replaces the row its line had in that batch, as the newest row.
+    const gone = [...lines.released, ...lines.held];
     this.state.lines = this.state.lines.filter(
       (row) =>
         row.sku !== product.sku ||
-        !lines.removed.some(
-          (removed) =>
-            removed.orderId === row.orderId &&
-            (removed.batchReference === undefined || removed.batchReference === row.batchReference),
+        !gone.some(
+          (key) => key.orderId === row.orderId && key.batchReference === row.batchReference,
         ),
     );
-    for (const line of lines.added) {
-      for (const portion of line.portions) {
-        this.state.lines.push({
-          id: this.state.nextId++,
-          orderId: line.orderId,
-          sku: line.sku,
-          batchReference: portion.batchReference,
-          quantity: portion.quantity,
-        });
-      }
+    for (const portion of lines.held) {
+      this.state.lines.push({
+        id: this.state.nextId++,
+        orderId: portion.orderId,
+        sku: product.sku,
+        batchReference: portion.batchReference,
+        quantity: portion.quantity,
+      });
     }
     this.state.products.set(product.sku, product);
     this.seen.set(product.sku, product.version);

@@ -184,7 +184,7 @@ const toOrderResponse = (order: OrderView): OrderResponse => ({
   items: order.items.map((item) => ({
     ...item,
     allocation:
-      item.allocation === null || item.allocation.status === 'pending'
+      item.allocation === null || item.allocation.status !== 'allocated'
         ? item.allocation
         : { status: 'allocated', batches: [...item.allocation.batches] },
   })),

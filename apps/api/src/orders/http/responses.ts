@@ -12,7 +12,12 @@ class BatchPortionResponse {
 }
 
 export class LineAllocationResponse {
-  @ApiProperty({ enum: ['pending', 'allocated'], example: 'allocated' }) status!: string;
+  @ApiProperty({
+    enum: ['pending', 'allocated', 'backordered'],
+    example: 'allocated',
+    description: '`backordered`: no stock yet; it is allocated when stock for its SKU arrives',
+  })
+  status!: string;
   @ApiPropertyOptional({ type: [BatchPortionResponse] }) batches?: BatchPortionResponse[];
 }
 

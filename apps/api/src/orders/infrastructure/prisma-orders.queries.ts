@@ -21,11 +21,13 @@ interface ItemRow {
   quantity: number;
   unit_price_minor: number;
   batches: Array<{ batchReference: string; quantity: number }> | null;
+  backordered: boolean;
 }
 
 /**
- * Orders read straight from their tables; each placed line's allocation comes from allocation's
- * read model (`allocations_view`), which allocation keeps in step with its own events.
+ * Orders read straight from their tables; each placed line's allocation comes from what
+ * allocation shows of it: its read model (`allocations_view`), kept in step with its events, and
+ * its queue of lines waiting for stock (`backorders`).
  */
 export class PrismaOrdersQueries implements OrdersQueries {
   constructor(private readonly client: PrismaClient) {}
@@ -48,7 +50,9 @@ export class PrismaOrdersQueries implements OrdersQueries {
                        'batches', (SELECT json_agg(json_build_object('batchReference', v.batch_reference,
                                                                      'quantity', v.quantity) ORDER BY v.id)
                                      FROM allocations_view v
-                                    WHERE v.order_id = o.id AND v.sku = i.sku))
+                                    WHERE v.order_id = o.id AND v.sku = i.sku),
+                       'backordered', EXISTS (SELECT 1 FROM backorders k
+                                               WHERE k.order_id = o.id AND k.sku = i.sku))
                      ORDER BY i.position)
                 FROM order_items i WHERE i.order_id = o.id) AS items
         FROM orders o WHERE o.id = ${id}`;
@@ -57,9 +61,11 @@ export class PrismaOrdersQueries implements OrdersQueries {
     const items = (row.items ?? []).map((item) => {
       const allocation: LineAllocation | null = !handedOver
         ? null
-        : item.batches === null
-          ? { status: 'pending' }
-          : { status: 'allocated', batches: item.batches };
+        : item.batches !== null
+          ? { status: 'allocated', batches: item.batches }
+          : item.backordered
+            ? { status: 'backordered' }
+            : { status: 'pending' };
       return {
         sku: item.sku,
         quantity: item.quantity,

@@ -4,6 +4,7 @@ import type { Money, OrderStatus, UnitPrice } from '@allocation/orders-domain';
 
 export type LineAllocation =
   | { readonly status: 'pending' }
+  | { readonly status: 'backordered' }
   | {
       readonly status: 'allocated';
       readonly batches: ReadonlyArray<{

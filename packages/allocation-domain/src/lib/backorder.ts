@@ -1,0 +1,73 @@
+import type { Batch } from './batch';
+import type { Backordered, DomainEvent } from './events';
+import type { AllocatedLine, Backorder, OrderLine } from './order-line';
+import type { Product } from './product';
+import { allocatedEvents, applyPortions, portionsFor } from './stock';
+
+export const backorderOf = (line: OrderLine, allowSplit: boolean): Backorder => ({
+  orderId: line.orderId,
+  sku: line.sku,
+  quantity: line.quantity,
+  allowSplit,
+});
+
+export const backorderedEvents = (line: Backorder): [DomainEvent, Backordered] => [
+  { _tag: 'OutOfStock', orderId: line.orderId, sku: line.sku, quantity: line.quantity },
+  { _tag: 'Backordered', orderId: line.orderId, sku: line.sku, quantity: line.quantity },
+];
+
+export const findBackorder = (product: Product, orderId: string): Backorder | undefined =>
+  product.backorders.find((waiting) => waiting.orderId === orderId);
+
+/**
+ * The end of every change that frees or adds stock: the free stock of `batches` is offered to
+ * the lines waiting for it, first come, first served. `pushedOut` (lines a batch change just
+ * deallocated) go first: they were accepted before anything still waiting. Then the backorders,
+ * oldest first. Each takes what fits, whole or, when it allows, split; one that does not fit
+ * keeps its place and the lines behind it still get their turn. A pushed-out line that finds
+ * nothing joins the queue ahead of the older backorders and says so (`OutOfStock`,
+ * `Backordered`). Returns the next version of the product.
+ */
+export const settle = (
+  product: Product,
+  batches: ReadonlyArray<Batch>,
+  pushedOut: ReadonlyArray<Backorder> = [],
+): { product: Product; events: DomainEvent[]; filled: AllocatedLine[] } => {
+  const events: DomainEvent[] = [];
+  const filled: AllocatedLine[] = [];
+  const waiting: Backorder[] = [];
+  let current = batches;
+  const offer = (line: Backorder, isNew: boolean): void => {
+    const portions = portionsFor(current, line.quantity, line.allowSplit);
+    if (portions === undefined) {
+      waiting.push(line);
+      if (isNew) events.push(...backorderedEvents(line));
+      return;
+    }
+    const served: AllocatedLine = {
+      orderId: line.orderId,
+      sku: line.sku,
+      quantity: line.quantity,
+      portions,
+    };
+    current = applyPortions(current, portions, 1);
+    filled.push(served);
+    events.push(...allocatedEvents(served));
+  };
+  pushedOut.forEach((line) => offer(line, true));
+  product.backorders.forEach((line) => offer(line, false));
+  return {
+    product: {
+      sku: product.sku,
+      version: product.version + 1,
+      batches: current,
+      // The queue object is kept when nothing in it moved, so savers can tell.
+      backorders:
+        waiting.length === product.backorders.length && pushedOut.length === 0
+          ? product.backorders
+          : waiting,
+    },
+    events,
+    filled,
+  };
+};
