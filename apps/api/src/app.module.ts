@@ -5,6 +5,7 @@ import { allocationChannels } from './allocation/redis/allocation-channels';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { EventsModule } from './events/events.module';
+import { FulfilmentModule } from './fulfilment/fulfilment.module';
 import { HealthModule } from './health/health.module';
 import type { OpenDatabase } from './infrastructure/database/database';
 import { DatabaseModule } from './infrastructure/database/database.module';
@@ -28,6 +29,7 @@ export class AppModule {
         }),
         AllocationModule,
         OrdersModule,
+        FulfilmentModule,
       ],
     };
   }

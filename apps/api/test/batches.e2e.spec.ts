@@ -27,6 +27,7 @@ describe('POST /api/batches', () => {
       eta: '2026-12-24',
       purchasedQuantity: 20,
       allocatedQuantity: 0,
+      reservedQuantity: 0,
       availableQuantity: 20,
     });
   });
@@ -242,6 +243,7 @@ describe('GET /api/products/:sku', () => {
           eta: null,
           purchasedQuantity: 10,
           allocatedQuantity: 4,
+          reservedQuantity: 0,
           availableQuantity: 6,
         },
       ],

@@ -83,7 +83,7 @@ describe('GET /api/events', () => {
     ['?limit=1001', 'limit must be a whole number from 1 to 1000'],
     ['?limit=ten', 'limit must be a whole number from 1 to 1000'],
     [
-      '?type=Shipped',
+      '?type=Teleported',
       expect.stringContaining('type must be a comma-separated list of event types'),
     ],
     ['?type=Allocated,', expect.stringContaining('type must be a comma-separated list')],

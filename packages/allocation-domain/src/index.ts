@@ -21,3 +21,14 @@ export {
 export { allocate, type AllocateOptions, type AllocationResult } from './lib/allocate';
 export { deallocate, type DeallocationResult } from './lib/deallocate';
 export { changeBatchQuantity, removeBatch, type ReleaseResult } from './lib/release';
+export { releaseLines, reserveLines, shipLines, type Picked } from './lib/reservation';
+export {
+  cancelPickList,
+  confirmPickList,
+  createPickList,
+  skusOf,
+  type PickBatch,
+  type PickList,
+  type PickListChange,
+  type PickListStatus,
+} from './lib/pick-list';

@@ -8,6 +8,7 @@ import {
   cancelOrder,
   createOrder,
   placeOrder,
+  recordShipment,
   removeItem,
   setPrice,
 } from './application/handlers';
@@ -18,6 +19,7 @@ import { PrismaOrdersQueries } from './infrastructure/prisma-orders.queries';
 import { prismaOrdersTransaction } from './infrastructure/prisma-orders-transaction';
 import { ORDERS_QUERIES } from './ports/orders.queries';
 import { ORDERS_UNIT_OF_WORK, type OrdersUnitOfWork } from './ports/orders-transaction';
+import { OrdersWorkers } from './orders-workers';
 
 /** Each orders command to its one handler. */
 export const ordersCommandHandlers: OrdersCommandHandlers = {
@@ -27,6 +29,7 @@ export const ordersCommandHandlers: OrdersCommandHandlers = {
   PlaceOrder: placeOrder,
   CancelOrder: cancelOrder,
   SetPrice: setPrice,
+  RecordShipment: recordShipment,
 };
 
 /** The orders bus on any unit of work. Its events reach allocation through the outbox. */
@@ -51,6 +54,7 @@ export const ordersBus = (unitOfWork: OrdersUnitOfWork): OrdersBus =>
       inject: [PrismaService],
     },
     { provide: ORDERS_BUS, useFactory: ordersBus, inject: [ORDERS_UNIT_OF_WORK] },
+    OrdersWorkers,
   ],
 })
 export class OrdersModule {}

@@ -25,6 +25,7 @@ export const addBatch = (
         eta: batch.eta,
         purchasedQuantity: batch.quantity,
         allocatedQuantity: 0,
+        reservedQuantity: 0,
         position: product.batches.reduce((last, b) => Math.max(last, b.position + 1), 0),
       };
       // New stock goes first to the lines waiting for it.

@@ -16,6 +16,8 @@ export interface Batch {
   readonly eta: Eta;
   readonly purchasedQuantity: number;
   readonly allocatedQuantity: number;
+  /** The part of the allocated quantity on open pick lists: it cannot be taken back. */
+  readonly reservedQuantity: number;
   /** Order in which batches were added to the product: the last tie-breaker of preference. */
   readonly position: number;
 }

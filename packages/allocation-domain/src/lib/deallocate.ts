@@ -2,7 +2,9 @@ import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import {
   batchNotFound,
+  lineReserved,
   orderNotAllocated,
+  type LineReserved,
   type BatchNotFound,
   type OrderNotAllocated,
   type SkuMismatch,
@@ -39,13 +41,17 @@ export const deallocatedEvent = (
  * Deallocates an order's line from the product, or only its portion in one batch; the stock it
  * frees goes to the backorders. `line` is the order's allocated line for this SKU, if it has
  * one. A line that is only waiting for stock is taken out of the queue (when no batch is named).
+ * A line on an open pick list is refused: the pick list must be cancelled first.
  */
 export const deallocate = (
   product: Product,
   orderId: OrderId,
   line: O.Option<AllocatedLine>,
   fromBatch: O.Option<BatchReference> = O.none,
-): E.Either<SkuMismatch | BatchNotFound | OrderNotAllocated, Changed<DeallocationResult>> => {
+): E.Either<
+  SkuMismatch | BatchNotFound | OrderNotAllocated | LineReserved,
+  Changed<DeallocationResult>
+> => {
   if (O.isSome(fromBatch) && O.isNone(findBatch(product, fromBatch.value))) {
     return E.left(batchNotFound(fromBatch.value));
   }
@@ -57,6 +63,9 @@ export const deallocate = (
   }
   const sameSku = checkSku(product, line.value.sku);
   if (E.isLeft(sameSku)) return sameSku;
+  if (line.value.reservedFor !== undefined) {
+    return E.left(lineReserved(orderId, line.value.sku, line.value.reservedFor));
+  }
   return O.isSome(fromBatch)
     ? removeFromBatch(product, line.value, fromBatch.value)
     : E.right(removeWholeLine(product, line.value));

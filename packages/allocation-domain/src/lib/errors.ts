@@ -9,7 +9,13 @@ export type AllocationError =
   | LineAlreadyAllocated
   | DuplicateBatchReference
   | BatchNotFound
-  | OrderNotAllocated;
+  | OrderNotAllocated
+  | LineReserved
+  | StockReserved
+  | LineShipped;
+
+/** Expected failures of pick lists. */
+export type PickListError = NothingToPick | PickListNotFound | PickListNotOpen;
 
 export interface InvalidValue {
   readonly _tag: 'InvalidValue';
@@ -129,4 +135,100 @@ export const orderNotAllocated = (orderId: string, where?: string): OrderNotAllo
     where === undefined
       ? `Order ${orderId} has no allocations`
       : `Order ${orderId} has no allocations ${where}`,
+});
+
+export interface LineReserved {
+  readonly _tag: 'LineReserved';
+  readonly orderId: string;
+  readonly sku: string;
+  readonly pickListId: string;
+  readonly message: string;
+}
+
+export const lineReserved = (orderId: string, sku: string, pickListId: string): LineReserved => ({
+  _tag: 'LineReserved',
+  orderId,
+  sku,
+  pickListId,
+  message: `Order ${orderId}'s line of sku ${sku} is on pick list ${pickListId}; cancel that pick list first`,
+});
+
+/** A batch cannot give back what open pick lists hold. */
+export interface StockReserved {
+  readonly _tag: 'StockReserved';
+  readonly reference: string;
+  readonly reserved: number;
+  readonly message: string;
+}
+
+export const stockReserved = (
+  reference: string,
+  reserved: number,
+  change: 'shrink' | 'remove',
+): StockReserved => ({
+  _tag: 'StockReserved',
+  reference,
+  reserved,
+  message:
+    change === 'shrink'
+      ? `Batch ${reference} has ${reserved} units on open pick lists; its quantity cannot go below ${reserved}`
+      : `Batch ${reference} has ${reserved} units on open pick lists; it cannot be removed`,
+});
+
+export interface NothingToPick {
+  readonly _tag: 'NothingToPick';
+  readonly message: string;
+}
+
+export const nothingToPick = (scope?: ReadonlyArray<string>): NothingToPick => ({
+  _tag: 'NothingToPick',
+  message:
+    scope === undefined
+      ? 'Nothing is left to pick: every allocated line is on a pick list already'
+      : `Nothing is left to pick for order(s) ${scope.join(', ')}`,
+});
+
+export interface PickListNotFound {
+  readonly _tag: 'PickListNotFound';
+  readonly pickListId: string;
+  readonly message: string;
+}
+
+export const pickListNotFound = (pickListId: string): PickListNotFound => ({
+  _tag: 'PickListNotFound',
+  pickListId,
+  message: `Pick list ${pickListId} not found`,
+});
+
+export interface PickListNotOpen {
+  readonly _tag: 'PickListNotOpen';
+  readonly pickListId: string;
+  readonly status: string;
+  readonly message: string;
+}
+
+export const pickListNotOpen = (
+  pickListId: string,
+  status: string,
+  action: 'confirm' | 'cancel',
+): PickListNotOpen => ({
+  _tag: 'PickListNotOpen',
+  pickListId,
+  status,
+  message: `Pick list ${pickListId} is ${status}; only an open pick list can be ${action === 'confirm' ? 'confirmed' : 'cancelled'}`,
+});
+
+/** A shipped line is done: allocating it again would ship it twice. */
+export interface LineShipped {
+  readonly _tag: 'LineShipped';
+  readonly orderId: string;
+  readonly sku: string;
+  readonly message: string;
+}
+
+export const lineShipped = (orderId: string, sku: string): LineShipped => ({
+  _tag: 'LineShipped',
+  orderId,
+  sku,
+  message: `Order ${orderId}'s line of sku ${sku} has shipped already`,
 });

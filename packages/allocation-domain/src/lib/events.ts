@@ -10,7 +10,11 @@ export type DomainEvent =
   | Deallocated
   | OutOfStock
   | Backordered
-  | BackorderCancelled;
+  | BackorderCancelled
+  | Shipped
+  | PickListCreated
+  | PickListConfirmed
+  | PickListCancelled;
 
 /** Every event's tag, for readers that meet events as (type, data) pairs. */
 export const DOMAIN_EVENT_TYPES = [
@@ -22,6 +26,10 @@ export const DOMAIN_EVENT_TYPES = [
   'OutOfStock',
   'Backordered',
   'BackorderCancelled',
+  'Shipped',
+  'PickListCreated',
+  'PickListConfirmed',
+  'PickListCancelled',
 ] as const satisfies ReadonlyArray<DomainEvent['_tag']>;
 
 // Fails to compile when an event is added to the union but not to the list.
@@ -108,4 +116,45 @@ export interface BackorderCancelled {
   readonly orderId: string;
   readonly sku: string;
   readonly quantity: number;
+}
+
+/** A reserved line's portion left the warehouse with its pick list: it is no longer stock. */
+export interface Shipped {
+  readonly _tag: 'Shipped';
+  readonly orderId: string;
+  readonly sku: string;
+  readonly quantity: number;
+  readonly batchReference: string;
+  readonly pickListId: string;
+}
+
+/** One batch of a pick list: what to take from it, and for which orders. */
+export interface PickedBatch {
+  readonly batchReference: string;
+  readonly sku: string;
+  readonly quantity: number;
+  readonly lines: ReadonlyArray<{ readonly orderId: string; readonly quantity: number }>;
+}
+
+export interface PickListCreated {
+  readonly _tag: 'PickListCreated';
+  readonly pickListId: string;
+  readonly batches: ReadonlyArray<PickedBatch>;
+}
+
+/** The pick list shipped: every line on it, by batch. */
+export interface PickListConfirmed {
+  readonly _tag: 'PickListConfirmed';
+  readonly pickListId: string;
+  readonly shipped: ReadonlyArray<{
+    readonly orderId: string;
+    readonly sku: string;
+    readonly batchReference: string;
+    readonly quantity: number;
+  }>;
+}
+
+export interface PickListCancelled {
+  readonly _tag: 'PickListCancelled';
+  readonly pickListId: string;
 }

@@ -1,5 +1,5 @@
 import type { ReadonlyNonEmptyArray } from 'fp-ts/ReadonlyNonEmptyArray';
-import type { BatchReference, OrderId, Quantity, Sku } from './value-objects';
+import type { BatchReference, OrderId, PickListId, Quantity, Sku } from './value-objects';
 
 export interface OrderLine {
   readonly orderId: OrderId;
@@ -16,6 +16,8 @@ export interface Portion {
 /** A line as it stands allocated: one portion, or several when it was split. */
 export interface AllocatedLine extends OrderLine {
   readonly portions: ReadonlyNonEmptyArray<Portion>;
+  /** The open pick list holding it, if any: a reserved line stays where it is until picked. */
+  readonly reservedFor?: PickListId;
 }
 
 export const lineQuantityIn = (line: AllocatedLine, reference: string): number =>

@@ -1,8 +1,18 @@
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
-import { allocate, lineQuantityIn, type Product } from '../index';
-import { eta, line, orderId, productWith, qty, ref, sku, stock } from '../test-support/builders';
+import { allocate, lineQuantityIn, PickListId, type Product } from '../index';
+import {
+  eta,
+  line,
+  orderId,
+  productWith,
+  qty,
+  ref,
+  sku,
+  stock,
+  unwrap,
+} from '../test-support/builders';
 import { Ledger } from '../test-support/ledger';
 import { portionsFor } from './stock';
 
@@ -11,7 +21,10 @@ type Step =
   | { kind: 'deallocate'; order: number; batch: number | null }
   | { kind: 'change'; batch: number; quantity: number }
   | { kind: 'add'; quantity: number; eta: string | null }
-  | { kind: 'remove'; batch: number };
+  | { kind: 'remove'; batch: number }
+  | { kind: 'reserve'; orders: number[]; list: number }
+  | { kind: 'release'; list: number }
+  | { kind: 'ship'; list: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -49,6 +62,16 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), batch: fc.nat(4) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('reserve' as const),
+      orders: fc.array(fc.nat(12), { maxLength: 5 }),
+      list: fc.nat(2),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('release' as const), list: fc.nat(2) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('ship' as const), list: fc.nat(2) }) },
 );
 
 const steps = fc.array(step, { maxLength: 60 });
@@ -67,6 +90,7 @@ const batchAt = (product: Product, index: number) =>
   ref(product.batches[index % Math.max(1, product.batches.length)]?.reference ?? 'gone');
 
 let added = 0;
+const list = (n: number) => unwrap(PickListId(`p${n}`));
 
 const run = (ledger: Ledger, s: Step) => {
   switch (s.kind) {
@@ -89,6 +113,15 @@ const run = (ledger: Ledger, s: Step) => {
       });
     case 'remove':
       return ledger.removeBatch(batchAt(ledger.product, s.batch));
+    case 'reserve':
+      return ledger.reserve(
+        s.orders.map((o) => `o${o}`),
+        list(s.list),
+      );
+    case 'release':
+      return ledger.release(list(s.list));
+    case 'ship':
+      return ledger.ship(list(s.list));
   }
 };
 
@@ -183,11 +216,81 @@ describe('for any sequence of commands', () => {
             if (O.isSome(remaining)) accepted.set(`o${s.order}`, remaining.value.quantity);
             else accepted.delete(`o${s.order}`);
           }
+          if (s.kind === 'ship') {
+            const shipped = (result.right.value as ReadonlyArray<{ orderId: string }>).map(
+              (l) => l.orderId,
+            );
+            shipped.forEach((o) => accepted.delete(o));
+          }
           const standing = new Map<string, number>([
             ...ledger.allLines().map((l) => [l.orderId, l.quantity] as const),
             ...ledger.product.backorders.map((b) => [b.orderId, b.quantity] as const),
           ]);
           expect(standing).toEqual(accepted);
+        }
+      }),
+    );
+  });
+
+  it('reserved stock stays within what is allocated, and equals the reserved lines', () => {
+    always((ledger) => {
+      const lines = ledger.allLines().filter((l) => l.reservedFor !== undefined);
+      for (const batch of ledger.product.batches) {
+        const held = lines.reduce((sum, l) => sum + lineQuantityIn(l, batch.reference), 0);
+        expect(batch.reservedQuantity).toBe(held);
+        expect(batch.reservedQuantity).toBeLessThanOrEqual(batch.allocatedQuantity);
+      }
+    });
+  });
+
+  it('a reserved line is never reallocated: it stays where it is until released or shipped', () => {
+    fc.assert(
+      fc.property(steps, (sequence) => {
+        const ledger = freshLedger();
+        for (const s of sequence) {
+          const reserved = ledger.allLines().filter((l) => l.reservedFor !== undefined);
+          run(ledger, s);
+          for (const held of reserved) {
+            const closed =
+              (s.kind === 'release' || s.kind === 'ship') && held.reservedFor === `p${s.list}`;
+            if (!closed) expect(ledger.lineOf(held.orderId)).toEqual(O.some(held));
+          }
+        }
+      }),
+    );
+  });
+
+  it('shipped quantity never returns to stock: purchased drops by it for good', () => {
+    fc.assert(
+      fc.property(steps, (sequence) => {
+        const ledger = freshLedger();
+        // What each batch was last given (added or changed to), less what shipped since.
+        const expected = new Map(
+          ledger.product.batches.map((b) => [b.reference as string, b.purchasedQuantity]),
+        );
+        for (const s of sequence) {
+          const result = run(ledger, s) as E.Either<
+            unknown,
+            { events: ReadonlyArray<{ _tag: string }> }
+          >;
+          if (E.isLeft(result)) continue;
+          for (const event of result.right.events) {
+            if (event._tag === 'BatchCreated' || event._tag === 'BatchQuantityChanged') {
+              const e = event as unknown as { reference: string; quantity: number };
+              expected.set(e.reference, e.quantity);
+            }
+            if (event._tag === 'BatchRemoved')
+              expected.delete((event as unknown as { reference: string }).reference);
+            if (event._tag === 'Shipped') {
+              const e = event as unknown as { batchReference: string; quantity: number };
+              expected.set(e.batchReference, (expected.get(e.batchReference) ?? 0) - e.quantity);
+            }
+          }
+          expect(
+            new Map(
+              ledger.product.batches.map((b) => [b.reference as string, b.purchasedQuantity]),
+            ),
+          ).toEqual(expected);
         }
       }),
     );

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { batchNotFound, type BatchNotFound } from './errors';
+import { batchNotFound, stockReserved, type BatchNotFound, type StockReserved } from './errors';
 import type { DeallocationReason, Deallocated } from './events';
 import type { Batch } from './batch';
 import { deallocatedEvent } from './deallocate';
@@ -29,6 +29,8 @@ const releaseNewest = (
   let freed = 0;
   for (const line of newestFirst) {
     if (freed >= excess) break;
+    // A line on a pick list stays: the shelf it is picked from must still hold it.
+    if (line.reservedFor !== undefined) continue;
     const inBatch = lineQuantityIn(line, reference);
     if (inBatch > 0) {
       released.push(line);
@@ -58,8 +60,8 @@ const pushedOut = (lines: ReadonlyArray<AllocatedLine>): Backorder[] =>
   lines.map((line) => backorderOf(line, line.portions.length > 1));
 
 /**
- * Sets a batch's purchased quantity. When that leaves it over-allocated, its most recently
- * allocated lines are deallocated (whole, from every batch they use) until it is not; they are
+ * Sets a batch's purchased quantity, never below what open pick lists hold of it. When that
+ * leaves it over-allocated, its most recently allocated lines not on a pick list are deallocated (whole, from every batch they use) until it is not; they are
  * then reallocated where the stock allows, or backordered. Stock a larger quantity adds goes to
  * the backorders. `newestLines` are the batch's lines newest first; only as many as cover the
  * excess are needed.
@@ -69,9 +71,12 @@ export const changeBatchQuantity = (
   reference: BatchReference,
   quantity: StockQuantity,
   newestLines: ReadonlyArray<AllocatedLine>,
-): E.Either<BatchNotFound, Changed<ReleaseResult>> => {
+): E.Either<BatchNotFound | StockReserved, Changed<ReleaseResult>> => {
   const found = findBatch(product, reference);
   if (found._tag === 'None') return E.left(batchNotFound(reference));
+  if (quantity < found.value.reservedQuantity) {
+    return E.left(stockReserved(reference, found.value.reservedQuantity, 'shrink'));
+  }
   const resized = product.batches.map((b) =>
     b.reference === reference ? { ...b, purchasedQuantity: quantity } : b,
   );
@@ -99,10 +104,13 @@ export const removeBatch = (
   product: Product,
   reference: BatchReference,
   lines: ReadonlyArray<AllocatedLine>,
-): E.Either<BatchNotFound, Changed<ReleaseResult>> => {
+): E.Either<BatchNotFound | StockReserved, Changed<ReleaseResult>> => {
   const found = findBatch(product, reference);
   if (found._tag === 'None') return E.left(batchNotFound(reference));
   const batch = found.value;
+  if (batch.reservedQuantity > 0) {
+    return E.left(stockReserved(reference, batch.reservedQuantity, 'remove'));
+  }
   const released =
     batch.allocatedQuantity > 0 ? releaseNewest(reference, lines, batch.allocatedQuantity) : [];
   const result = releaseLines(product.batches, released, 'BatchRemoved');

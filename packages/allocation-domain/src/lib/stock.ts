@@ -60,6 +60,7 @@ export const applyPortions = (
       eta: batch.eta,
       purchasedQuantity: batch.purchasedQuantity,
       allocatedQuantity: batch.allocatedQuantity + sign * portion.quantity,
+      reservedQuantity: batch.reservedQuantity,
       position: batch.position,
     };
   }

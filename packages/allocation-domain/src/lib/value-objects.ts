@@ -10,6 +10,7 @@ export type Branded<T, B extends string> = T & { readonly [brand]: B };
 export type Sku = Branded<string, 'Sku'>;
 export type BatchReference = Branded<string, 'BatchReference'>;
 export type OrderId = Branded<string, 'OrderId'>;
+export type PickListId = Branded<string, 'PickListId'>;
 /** A positive safe integer: the size of an order line or a new batch. */
 export type Quantity = Branded<number, 'Quantity'>;
 /** A non-negative safe integer: what a batch may be changed to (0 empties it). */
@@ -48,6 +49,7 @@ const identifier =
 export const Sku = identifier<'Sku'>('sku');
 export const BatchReference = identifier<'BatchReference'>('reference');
 export const OrderId = identifier<'OrderId'>('orderId');
+export const PickListId = identifier<'PickListId'>('pickListId');
 
 const integerAtLeast =
   <B extends string>(minimum: 0 | 1, description: string) =>

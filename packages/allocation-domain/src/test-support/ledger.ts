@@ -6,14 +6,23 @@ import {
   changeBatchQuantity,
   deallocate,
   lineQuantityIn,
+  releaseLines,
   removeBatch,
+  reserveLines,
+  shipLines,
   type AllocatedLine,
   type NewBatch,
   type OrderLine,
   type Portion,
   type Product,
 } from '../index';
-import type { BatchReference, OrderId, Quantity, StockQuantity } from '../lib/value-objects';
+import type {
+  BatchReference,
+  OrderId,
+  PickListId,
+  Quantity,
+  StockQuantity,
+} from '../lib/value-objects';
 import type { DomainEvent } from '../lib/events';
 
 /**
@@ -68,6 +77,41 @@ export class Ledger {
 
   removeBatch(reference: BatchReference) {
     return this.apply(removeBatch(this.product, reference, this.newestLinesOf(reference)));
+  }
+
+  /** Reserves these orders' allocated lines (those not reserved already) for a pick list. */
+  reserve(orderIds: ReadonlyArray<string>, pickListId: PickListId) {
+    const lines = orderIds.flatMap((orderId) => {
+      const line = this.lines.get(orderId);
+      return line === undefined || line.reservedFor !== undefined ? [] : [line];
+    });
+    return this.replaceLines(this.apply(reserveLines(this.product, lines, pickListId)));
+  }
+
+  release(pickListId: PickListId) {
+    return this.replaceLines(
+      this.apply(releaseLines(this.product, this.linesOn(pickListId), pickListId)),
+    );
+  }
+
+  ship(pickListId: PickListId) {
+    const lines = this.linesOn(pickListId);
+    const result = this.apply(shipLines(this.product, lines, pickListId));
+    if (E.isRight(result)) lines.forEach((line) => this.lines.delete(line.orderId));
+    return result;
+  }
+
+  linesOn(pickListId: string): AllocatedLine[] {
+    return this.allLines().filter((line) => line.reservedFor === pickListId);
+  }
+
+  private replaceLines<L, A extends { value: ReadonlyArray<AllocatedLine> }>(
+    result: E.Either<L, A>,
+  ) {
+    if (E.isRight(result)) {
+      for (const line of result.right.value) this.lines.set(line.orderId, line);
+    }
+    return result;
   }
 
   private apply<L, A>(

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
 import { draftOrder, item, sku, valid } from '../test-support/builders';
 import { CustomerId, ItemQuantity } from './value-objects';
@@ -8,6 +9,7 @@ import {
   createOrder,
   orderTotal,
   placeOrder,
+  recordShipment,
   removeItem,
   shipOrder,
   type Order,
@@ -224,6 +226,42 @@ describe('cancelling and shipping', () => {
       E.left(expect.objectContaining({ message: 'Order order-1 is draft; it cannot be shipped' })),
     );
     expect(tagOf(shipOrder(then(cancelOrder(placed()))))).toBe('WrongOrderState');
+  });
+
+  it('ships a placed order once every item has shipped in full, over any number of shipments', () => {
+    const order = then(placeOrder(withItems(item('LAMP', 2, 1999), item('SOFA', 1, 45000))));
+    expect(recordShipment(order, new Map([['LAMP', 2]]))).toEqual(E.right(O.none));
+    expect(
+      recordShipment(
+        order,
+        new Map([
+          ['LAMP', 1],
+          ['SOFA', 1],
+        ]),
+      ),
+    ).toEqual(E.right(O.none));
+    const shipped = valid(
+      recordShipment(
+        order,
+        new Map([
+          ['LAMP', 2],
+          ['SOFA', 1],
+        ]),
+      ),
+    );
+    expect(O.isSome(shipped) && shipped.value.events).toEqual([
+      { _tag: 'OrderShipped', orderId: 'order-1' },
+    ]);
+  });
+
+  it('hears a shipment of a shipped order twice without changing it', () => {
+    const shipped = then(shipOrder(placed()));
+    expect(recordShipment(shipped, new Map([['LAMP', 2]]))).toEqual(E.right(O.none));
+  });
+
+  it('ships nothing of a cancelled order', () => {
+    const cancelled = then(cancelOrder(placed()));
+    expect(tagOf(recordShipment(cancelled, new Map([['LAMP', 2]])))).toBe('WrongOrderState');
   });
 
   it('cancels neither a shipped nor a cancelled order', () => {

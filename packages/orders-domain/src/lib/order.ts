@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
 import type { OrderId, Sku } from '@allocation/allocation-domain';
 import {
   emptyOrder,
@@ -173,6 +174,29 @@ export const shipOrder = (order: Order): E.Either<WrongOrderState, OrderChange> 
         changed({ ...order, status: 'shipped' }, [{ _tag: 'OrderShipped', orderId: order.id }]),
       )
     : E.left(wrongOrderState(order.id, order.status, 'ship'));
+
+/** What has shipped of an order so far: each SKU's total over every shipment. */
+export type ShippedSoFar = ReadonlyMap<string, number>;
+
+/** Every item has shipped in full. */
+export const isFullyShipped = (order: Order, shipped: ShippedSoFar): boolean =>
+  order.items.every((item) => (shipped.get(item.sku) ?? 0) >= item.quantity);
+
+/**
+ * Takes note of a shipment: a placed order whose items have all shipped in full becomes shipped
+ * (`some`); one still waiting for some of its items is unchanged (`none`), as is one already
+ * shipped (a shipment heard twice). Drafts and cancelled orders ship nothing.
+ */
+export const recordShipment = (
+  order: Order,
+  shipped: ShippedSoFar,
+): E.Either<WrongOrderState, O.Option<OrderChange>> => {
+  if (order.status === 'shipped') return E.right(O.none);
+  if (order.status !== 'placed') return E.left(wrongOrderState(order.id, order.status, 'ship'));
+  return isFullyShipped(order, shipped)
+    ? E.map((change: OrderChange) => O.some(change))(shipOrder(order))
+    : E.right(O.none);
+};
 
 /**
  * A line's total. Unit prices are at most 10^10 minor units and lines at most 999 units, so the

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import {
   allocate as allocateLine,
+  lineShipped,
   unknownSku,
   type Allocate,
   type AllocationResult,
@@ -13,7 +14,9 @@ export const allocate: AllocationHandler<Allocate, AllocationResult> = async (co
   const product = await context.products.get(command.sku);
   if (O.isNone(product)) return E.left(unknownSku(command.sku));
 
-  const existing = await context.products.lineOf(command.sku, command.orderId);
+  const existing = await context.products.standingLineOf(command.sku, command.orderId);
+  // A line that shipped is done: allocating it again would ship it twice.
+  if (existing === 'shipped') return E.left(lineShipped(command.orderId, command.sku));
   const decided = allocateLine(product.value, command, existing, {
     allowSplit: command.allowSplit,
     backorder: command.backorder,

@@ -5,6 +5,7 @@ import type {
   DomainEvent,
   DuplicateBatchReference,
   OrderId,
+  PickListId,
   Quantity,
 } from '@allocation/allocation-domain';
 import type { AllocationTransaction } from '../ports/allocation-transaction';
@@ -18,6 +19,7 @@ import type { LineChanges, PortionKey } from '../ports/product.repository';
 export const lineChangesOf = (events: ReadonlyArray<DomainEvent>): LineChanges => {
   const held = new Map<string, PortionKey & { quantity: Quantity }>();
   const released = new Map<string, PortionKey>();
+  const shipped: Array<PortionKey & { quantity: Quantity; pickListId: PickListId }> = [];
   const keyOf = (orderId: string, batchReference: string) => `${orderId}\u0000${batchReference}`;
   for (const event of events) {
     if (event._tag === 'Allocated') {
@@ -28,6 +30,18 @@ export const lineChangesOf = (events: ReadonlyArray<DomainEvent>): LineChanges =
         orderId: event.orderId as OrderId,
         batchReference: event.batchReference as BatchReference,
         quantity: event.quantity as Quantity,
+      });
+    } else if (event._tag === 'Shipped') {
+      const portion = {
+        orderId: event.orderId as OrderId,
+        batchReference: event.batchReference as BatchReference,
+      };
+      held.delete(keyOf(event.orderId, event.batchReference));
+      released.set(keyOf(event.orderId, event.batchReference), portion);
+      shipped.push({
+        ...portion,
+        quantity: event.quantity as Quantity,
+        pickListId: event.pickListId as PickListId,
       });
     } else if (event._tag === 'Deallocated') {
       for (const portion of event.portions) {
@@ -40,15 +54,23 @@ export const lineChangesOf = (events: ReadonlyArray<DomainEvent>): LineChanges =
       }
     }
   }
-  return { held: [...held.values()], released: [...released.values()] };
+  return { held: [...held.values()], released: [...released.values()], shipped };
 };
 
-/** Writes what a domain operation changed and records the events it caused. */
+/**
+ * Writes what a domain operation changed and records the events it caused. `reservation` puts
+ * lines on a pick list or takes them off, which no event tells.
+ */
 export const persist = async <A>(
-  context: AllocationTransaction,
+  context: Pick<AllocationTransaction, 'products' | 'record'>,
   changed: Changed<A>,
+  reservation?: LineChanges['reservation'],
 ): Promise<E.Either<DuplicateBatchReference, A>> => {
-  const saved = await context.products.save(changed.product, lineChangesOf(changed.events));
+  const lines = lineChangesOf(changed.events);
+  const saved = await context.products.save(
+    changed.product,
+    reservation === undefined ? lines : { ...lines, reservation },
+  );
   if (E.isLeft(saved)) return saved;
   context.record(changed.events);
   return E.right(changed.value);

@@ -57,6 +57,25 @@ export const AllocationErrors = {
     example: 'Batch batch-001 already exists',
     description: 'The batch reference is taken (references are unique across SKUs)',
   },
+  LineReserved: {
+    status: 409,
+    code: 'LINE_RESERVED',
+    example:
+      "Order order-1234's line of sku RED-CHAIR is on pick list 5f0c…; cancel that pick list first",
+    description: 'The line is on an open pick list: it stays until picked or released',
+  },
+  StockReserved: {
+    status: 409,
+    code: 'STOCK_RESERVED',
+    example: 'Batch batch-001 has 12 units on open pick lists; its quantity cannot go below 12',
+    description: 'Open pick lists hold part of this batch',
+  },
+  LineShipped: {
+    status: 409,
+    code: 'LINE_SHIPPED',
+    example: "Order order-1234's line of sku RED-CHAIR has shipped already",
+    description: 'The line left the warehouse: it is never allocated again',
+  },
 } as const satisfies Record<Tag, ErrorDoc>;
 
 /** A read that found nothing: not a domain failure, but documented and coded the same way. */

@@ -60,19 +60,22 @@ export class AllocationsController {
 
   @Get(':orderId')
   @ApiOperation({
-    summary: "An order's allocations (from the read model) and its backordered lines",
+    summary: "An order's allocations (from the read model), its backordered and its shipped lines",
   })
   @orderIdParam
   @ApiOkResponse({ type: [OrderAllocationResponse] })
   @ApiErrors(AllocationErrors.InvalidValue, AllocationErrors.OrderNotAllocated)
   async getOrderAllocations(@Param('orderId') orderId: string): Promise<OrderAllocationResponse[]> {
     const valid = orFail(OrderId(orderId));
-    const [rows, waiting] = await Promise.all([
+    const [rows, waiting, shipped] = await Promise.all([
       this.queries.orderAllocations(valid),
       this.queries.orderBackorders(valid),
+      this.queries.orderShipped(valid),
     ]);
-    if (rows.length === 0 && waiting.length === 0) orFail(E.left(orderNotAllocated(valid)));
-    return toOrderAllocations(rows, waiting);
+    if (rows.length + waiting.length + shipped.length === 0) {
+      orFail(E.left(orderNotAllocated(valid)));
+    }
+    return toOrderAllocations(rows, waiting, shipped);
   }
 
   @Delete(':orderId')

@@ -17,6 +17,8 @@ export class BatchResponse {
   @ApiProperty({ example: '2026-12-24', nullable: true, type: String }) eta!: string | null;
   @ApiProperty({ example: 100 }) purchasedQuantity!: number;
   @ApiProperty({ example: 10 }) allocatedQuantity!: number;
+  @ApiProperty({ example: 4, description: 'Of the allocated quantity, what open pick lists hold' })
+  reservedQuantity!: number;
   @ApiProperty({ example: 90 }) availableQuantity!: number;
 }
 
@@ -25,7 +27,7 @@ export class PortionResponse {
   @ApiProperty({ example: 10 }) quantity!: number;
 }
 
-const LINE_STATUSES = ['allocated', 'backordered'] as const;
+const LINE_STATUSES = ['allocated', 'backordered', 'shipped'] as const;
 type LineStatus = (typeof LINE_STATUSES)[number];
 
 export class AllocationResponse {
@@ -106,6 +108,7 @@ export const toBatchResponse = (batch: Batch): BatchResponse => ({
   eta: O.toNullable(batch.eta),
   purchasedQuantity: batch.purchasedQuantity,
   allocatedQuantity: batch.allocatedQuantity,
+  reservedQuantity: batch.reservedQuantity,
   availableQuantity: availableQuantity(batch),
 });
 
@@ -137,10 +140,14 @@ export const toProductResponse = (product: Product): ProductResponse => ({
   backorders: product.backorders.map((b) => ({ orderId: b.orderId, quantity: b.quantity })),
 });
 
-/** The order's allocated portions in allocation order, then its lines waiting for stock. */
+/**
+ * The order's allocated portions in allocation order, then its lines waiting for stock, then
+ * what has shipped.
+ */
 export const toOrderAllocations = (
   rows: ReadonlyArray<AllocationViewRow>,
   waiting: ReadonlyArray<WaitingLine>,
+  shipped: ReadonlyArray<AllocationViewRow> = [],
 ): OrderAllocationResponse[] => [
   ...rows.map((row) => ({
     sku: row.sku,
@@ -153,6 +160,12 @@ export const toOrderAllocations = (
     batchReference: null,
     quantity: line.quantity,
     status: 'backordered' as const,
+  })),
+  ...shipped.map((row) => ({
+    sku: row.sku,
+    batchReference: row.batchReference,
+    quantity: row.quantity,
+    status: 'shipped' as const,
   })),
 ];
 

@@ -56,4 +56,18 @@ export class PrismaAllocationQueries implements AllocationQueries {
       SELECT sku, quantity FROM backorders WHERE order_id = ${orderId} ORDER BY sku`;
     return rows.map((row) => ({ sku: row.sku, quantity: Number(row.quantity) }));
   }
+
+  async orderShipped(orderId: OrderId): Promise<ReadonlyArray<AllocationViewRow>> {
+    const rows = await this.db.$queryRaw<
+      Array<{ sku: string; batch_reference: string; quantity: bigint | number }>
+    >`
+      SELECT sku, batch_reference, quantity FROM shipped_lines
+       WHERE order_id = ${orderId} ORDER BY shipped_at, sku, batch_reference`;
+    return rows.map((row) => ({
+      orderId,
+      sku: row.sku,
+      batchReference: row.batch_reference,
+      quantity: Number(row.quantity),
+    }));
+  }
 }

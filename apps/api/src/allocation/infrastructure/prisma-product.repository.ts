@@ -7,6 +7,7 @@ import {
   type BatchReference,
   type DuplicateBatchReference,
   type OrderId,
+  type PickListId,
   type Product,
   type Sku,
 } from '@allocation/allocation-domain';
@@ -17,6 +18,7 @@ import {
   noLineChanges,
   type LineChanges,
   type ProductRepository,
+  type StandingLine,
 } from '../ports/product.repository';
 import { groupIntoLines, selectProduct, type SqlClient } from './rows';
 
@@ -26,7 +28,10 @@ interface LineRow {
   sku: string;
   batch_reference: string;
   quantity: bigint | number;
+  pick_list_id: string | null;
 }
+
+const lineColumns = Prisma.sql`id, order_id, sku, batch_reference, quantity, pick_list_id`;
 
 // Lines are read in pages when a batch shrinks, newest first, until enough are found.
 const LINE_PAGE_SIZE = 200;
@@ -70,9 +75,51 @@ export class PrismaProductRepository implements ProductRepository {
 
   async lineOf(sku: Sku, orderId: OrderId): Promise<O.Option<AllocatedLine>> {
     const rows = await this.db.$queryRaw<LineRow[]>`
-      SELECT id, order_id, sku, batch_reference, quantity FROM allocations
+      SELECT ${lineColumns} FROM allocations
        WHERE sku = ${sku} AND order_id = ${orderId} ORDER BY id`;
     return O.fromNullable(toLines(rows)[0]);
+  }
+
+  async standingLineOf(sku: Sku, orderId: OrderId): Promise<StandingLine> {
+    // A shipped line has no allocation rows left; one statement asks for both.
+    const rows = await this.db.$queryRaw<Array<LineRow & { shipped: boolean }>>`
+      SELECT ${lineColumns}, false AS shipped FROM allocations
+       WHERE sku = ${sku} AND order_id = ${orderId}
+      UNION ALL
+      SELECT 0, order_id, sku, batch_reference, quantity, pick_list_id, true FROM shipped_lines
+       WHERE sku = ${sku} AND order_id = ${orderId}
+      ORDER BY shipped, id`;
+    const live = rows.filter((row) => !row.shipped);
+    if (live.length === 0 && rows.length > 0) return 'shipped';
+    return O.fromNullable(toLines(live)[0]);
+  }
+
+  async skusToPick(orderIds: ReadonlyArray<OrderId> | null): Promise<ReadonlyArray<Sku>> {
+    const rows = await this.db.$queryRaw<Array<{ sku: string }>>`
+      SELECT DISTINCT sku FROM allocations
+       WHERE pick_list_id IS NULL
+         AND (${orderIds === null} OR order_id = ANY(${orderIds ?? []}::text[]))
+       ORDER BY sku`;
+    return rows.map((row) => row.sku as Sku);
+  }
+
+  async linesToPick(
+    sku: Sku,
+    orderIds: ReadonlyArray<OrderId> | null,
+  ): Promise<ReadonlyArray<AllocatedLine>> {
+    const rows = await this.db.$queryRaw<LineRow[]>`
+      SELECT ${lineColumns} FROM allocations
+       WHERE sku = ${sku} AND pick_list_id IS NULL
+         AND (${orderIds === null} OR order_id = ANY(${orderIds ?? []}::text[]))
+       ORDER BY id`;
+    return toLines(rows);
+  }
+
+  async linesOn(sku: Sku, pickListId: PickListId): Promise<ReadonlyArray<AllocatedLine>> {
+    const rows = await this.db.$queryRaw<LineRow[]>`
+      SELECT ${lineColumns} FROM allocations
+       WHERE sku = ${sku} AND pick_list_id = ${pickListId} ORDER BY id`;
+    return toLines(rows);
   }
 
   async skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>> {
@@ -92,9 +139,11 @@ export class PrismaProductRepository implements ProductRepository {
     let covered = 0;
     let before: bigint | null = null;
     while (covered < covering) {
+      // Lines on a pick list stay where they are: only the others can be let go.
       const page: LineRow[] = await this.db.$queryRaw<LineRow[]>`
-        SELECT id, order_id, sku, batch_reference, quantity FROM allocations
-         WHERE batch_reference = ${reference} AND (${before}::bigint IS NULL OR id < ${before}::bigint)
+        SELECT ${lineColumns} FROM allocations
+         WHERE batch_reference = ${reference} AND pick_list_id IS NULL
+           AND (${before}::bigint IS NULL OR id < ${before}::bigint)
          ORDER BY id DESC LIMIT ${LINE_PAGE_SIZE}`;
       for (const row of page) {
         if (covered >= covering) break;
@@ -110,7 +159,7 @@ export class PrismaProductRepository implements ProductRepository {
     const sku = newest[0]?.sku ?? '';
     const orderIds = newest.map((row) => row.order_id);
     const portions = await this.db.$queryRaw<LineRow[]>`
-      SELECT id, order_id, sku, batch_reference, quantity FROM allocations
+      SELECT ${lineColumns} FROM allocations
        WHERE sku = ${sku} AND order_id = ANY(${orderIds}::text[]) ORDER BY id`;
     const byOrder = new Map(toLines(portions).map((line) => [line.orderId as string, line]));
     return orderIds.flatMap((orderId) => {
@@ -134,7 +183,8 @@ export class PrismaProductRepository implements ProductRepository {
       return (
         was !== undefined &&
         (was.allocatedQuantity !== batch.allocatedQuantity ||
-          was.purchasedQuantity !== batch.purchasedQuantity)
+          was.purchasedQuantity !== batch.purchasedQuantity ||
+          was.reservedQuantity !== batch.reservedQuantity)
       );
     });
     const backordersChanged =
@@ -149,7 +199,7 @@ export class PrismaProductRepository implements ProductRepository {
     // An existing product is claimed first; that takes its row lock before anything else.
     if (loaded === undefined) await this.insertProduct(product);
     else {
-      const first = { held: heldElsewhere, released: lines.released };
+      const first = { ...lines, held: heldElsewhere };
       await this.writeChanges(product, loaded.version, first, changed, backordersChanged);
     }
     // Removed batches go after their lines (the foreign key), new batches before any line.
@@ -198,6 +248,8 @@ export class PrismaProductRepository implements ProductRepository {
     backordersChanged: boolean,
   ): Promise<void> {
     const queue = backordersChanged ? product.backorders : [];
+    const shipped = lines.shipped ?? [];
+    const reservation = lines.reservation ?? { orderIds: [], pickListId: null };
     const rows = await this.db.$queryRaw<Array<{ claimed: number }>>`
       WITH claimed AS (
         UPDATE products SET version = ${product.version}
@@ -212,12 +264,27 @@ export class PrismaProductRepository implements ProductRepository {
            AND a.order_id = r.order_id AND a.batch_reference = r.batch_reference
       ), totals AS (
         UPDATE batches b
-           SET purchased_quantity = x.purchased, allocated_quantity = x.allocated
+           SET purchased_quantity = x.purchased, allocated_quantity = x.allocated,
+               reserved_quantity = x.reserved
           FROM unnest(${changedBatches.map((b) => b.reference)}::text[],
                       ${changedBatches.map((b) => b.purchasedQuantity)}::bigint[],
-                      ${changedBatches.map((b) => b.allocatedQuantity)}::bigint[])
-               AS x(reference, purchased, allocated)
+                      ${changedBatches.map((b) => b.allocatedQuantity)}::bigint[],
+                      ${changedBatches.map((b) => b.reservedQuantity)}::bigint[])
+               AS x(reference, purchased, allocated, reserved)
          WHERE EXISTS (SELECT 1 FROM claimed) AND b.reference = x.reference
+      ), shipped AS (
+        INSERT INTO shipped_lines (order_id, sku, batch_reference, pick_list_id, quantity)
+        SELECT s.order_id, ${product.sku}, s.batch_reference, s.pick_list_id, s.quantity
+          FROM unnest(${shipped.map((p) => p.orderId)}::text[],
+                      ${shipped.map((p) => p.batchReference)}::text[],
+                      ${shipped.map((p) => p.pickListId)}::text[],
+                      ${shipped.map((p) => p.quantity)}::bigint[])
+               AS s(order_id, batch_reference, pick_list_id, quantity)
+         WHERE EXISTS (SELECT 1 FROM claimed)
+      ), reserved AS (
+        UPDATE allocations a SET pick_list_id = ${reservation.pickListId}
+         WHERE EXISTS (SELECT 1 FROM claimed) AND a.sku = ${product.sku}
+           AND a.order_id = ANY(${reservation.orderIds}::text[])
       ), held AS (
         -- A line served again in a batch it had just left gets a new id: it is now the newest.
         INSERT INTO allocations (order_id, sku, batch_reference, quantity)
@@ -284,5 +351,6 @@ const toLines = (rows: ReadonlyArray<LineRow>): AllocatedLine[] =>
       sku: row.sku,
       batchReference: row.batch_reference,
       quantity: Number(row.quantity),
+      pickListId: row.pick_list_id,
     })),
   );

@@ -6,6 +6,7 @@ import {
   type BatchReference,
   type CalendarDate,
   type OrderId,
+  type PickListId,
   type Portion,
   type Product,
   type Quantity,
@@ -22,13 +23,14 @@ export interface BatchRow {
   sku: string;
   purchased_quantity: bigint | number;
   allocated_quantity: bigint | number;
+  reserved_quantity: bigint | number;
   eta: string | null;
   position: number;
 }
 
 /** The batch columns, with the ETA as the calendar date it is (no time zone involved). */
 export const batchColumns = Prisma.sql`b.reference, b.sku, b.purchased_quantity,
-  b.allocated_quantity, to_char(b.eta, 'YYYY-MM-DD') AS eta, b.position`;
+  b.allocated_quantity, b.reserved_quantity, to_char(b.eta, 'YYYY-MM-DD') AS eta, b.position`;
 
 /**
  * The one mapping from a row to a `Batch`. Values read back were validated on the way in, so
@@ -41,6 +43,7 @@ export const toBatch = (row: BatchRow): Batch => ({
   eta: O.fromNullable(row.eta as CalendarDate | null),
   purchasedQuantity: Number(row.purchased_quantity),
   allocatedQuantity: Number(row.allocated_quantity),
+  reservedQuantity: Number(row.reserved_quantity),
   position: Number(row.position),
 });
 
@@ -85,31 +88,39 @@ export interface PortionRow {
   readonly sku: string;
   readonly batchReference: string;
   readonly quantity: number;
+  /** The open pick list the line is reserved on, if any. */
+  readonly pickListId?: string | null;
 }
 
 /** Groups portion rows into lines, keeping the order in which each line first appears. */
 export const groupIntoLines = (rows: ReadonlyArray<PortionRow>): AllocatedLine[] => {
-  const lines = new Map<string, { orderId: string; sku: string; portions: Portion[] }>();
+  const lines = new Map<
+    string,
+    { orderId: string; sku: string; pickListId: string | null; portions: Portion[] }
+  >();
   for (const row of rows) {
     const key = `${row.orderId}\u0000${row.sku}`;
-    const line = lines.get(key) ?? { orderId: row.orderId, sku: row.sku, portions: [] };
+    const line = lines.get(key) ?? {
+      orderId: row.orderId,
+      sku: row.sku,
+      pickListId: row.pickListId ?? null,
+      portions: [],
+    };
     line.portions.push({
       batchReference: row.batchReference as BatchReference,
       quantity: row.quantity as Quantity,
     });
     lines.set(key, line);
   }
-  return [...lines.values()].flatMap(({ orderId, sku, portions }) => {
+  return [...lines.values()].flatMap(({ orderId, sku, pickListId, portions }) => {
     const [head, ...tail] = portions;
-    return head === undefined
-      ? []
-      : [
-          {
-            orderId: orderId as OrderId,
-            sku: sku as Sku,
-            quantity: portions.reduce((sum, p) => sum + p.quantity, 0) as Quantity,
-            portions: [head, ...tail],
-          },
-        ];
+    if (head === undefined) return [];
+    const line: AllocatedLine = {
+      orderId: orderId as OrderId,
+      sku: sku as Sku,
+      quantity: portions.reduce((sum, p) => sum + p.quantity, 0) as Quantity,
+      portions: [head, ...tail],
+    };
+    return [pickListId === null ? line : { ...line, reservedFor: pickListId as PickListId }];
   });
 };

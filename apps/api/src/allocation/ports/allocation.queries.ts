@@ -31,6 +31,8 @@ export interface AllocationQueries {
   orderAllocations(orderId: OrderId): Promise<ReadonlyArray<AllocationViewRow>>;
   /** The order's lines waiting for stock, by SKU. */
   orderBackorders(orderId: OrderId): Promise<ReadonlyArray<WaitingLine>>;
+  /** The order's portions that shipped with a pick list, in the order they shipped. */
+  orderShipped(orderId: OrderId): Promise<ReadonlyArray<AllocationViewRow>>;
 }
 
 export const ALLOCATION_QUERIES = Symbol('AllocationQueries');

@@ -5,6 +5,7 @@ import type {
   BatchReference,
   DuplicateBatchReference,
   OrderId,
+  PickListId,
   Product,
   Quantity,
   Sku,
@@ -23,9 +24,21 @@ export interface PortionKey {
 export interface LineChanges {
   readonly held: ReadonlyArray<PortionKey & { readonly quantity: Quantity }>;
   readonly released: ReadonlyArray<PortionKey>;
+  /** Portions that left the warehouse (they are in `released` too): kept as shipped. */
+  readonly shipped?: ReadonlyArray<
+    PortionKey & { readonly quantity: Quantity; readonly pickListId: PickListId }
+  >;
+  /** Lines put on (`pickListId`) or taken off (`null`) a pick list. */
+  readonly reservation?: {
+    readonly orderIds: ReadonlyArray<OrderId>;
+    readonly pickListId: PickListId | null;
+  };
 }
 
 export const noLineChanges: LineChanges = { held: [], released: [] };
+
+/** An order's line for a SKU as it stands: allocated (or not), or gone with a shipment. */
+export type StandingLine = O.Option<AllocatedLine> | 'shipped';
 
 /**
  * Products and their allocated lines, within one unit of work (it lives as long as its
@@ -38,10 +51,21 @@ export interface ProductRepository {
   getByBatchReference(reference: BatchReference): Promise<O.Option<Product>>;
   /** The order's line for this SKU, with all its portions. */
   lineOf(sku: Sku, orderId: OrderId): Promise<O.Option<AllocatedLine>>;
+  /** The same, or `shipped` when it has left the warehouse already; in one round trip. */
+  standingLineOf(sku: Sku, orderId: OrderId): Promise<StandingLine>;
   /** The SKUs in which the order has lines, allocated or backordered. */
   skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>>;
   /** The batch's lines, newest first, until their quantity in the batch reaches `covering`. */
   newestLinesOf(reference: BatchReference, covering: number): Promise<ReadonlyArray<AllocatedLine>>;
+  /** SKUs with allocated lines on no pick list (only these orders' lines, when given). */
+  skusToPick(orderIds: ReadonlyArray<OrderId> | null): Promise<ReadonlyArray<Sku>>;
+  /** The product's allocated lines on no pick list (of these orders, when given), oldest first. */
+  linesToPick(
+    sku: Sku,
+    orderIds: ReadonlyArray<OrderId> | null,
+  ): Promise<ReadonlyArray<AllocatedLine>>;
+  /** The product's lines reserved on this pick list. */
+  linesOn(sku: Sku, pickListId: PickListId): Promise<ReadonlyArray<AllocatedLine>>;
   /** Writes a new or changed product (batches, backorders, version) and its line changes. */
   save(product: Product, lines?: LineChanges): Promise<E.Either<DuplicateBatchReference, void>>;
 }

@@ -71,6 +71,26 @@ const messagesOf = (event: DomainEvent): ReadonlyArray<RedisMessage> => {
           qty: event.quantity,
         }),
       ];
+    case 'Shipped':
+      return [
+        message('line_shipped', {
+          orderid: event.orderId,
+          sku: event.sku,
+          qty: event.quantity,
+          batchref: event.batchReference,
+          picklist: event.pickListId,
+        }),
+      ];
+    case 'PickListCreated':
+      return [
+        message('pick_list_created', { pickListId: event.pickListId, batches: event.batches }),
+      ];
+    case 'PickListConfirmed':
+      return [
+        message('pick_list_confirmed', { pickListId: event.pickListId, shipped: event.shipped }),
+      ];
+    case 'PickListCancelled':
+      return [message('pick_list_cancelled', { pickListId: event.pickListId })];
   }
 };
 

@@ -7,6 +7,7 @@ import {
   type DomainEvent,
   type DuplicateBatchReference,
   type OrderId,
+  type PickListId,
   type Product,
   type Sku,
 } from '@allocation/allocation-domain';
@@ -22,6 +23,7 @@ import {
   noLineChanges,
   type LineChanges,
   type ProductRepository,
+  type StandingLine,
 } from '../ports/product.repository';
 
 /** A portion row with the insertion order the table's id gives. */
@@ -33,18 +35,29 @@ interface LineRow extends PortionRow {
 export interface AllocationState {
   products: Map<string, Product>;
   lines: LineRow[];
+  /** `order id, sku` of every line that shipped. */
+  shipped: ReadonlySet<string>;
   view: AllocationViewRow[];
   nextId: number;
 }
 
-const emptyState = (): AllocationState => ({ products: new Map(), lines: [], view: [], nextId: 1 });
+const emptyState = (): AllocationState => ({
+  products: new Map(),
+  lines: [],
+  shipped: new Set(),
+  view: [],
+  nextId: 1,
+});
 
 const copyOf = (state: AllocationState): AllocationState => ({
   products: new Map(state.products),
   lines: [...state.lines],
+  shipped: new Set(state.shipped),
   view: [...state.view],
   nextId: state.nextId,
 });
+
+const shippedKey = (orderId: string, sku: string) => `${orderId}\u0000${sku}`;
 
 /** The product repository over plain memory, with the same contract as the Prisma one. */
 export class InMemoryProductRepository implements ProductRepository {
@@ -68,6 +81,37 @@ export class InMemoryProductRepository implements ProductRepository {
     return O.fromNullable(groupIntoLines(rows)[0]);
   }
 
+  async standingLineOf(sku: Sku, orderId: OrderId): Promise<StandingLine> {
+    const line = await this.lineOf(sku, orderId);
+    return O.isNone(line) && this.state.shipped.has(shippedKey(orderId, sku)) ? 'shipped' : line;
+  }
+
+  async skusToPick(orderIds: ReadonlyArray<OrderId> | null): Promise<ReadonlyArray<Sku>> {
+    const skus = this.toPick(orderIds).map((row) => row.sku);
+    return [...new Set(skus)].sort() as Sku[];
+  }
+
+  async linesToPick(
+    sku: Sku,
+    orderIds: ReadonlyArray<OrderId> | null,
+  ): Promise<ReadonlyArray<AllocatedLine>> {
+    return groupIntoLines(this.toPick(orderIds).filter((row) => row.sku === sku));
+  }
+
+  async linesOn(sku: Sku, pickListId: PickListId): Promise<ReadonlyArray<AllocatedLine>> {
+    return groupIntoLines(
+      this.state.lines.filter((row) => row.sku === sku && row.pickListId === pickListId),
+    );
+  }
+
+  private toPick(orderIds: ReadonlyArray<OrderId> | null): LineRow[] {
+    return this.state.lines.filter(
+      (row) =>
+        (row.pickListId ?? null) === null &&
+        (orderIds === null || orderIds.includes(row.orderId as OrderId)),
+    );
+  }
+
   async skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>> {
     const skus = this.state.lines.filter((row) => row.orderId === orderId).map((row) => row.sku);
     const waiting = [...this.state.products.values()]
@@ -84,7 +128,7 @@ export class InMemoryProductRepository implements ProductRepository {
     let covered = 0;
     for (const row of [...this.state.lines].reverse()) {
       if (covered >= covering) break;
-      if (row.batchReference !== reference) continue;
+      if (row.batchReference !== reference || (row.pickListId ?? null) !== null) continue;
       newest.push(row);
       covered += row.quantity;
     }
@@ -118,6 +162,20 @@ export class InMemoryProductRepository implements ProductRepository {
           (key) => key.orderId === row.orderId && key.batchReference === row.batchReference,
         ),
     );
+    const reservation = lines.reservation;
+    if (reservation !== undefined) {
+      this.state.lines = this.state.lines.map((row) =>
+        row.sku === product.sku && reservation.orderIds.includes(row.orderId as OrderId)
+          ? { ...row, pickListId: reservation.pickListId }
+          : row,
+      );
+    }
+    if (lines.shipped !== undefined && lines.shipped.length > 0) {
+      this.state.shipped = new Set([
+        ...this.state.shipped,
+        ...lines.shipped.map((portion) => shippedKey(portion.orderId, product.sku)),
+      ]);
+    }
     for (const portion of lines.held) {
       this.state.lines.push({
         id: this.state.nextId++,

@@ -11,7 +11,7 @@ import {
 
 /** Requests to change orders and prices, built only from validated values. */
 export type OrdersCommand =
-  CreateOrder | AddItem | RemoveItem | PlaceOrder | CancelOrder | SetPrice;
+  CreateOrder | AddItem | RemoveItem | PlaceOrder | CancelOrder | SetPrice | RecordShipment;
 
 export interface CreateOrder {
   readonly _tag: 'CreateOrder';
@@ -41,6 +41,14 @@ export interface PlaceOrder {
 export interface CancelOrder {
   readonly _tag: 'CancelOrder';
   readonly orderId: OrderId;
+}
+
+/** A pick list shipped some of the order's lines (heard from fulfilment, at least once). */
+export interface RecordShipment {
+  readonly _tag: 'RecordShipment';
+  readonly orderId: OrderId;
+  readonly pickListId: string;
+  readonly lines: ReadonlyArray<{ readonly sku: string; readonly quantity: number }>;
 }
 
 export interface SetPrice {

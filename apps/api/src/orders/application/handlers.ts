@@ -5,6 +5,7 @@ import {
   cancelOrder as cancel,
   createOrder as newOrder,
   placeOrder as place,
+  recordShipment as noteShipment,
   removeItem as removeItemFrom,
   type Order,
   type OrderChange,
@@ -16,6 +17,7 @@ import type {
   CancelOrder,
   CreateOrder,
   PlaceOrder,
+  RecordShipment,
   RemoveItem,
   SetPrice,
 } from './commands';
@@ -105,4 +107,18 @@ export const cancelOrder = changeOrder<CancelOrder>(async (order) => cancel(orde
 export const setPrice: OrdersHandler<SetPrice, SetPrice['price']> = async (command, context) => {
   await context.prices.set(command.sku, command.price);
   return E.right(command.price);
+};
+
+/**
+ * Takes note of what a pick list shipped of the order; once every item has shipped in full the
+ * order is shipped. A pick list heard before changes nothing.
+ */
+export const recordShipment: OrdersHandler<RecordShipment, Order> = async (command, context) => {
+  const order = await load(context, command.orderId);
+  if (E.isLeft(order)) return order;
+  const fresh = await context.shipments.record(command.orderId, command.pickListId, command.lines);
+  if (!fresh) return E.right(order.right);
+  const decided = noteShipment(order.right, await context.shipments.shippedOf(command.orderId));
+  if (E.isLeft(decided)) return decided;
+  return O.isSome(decided.right) ? keep(context, decided.right.value) : E.right(order.right);
 };

@@ -57,6 +57,7 @@ export interface OrdersResults {
   PlaceOrder: Order;
   CancelOrder: Order;
   SetPrice: UnitPrice;
+  RecordShipment: Order;
 }
 
 export type OrdersHandler<M, A> = Handler<M, OrdersTransaction, OrdersError, A>;

@@ -1,0 +1,58 @@
+import { Module } from '@nestjs/common';
+import { MessageBus } from '../application/message-bus';
+import { OutboxSignal } from '../application/outbox-signal';
+import { PrismaService } from '../infrastructure/database/prisma.service';
+import { PrismaUnitOfWork } from '../infrastructure/database/prisma-unit-of-work';
+import {
+  FULFILMENT_BUS,
+  type FulfilmentBus,
+  type FulfilmentCommandHandlers,
+  type FulfilmentEventHandlers,
+} from './application/fulfilment-bus';
+import {
+  cancelPickList,
+  confirmPickList,
+  createPickList,
+  forgetShipped,
+} from './application/handlers';
+import { PickListsController } from './http/pick-lists.controller';
+import { prismaFulfilmentTransaction } from './infrastructure/prisma-fulfilment-transaction';
+import { PrismaPickListsQueries } from './infrastructure/prisma-pick-lists.queries';
+import { FULFILMENT_UNIT_OF_WORK, type FulfilmentUnitOfWork } from './ports/fulfilment-transaction';
+import { PICK_LISTS_QUERIES } from './ports/pick-lists.queries';
+
+export const fulfilmentCommandHandlers: FulfilmentCommandHandlers = {
+  CreatePickList: createPickList,
+  ConfirmPickList: confirmPickList,
+  CancelPickList: cancelPickList,
+};
+
+export const fulfilmentEventHandlers: FulfilmentEventHandlers = {
+  Shipped: [forgetShipped],
+};
+
+/** The fulfilment bus on any unit of work. */
+export const fulfilmentBus = (unitOfWork: FulfilmentUnitOfWork): FulfilmentBus =>
+  new MessageBus(unitOfWork, fulfilmentCommandHandlers, fulfilmentEventHandlers);
+
+/** Pick lists: reserving allocated stock by batch, and shipping it. */
+@Module({
+  controllers: [PickListsController],
+  providers: [
+    {
+      provide: FULFILMENT_UNIT_OF_WORK,
+      useFactory: (prisma: PrismaService, signal: OutboxSignal) =>
+        new PrismaUnitOfWork(prisma, prismaFulfilmentTransaction, {
+          onEventsCommitted: () => signal.notify(),
+        }),
+      inject: [PrismaService, OutboxSignal],
+    },
+    {
+      provide: PICK_LISTS_QUERIES,
+      useFactory: (prisma: PrismaService) => new PrismaPickListsQueries(prisma.client),
+      inject: [PrismaService],
+    },
+    { provide: FULFILMENT_BUS, useFactory: fulfilmentBus, inject: [FULFILMENT_UNIT_OF_WORK] },
+  ],
+})
+export class FulfilmentModule {}

@@ -1,0 +1,106 @@
+import type { Page } from 'playwright-core';
+import { openBrowser, type Browser } from './browser';
+import { startService, type RunningService } from './service';
+
+let service: RunningService;
+let browser: Browser;
+let page: Page;
+
+const api = async (method: string, path: string, body?: object) => {
+  const response = await fetch(`${service.base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+beforeAll(async () => {
+  service = await startService();
+  browser = await openBrowser();
+  page = browser.page;
+  // Stock and allocations arrive through the API: the page under test is the pick lists one.
+  await api('POST', '/api/batches', { reference: 'pk-shelf', sku: 'PK-LAMP', quantity: 10 });
+  await api('POST', '/api/batches', {
+    reference: 'pk-ship',
+    sku: 'PK-LAMP',
+    quantity: 10,
+    eta: '2027-01-15',
+  });
+  await api('POST', '/api/batches', { reference: 'pk-rugs', sku: 'PK-RUG', quantity: 5 });
+  for (const [orderId, sku, quantity] of [
+    ['web-o1', 'PK-LAMP', 6],
+    ['web-o2', 'PK-LAMP', 7],
+    ['web-o3', 'PK-RUG', 2],
+  ] as const) {
+    expect((await api('POST', '/api/allocations', { orderId, sku, quantity })).status).toBe(201);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+const status = () => page.getByRole('status');
+
+describe('the Pick lists page', () => {
+  it('makes a pick list by batch, prints it, and confirms it shipped', async () => {
+    await page.goto(`${service.base}/pick-lists.html`);
+    await page.getByText('No open pick lists.').waitFor();
+    await page.getByRole('button', { name: 'Make pick list' }).click();
+    await status()
+      .getByText(/^Pick list .+ made: 15 unit\(s\) from 3 batch\(es\)\.$/)
+      .waitFor();
+
+    const list = page.locator('article.pick-list');
+    const rows = await list.getByRole('row').allInnerTexts();
+    expect(rows.slice(1).map((row) => row.split('\t').slice(1).join(' | '))).toEqual([
+      'pk-shelf | PK-LAMP | — | 6 | web-o1 × 6',
+      'pk-ship | PK-LAMP | 2027-01-15 | 7 | web-o2 × 7',
+      'pk-rugs | PK-RUG | — | 2 | web-o3 × 2',
+    ]);
+    await list.getByRole('checkbox', { name: 'Picked 6 × PK-LAMP from pk-shelf' }).check();
+
+    // The printed page: the list alone, with its tick column, no buttons or forms.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('button', { name: 'Confirm shipped' }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Make pick list' }).isVisible()).toBe(false);
+    expect(await list.getByRole('table').isVisible()).toBe(true);
+    await browser.snapshot('pick-list-print');
+    await page.emulateMedia({ media: 'screen' });
+    await browser.snapshot('pick-lists');
+
+    await page.getByRole('button', { name: 'Confirm shipped' }).click();
+    await status()
+      .getByText(/^Pick list .+ confirmed: 15 unit\(s\) shipped\.$/)
+      .waitFor();
+    await page.getByText('No open pick lists.').waitFor();
+    const shelf = (await api('GET', '/api/batches/pk-shelf')).body;
+    expect(shelf).toMatchObject({ purchasedQuantity: 4, allocatedQuantity: 0 });
+  });
+
+  it('says when there is nothing left to pick', async () => {
+    await page.getByRole('button', { name: 'Make pick list' }).click();
+    await status()
+      .getByText('Nothing is left to pick: every allocated line is on a pick list already.')
+      .waitFor();
+    expect(await status().getAttribute('class')).toBe('error');
+  });
+
+  it('cancels a list made for some orders, and shows lists made elsewhere without a reload', async () => {
+    await api('POST', '/api/allocations', { orderId: 'web-o4', sku: 'PK-RUG', quantity: 1 });
+    const made = await api('POST', '/api/pick-lists', { orderIds: ['web-o4'] });
+    expect(made.status).toBe(201);
+    const list = page.getByRole('article', { name: `Pick list ${String(made.body['id'])}` });
+    await list.waitFor();
+    await list.getByRole('button', { name: 'Cancel' }).click();
+    await status()
+      .getByText(/cancelled: its lines are free to pick again\.$/)
+      .waitFor();
+    expect((await api('GET', '/api/batches/pk-rugs')).body).toMatchObject({
+      allocatedQuantity: 1,
+      reservedQuantity: 0,
+    });
+  });
+});
