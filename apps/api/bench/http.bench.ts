@@ -1,12 +1,20 @@
 /**
- * Load test of the built service over HTTP. Starts `dist/apps/api/main.js` on a fresh database,
- * creates 100 SKUs with 5 batches each, drives POST /api/allocations with autocannon (32
- * connections, 20 s, unique order ids), then checks in SQL that nothing is over-allocated and
- * that the orders stored are exactly those answered 201, plus any still in flight at the end.
+ * Load test of the built service over HTTP, side by side with the database's own limit. Starts
+ * `dist/apps/api/main.js` on a fresh database, creates 100 SKUs with 5 batches each, drives
+ * POST /api/allocations with autocannon (32 connections, 20 s, unique order ids), then checks in
+ * SQL that nothing is over-allocated and that the orders stored are exactly those answered 201,
+ * plus any still in flight at the end. It reports the batch sizes the group commit formed (from
+ * the outbox: one transaction's events share its id). Then, with the service stopped, `pgbench`
+ * runs the same allocation as one SQL statement on the same database, with as many clients for
+ * as long, and the ratio of the two is printed.
  * Run: npm run bench:http
  */
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { createTestDatabase } from '../src/testing/test-database';
@@ -15,6 +23,48 @@ const SKUS = 100;
 const BATCHES = 5;
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
+
+/** The allocation as one statement: the preferred batch with room, its total, the line. */
+const ONE_STATEMENT_ALLOCATION = `\\set s random(0, ${SKUS - 1})
+\\set n random(1, 2000000000)
+WITH chosen AS (
+  SELECT reference FROM batches
+   WHERE sku = 'BENCH-' || :s AND purchased_quantity - allocated_quantity >= 1
+   ORDER BY eta NULLS FIRST, position LIMIT 1 FOR UPDATE
+), bumped AS (
+  UPDATE batches b SET allocated_quantity = b.allocated_quantity + 1
+    FROM chosen c WHERE b.reference = c.reference RETURNING b.reference
+)
+INSERT INTO allocations (order_id, sku, batch_reference, quantity)
+SELECT 'pgbench-' || :client_id || '-' || :n, 'BENCH-' || :s, reference, 1 FROM bumped;
+`;
+
+/** pgbench's transactions per second for the one-statement allocation. */
+const pgbench = async (url: string): Promise<{ tps: number; latencyMs: number }> => {
+  const dir = mkdtempSync(join(tmpdir(), 'pgbench-'));
+  try {
+    const script = join(dir, 'allocate.sql');
+    writeFileSync(script, ONE_STATEMENT_ALLOCATION);
+    const { stdout } = await promisify(execFile)('pgbench', [
+      '-n',
+      '-c',
+      String(CONNECTIONS),
+      '-j',
+      '2',
+      '-T',
+      String(SECONDS),
+      '-f',
+      script,
+      url,
+    ]);
+    const tps = /tps = ([\d.]+)/.exec(stdout)?.[1];
+    const latency = /latency average = ([\d.]+) ms/.exec(stdout)?.[1];
+    if (tps === undefined) throw new Error(`pgbench printed no tps:\n${stdout}`);
+    return { tps: Number(tps), latencyMs: Number(latency ?? NaN) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -43,17 +93,21 @@ const main = async () => {
   const database = await createTestDatabase();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const service = spawn(process.execPath, ['dist/apps/api/main.js'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      DATABASE_POOL_SIZE: '20',
-      SHUTDOWN_GRACE_MS: '0',
+  const service = spawn(
+    process.execPath,
+    [...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean), 'dist/apps/api/main.js'],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        DATABASE_POOL_SIZE: '20',
+        SHUTDOWN_GRACE_MS: '0',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const exited = new Promise((resolve) => service.once('exit', resolve));
   const stop = async () => {
     service.kill('SIGTERM');
@@ -170,6 +224,35 @@ const main = async () => {
         throw new Error('consistency check failed');
       }
       console.log('  consistency: OK');
+
+      // Every allocation of this load records one Allocated event; a batch commits them together.
+      const sizes = (
+        await client.query<{ size: number; batches: number }>(
+          `SELECT size, count(*)::int AS batches FROM (
+             SELECT count(*)::int AS size FROM outbox
+              WHERE type = 'Allocated' AND data->>'orderId' LIKE 'load-%' GROUP BY xid) t
+            GROUP BY size ORDER BY size`,
+        )
+      ).rows;
+      const batches = sizes.reduce((sum, row) => sum + row.batches, 0);
+      const commands = sizes.reduce((sum, row) => sum + row.size * row.batches, 0);
+      const biggest = sizes[sizes.length - 1]?.size ?? 0;
+      console.log(
+        `  batches formed: ${batches} for ${commands} allocations, ` +
+          `mean ${(commands / Math.max(1, batches)).toFixed(1)}, largest ${biggest}`,
+      );
+      console.log(
+        `  sizes (size×batches): ${sizes.map((row) => `${row.size}×${row.batches}`).join(' ')}`,
+      );
+
+      const sql = await pgbench(database.url);
+      const perSecond = result.requests.average;
+      console.log(
+        `the same allocation as one SQL statement (pgbench, ${CONNECTIONS} clients, ${SECONDS} s)`,
+      );
+      console.log(`  transactions/s  ${Math.round(sql.tps).toLocaleString('en')}`);
+      console.log(`  latency average ${sql.latencyMs.toFixed(1)} ms`);
+      console.log(`ratio HTTP / one statement: ${(perSecond / sql.tps).toFixed(2)} (goal ≥ 0.75)`);
     } finally {
       await client.end();
     }

@@ -22,6 +22,7 @@ const configFor = (url: string, logLevel: LogLevel): AppConfig => ({
   shutdownGraceMs: 0,
   events: { retentionDays: 30, mail: null },
   corsOrigins: [],
+  allocationBatch: { maxBatch: 64, maxWaitMs: 0 },
 });
 
 /** The real application on a fresh database of its own, driven over HTTP by supertest. */

@@ -19,6 +19,9 @@ import { deallocate } from './application/deallocate.handler';
 import { removeBatch } from './application/remove-batch.handler';
 import { removeFromReadModel } from './application/remove-from-read-model.handler';
 import { AllocationWorkers } from './allocation-workers';
+import { AllocationBatcher } from './application/allocation-batcher';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { AllocationsController } from './http/allocations.controller';
 import { BatchesController } from './http/batches.controller';
 import { CompatController } from './http/compat.controller';
@@ -72,6 +75,25 @@ export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =
       provide: ALLOCATION_BUS,
       useFactory: allocationBus,
       inject: [ALLOCATION_UNIT_OF_WORK],
+    },
+    {
+      provide: AllocationBatcher,
+      useFactory: (
+        prisma: PrismaService,
+        signal: OutboxSignal,
+        bus: AllocationBus,
+        config: AppConfig,
+      ) =>
+        new AllocationBatcher(
+          // One attempt: a batch that conflicts is re-run command by command instead.
+          new PrismaUnitOfWork(prisma, prismaAllocationTransaction(), {
+            retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+            onEventsCommitted: () => signal.notify(),
+          }),
+          bus,
+          config.allocationBatch,
+        ),
+      inject: [PrismaService, OutboxSignal, ALLOCATION_BUS, APP_CONFIG],
     },
     AllocationWorkers,
   ],

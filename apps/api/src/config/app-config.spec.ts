@@ -13,6 +13,7 @@ describe('configuration', () => {
         shutdownGraceMs: 1000,
         events: { retentionDays: 30, mail: null },
         corsOrigins: [],
+        allocationBatch: { maxBatch: 64, maxWaitMs: 0 },
       }),
     );
   });
@@ -35,8 +36,18 @@ describe('configuration', () => {
         shutdownGraceMs: 1000,
         events: { retentionDays: 30, mail: null },
         corsOrigins: [],
+        allocationBatch: { maxBatch: 64, maxWaitMs: 0 },
       }),
     );
+  });
+
+  it('takes the group commit bounds from ALLOCATION_BATCH_MAX and ALLOCATION_BATCH_WAIT_MS', () => {
+    const read = loadConfig({ ALLOCATION_BATCH_MAX: '16', ALLOCATION_BATCH_WAIT_MS: '2' });
+    expect(E.map((c: { allocationBatch: unknown }) => c.allocationBatch)(read)).toEqual(
+      E.right({ maxBatch: 16, maxWaitMs: 2 }),
+    );
+    expect(E.isLeft(loadConfig({ ALLOCATION_BATCH_MAX: '0' }))).toBe(true);
+    expect(E.isLeft(loadConfig({ ALLOCATION_BATCH_WAIT_MS: '500' }))).toBe(true);
   });
 
   it('reports every invalid setting with a clear message', () => {

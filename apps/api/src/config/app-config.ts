@@ -23,6 +23,8 @@ export interface AppConfig {
   readonly events: EventsConfig;
   /** Browser origins allowed to call the API from other sites; empty: same origin only. */
   readonly corsOrigins: ReadonlyArray<string> | '*';
+  /** Group commit of allocations: the most commands in one transaction, and the longest wait. */
+  readonly allocationBatch: { readonly maxBatch: number; readonly maxWaitMs: number };
 }
 
 export interface EventsConfig {
@@ -159,6 +161,8 @@ export const loadConfig = (
     notifyEmail: email('NOTIFY_EMAIL', null)(env),
     notifyFrom: email('NOTIFY_FROM', null)(env),
     corsOrigins: corsOrigins(env),
+    maxBatch: integerIn('ALLOCATION_BATCH_MAX', 1, 1_000, 64)(env),
+    maxWaitMs: integerIn('ALLOCATION_BATCH_WAIT_MS', 0, 50, 0)(env),
   });
   if (E.isLeft(read)) return read;
   const settings = read.right;
@@ -180,5 +184,6 @@ export const loadConfig = (
     shutdownGraceMs: settings.grace,
     events: { retentionDays: settings.retentionDays, mail: mail.right },
     corsOrigins: settings.corsOrigins,
+    allocationBatch: { maxBatch: settings.maxBatch, maxWaitMs: settings.maxWaitMs },
   });
 };

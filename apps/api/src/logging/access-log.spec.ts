@@ -13,6 +13,7 @@ const config: AppConfig = {
   shutdownGraceMs: 0,
   events: { retentionDays: 30, mail: null },
   corsOrigins: [],
+  allocationBatch: { maxBatch: 64, maxWaitMs: 0 },
 };
 
 let lines: Array<Record<string, unknown>>;

@@ -12,6 +12,7 @@ import * as E from 'fp-ts/Either';
 import { BatchReference, OrderId, orderNotAllocated } from '@allocation/allocation-domain';
 import { ApiErrors, GenericErrors } from '../../http/api-errors.decorator';
 import { ALLOCATION_BUS, type AllocationBus } from '../application/allocation-bus';
+import { AllocationBatcher } from '../application/allocation-batcher';
 import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
 import { AllocateRequest } from './allocate.request';
 import { AllocationErrors, orFail, writeErrors } from './allocation-failures';
@@ -31,6 +32,7 @@ export class AllocationsController {
   constructor(
     @Inject(ALLOCATION_BUS) private readonly bus: AllocationBus,
     @Inject(ALLOCATION_QUERIES) private readonly queries: AllocationQueries,
+    private readonly batcher: AllocationBatcher,
   ) {}
 
   @Post()
@@ -53,7 +55,8 @@ export class AllocationsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<AllocationResponse> {
     const command = orFail(allocateCommand(body));
-    const result = orFail(await this.bus.handle(command)).value;
+    // Allocations arriving together commit together (group commit); the results are the same.
+    const result = orFail(await this.batcher.submit(command)).value;
     if (!result.created) response.status(200);
     return toAllocationResponse(result);
   }

@@ -11,6 +11,7 @@ import { OrderId } from '@allocation/allocation-domain';
 import { ApiErrors } from '../../http/api-errors.decorator';
 import { ApiFailureException, failureOf } from '../../http/api-failure';
 import { ALLOCATION_BUS, type AllocationBus } from '../application/allocation-bus';
+import { AllocationBatcher } from '../application/allocation-batcher';
 import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
 import { AllocationErrors, orFail, writeErrors } from './allocation-failures';
 import { allocateCommand, createBatchCommand } from '../application/commands';
@@ -31,6 +32,7 @@ export class CompatController {
   constructor(
     @Inject(ALLOCATION_BUS) private readonly bus: AllocationBus,
     @Inject(ALLOCATION_QUERIES) private readonly queries: AllocationQueries,
+    private readonly batcher: AllocationBatcher,
   ) {}
 
   @Post('add_batch')
@@ -69,7 +71,7 @@ export class CompatController {
     const command = orFail(
       allocateCommand({ orderId: body.orderid, sku: body.sku, quantity: body.qty }),
     );
-    const result = await this.bus.handle(command);
+    const result = await this.batcher.submit(command);
     if (E.isLeft(result) && result.left._tag === 'OutOfStock') return OK;
     orFail(result);
     return OK;

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@allocation/allocation-domain';
 import type { RecordsEvents, UnitOfWork } from '../../application/unit-of-work';
+import type { AllocationBatchStore } from './allocation-batch';
 import type { AllocationsView } from './allocations-view';
 import type { ProductRepository } from './product.repository';
 
@@ -7,6 +8,7 @@ import type { ProductRepository } from './product.repository';
 export interface AllocationTransaction extends RecordsEvents<DomainEvent> {
   readonly products: ProductRepository;
   readonly allocationsView: AllocationsView;
+  readonly batch: AllocationBatchStore;
 }
 
 export type AllocationUnitOfWork = UnitOfWork<AllocationTransaction>;

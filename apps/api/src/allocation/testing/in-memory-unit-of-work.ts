@@ -17,6 +17,11 @@ import {
   type RetriesExhausted,
 } from '../../application/unit-of-work';
 import type { AllocationTransaction, AllocationUnitOfWork } from '../ports/allocation-transaction';
+import type {
+  AllocationBatchStore,
+  BatchedProductChange,
+  ProductForBatch,
+} from '../ports/allocation-batch';
 import type { AllocationViewRow, AllocationsView } from '../ports/allocations-view';
 import { groupIntoLines, type PortionRow } from '../infrastructure/rows';
 import {
@@ -211,14 +216,47 @@ class InMemoryAllocationsView implements AllocationsView {
   }
 }
 
+/** The batch path over the same memory: products and lines through the repository. */
+class InMemoryAllocationBatchStore implements AllocationBatchStore {
+  constructor(
+    private readonly products: InMemoryProductRepository,
+    private readonly view: InMemoryAllocationsView,
+  ) {}
+
+  async load(
+    requests: ReadonlyArray<{ readonly sku: Sku; readonly orderId: OrderId }>,
+  ): Promise<ReadonlyMap<string, ProductForBatch>> {
+    const found = new Map<string, ProductForBatch>();
+    for (const sku of [...new Set(requests.map((r) => r.sku))].sort()) {
+      const product = await this.products.get(sku);
+      if (O.isNone(product)) continue;
+      const lines = new Map<string, StandingLine>();
+      for (const request of requests.filter((r) => r.sku === sku)) {
+        lines.set(request.orderId, await this.products.standingLineOf(sku, request.orderId));
+      }
+      found.set(sku, { product: product.value, lines });
+    }
+    return found;
+  }
+
+  async save(changes: ReadonlyArray<BatchedProductChange>): Promise<void> {
+    for (const { product, allocated } of changes) {
+      await this.products.save(product, { held: allocated, released: [] });
+      for (const portion of allocated) await this.view.add({ sku: product.sku, ...portion });
+    }
+  }
+}
+
 class InMemoryAllocationTransaction implements AllocationTransaction {
   readonly products: InMemoryProductRepository;
   readonly allocationsView: InMemoryAllocationsView;
+  readonly batch: InMemoryAllocationBatchStore;
   private readonly recorded: DomainEvent[] = [];
 
   constructor(state: AllocationState) {
     this.products = new InMemoryProductRepository(state);
     this.allocationsView = new InMemoryAllocationsView(state);
+    this.batch = new InMemoryAllocationBatchStore(this.products, this.allocationsView);
   }
 
   get events(): ReadonlyArray<DomainEvent> {

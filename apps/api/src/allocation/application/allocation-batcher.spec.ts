@@ -1,0 +1,232 @@
+import * as fc from 'fast-check';
+import * as E from 'fp-ts/Either';
+import type { Allocate, Command } from '@allocation/allocation-domain';
+import { PrismaService } from '../../infrastructure/database/prisma.service';
+import { PrismaUnitOfWork } from '../../infrastructure/database/prisma-unit-of-work';
+import {
+  allocateCommand,
+  changeQuantityCommand,
+  createBatchCommand,
+  must,
+} from '../../testing/commands';
+import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import { deallocateCommand } from './commands';
+import { prismaAllocationTransaction } from '../infrastructure/prisma-allocation-transaction';
+import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
+import type { AllocationBus } from './allocation-bus';
+import { AllocationBatcher } from './allocation-batcher';
+
+// The same random command sequences, run one at a time on one database and with allocations
+// batched on another: every result, every event and the final state must be the same.
+let oneByOne: { database: TestDatabase; prisma: PrismaService; bus: AllocationBus };
+let batched: typeof oneByOne & { batcher: AllocationBatcher };
+
+const open = async () => {
+  const database = await createTestDatabase();
+  const prisma = new PrismaService({ url: database.url, poolSize: 4 });
+  return { database, prisma, bus: prismaAllocationBus(prisma) };
+};
+
+beforeAll(async () => {
+  oneByOne = await open();
+  const side = await open();
+  const batchUnit = new PrismaUnitOfWork(side.prisma, prismaAllocationTransaction(), {
+    retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+  });
+  batched = { ...side, batcher: new AllocationBatcher(batchUnit, side.bus) };
+});
+
+afterAll(async () => {
+  for (const side of [oneByOne, batched]) {
+    await side.prisma.close();
+    await side.database.drop();
+  }
+});
+
+type Step =
+  | { kind: 'allocate'; order: number; sku: number; quantity: number; split: boolean }
+  | { kind: 'repeat'; index: number }
+  | { kind: 'conflicting'; index: number; quantity: number }
+  | { kind: 'deallocate'; order: number }
+  | { kind: 'change'; batch: number; quantity: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('allocate' as const),
+      order: fc.nat(6),
+      sku: fc.nat(2),
+      quantity: fc.integer({ min: 1, max: 7 }),
+      split: fc.boolean(),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('repeat' as const), index: fc.nat() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('conflicting' as const),
+      index: fc.nat(),
+      quantity: fc.integer({ min: 1, max: 7 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('deallocate' as const), order: fc.nat(6) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('change' as const),
+      batch: fc.nat(5),
+      quantity: fc.nat(10),
+    }),
+  },
+);
+
+let run = 0;
+
+/** The steps as commands of their own run (fresh names, so runs share the databases). */
+const commandsOf = (steps: ReadonlyArray<Step>, prefix: string): Command[] => {
+  const allocations: Allocate[] = [];
+  return steps.map((s): Command => {
+    switch (s.kind) {
+      case 'allocate': {
+        const command = allocateCommand(
+          `${prefix}o${s.order}`,
+          `${prefix}S${s.sku}`,
+          s.quantity,
+          s.split,
+        );
+        allocations.push(command);
+        return command;
+      }
+      case 'repeat':
+      case 'conflicting': {
+        const earlier = allocations[s.index % Math.max(1, allocations.length)];
+        if (earlier === undefined) return allocateCommand(`${prefix}o0`, `${prefix}S0`, 1);
+        return s.kind === 'repeat'
+          ? earlier
+          : { ...earlier, quantity: allocateCommand('x', 'x', s.quantity).quantity };
+      }
+      case 'deallocate':
+        return must(deallocateCommand(`${prefix}o${s.order}`));
+      case 'change':
+        return changeQuantityCommand(`${prefix}b${s.batch}`, s.quantity);
+    }
+  });
+};
+
+/** Results as a caller sees them, free of anything that differs between databases. */
+const seen = (
+  result: E.Either<{ _tag: string; message: string }, { value: unknown; events: unknown }>,
+) =>
+  E.isLeft(result)
+    ? { failure: result.left._tag, message: result.left.message }
+    : { value: result.right.value ?? null, events: result.right.events };
+
+/** Runs the commands: allocations that follow each other go to the batcher together. */
+const runBatched = async (commands: ReadonlyArray<Command>) => {
+  const results: unknown[] = [];
+  for (let i = 0; i < commands.length;) {
+    const command = commands[i] as Command;
+    if (command._tag !== 'Allocate') {
+      results.push(seen(await batched.bus.handle(command)));
+      i += 1;
+      continue;
+    }
+    const group: Allocate[] = [];
+    while (i < commands.length && commands[i]?._tag === 'Allocate')
+      group.push(commands[i++] as Allocate);
+    const outcomes = await Promise.all(group.map((c) => batched.batcher.submit(c)));
+    results.push(...outcomes.map(seen));
+  }
+  return results;
+};
+
+/** What the databases hold for one run: products, lines, read model, backorders, outbox. */
+const stateOf = async (prisma: PrismaService, prefix: string) => {
+  const like = `${prefix}%`;
+  const q = <T>(sql: string) => prisma.client.$queryRawUnsafe<T[]>(sql, like);
+  return {
+    products: await q(`SELECT sku, version FROM products WHERE sku LIKE $1 ORDER BY sku`),
+    batches: await q(
+      `SELECT reference, purchased_quantity::int, allocated_quantity::int FROM batches
+        WHERE sku LIKE $1 ORDER BY reference`,
+    ),
+    lines: await q(
+      `SELECT order_id, sku, batch_reference, quantity::int FROM allocations
+        WHERE sku LIKE $1 ORDER BY order_id, sku, batch_reference`,
+    ),
+    view: await q(
+      `SELECT order_id, sku, batch_reference, quantity::int FROM allocations_view
+        WHERE sku LIKE $1 ORDER BY order_id, sku, batch_reference`,
+    ),
+    outbox: await q(`SELECT type, data FROM outbox WHERE data->>'sku' LIKE $1 ORDER BY xid, id`),
+  };
+};
+
+describe('allocations batched together (group commit)', () => {
+  it('give exactly the results, events and final state of running them one by one', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 24 }), async (steps) => {
+        run += 1;
+        const prefix = `r${run}-`;
+        const setup = [0, 1, 2].flatMap((sku) => [
+          createBatchCommand(`${prefix}b${sku * 2}`, `${prefix}S${sku}`, 4),
+          createBatchCommand(`${prefix}b${sku * 2 + 1}`, `${prefix}S${sku}`, 6, '2027-01-01'),
+        ]);
+        for (const side of [oneByOne, batched]) {
+          for (const command of setup) must(await side.bus.handle(command));
+        }
+        const commands = commandsOf(steps, prefix);
+        const expected: unknown[] = [];
+        for (const command of commands) expected.push(seen(await oneByOne.bus.handle(command)));
+        expect(await runBatched(commands)).toEqual(expected);
+        expect(await stateOf(batched.prisma, prefix)).toEqual(
+          await stateOf(oneByOne.prisma, prefix),
+        );
+      }),
+      { numRuns: 40 },
+    );
+    // The property means something only if batches really formed.
+    expect(batched.batcher.stats.commands).toBeGreaterThan(batched.batcher.stats.batches);
+    expect(batched.batcher.stats.fallbacks).toBe(0);
+  });
+
+  it('run a batch that cannot commit again one command at a time, with the same results', async () => {
+    const prefix = 'fallback-';
+    for (const side of [oneByOne, batched]) {
+      must(await side.bus.handle(createBatchCommand(`${prefix}b`, `${prefix}S`, 5)));
+    }
+    // A product changed between the batch's load and its save: the version claim fails.
+    const sabotaged = new AllocationBatcher(
+      new PrismaUnitOfWork(
+        batched.prisma,
+        (tx) => {
+          const context = prismaAllocationTransaction()(tx);
+          const save = context.batch.save.bind(context.batch);
+          return Object.assign(context, {
+            batch: Object.assign(context.batch, {
+              save: async (changes: Parameters<typeof save>[0]) => {
+                await batched.prisma.client.$executeRaw`
+                UPDATE products SET version = version + 100 WHERE sku = ${`${prefix}S`}`;
+                await save(changes);
+              },
+            }),
+          });
+        },
+        { retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 } },
+      ),
+      batched.bus,
+    );
+    const commands = [1, 2, 3].map((i) => allocateCommand(`${prefix}o${i}`, `${prefix}S`, 2));
+    const outcomes = await Promise.all(commands.map((c) => sabotaged.submit(c)));
+    expect(sabotaged.stats.fallbacks).toBe(1);
+    expect(outcomes.map((o) => (E.isRight(o) ? 'allocated' : o.left._tag))).toEqual([
+      'allocated',
+      'allocated',
+      'OutOfStock',
+    ]);
+  });
+});

@@ -1,0 +1,178 @@
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+import {
+  allocate as allocateLine,
+  lineShipped,
+  unknownSku,
+  type Allocate,
+  type AllocationResult,
+  type DomainEvent,
+  type Product,
+} from '@allocation/allocation-domain';
+import type { Handled } from '../../application/message-bus';
+import type { AllocationTransaction, AllocationUnitOfWork } from '../ports/allocation-transaction';
+import type { BatchedProductChange } from '../ports/allocation-batch';
+import type { StandingLine } from '../ports/product.repository';
+import type { AllocationBus, AllocationFailure } from './allocation-bus';
+
+export type AllocationOutcome = E.Either<AllocationFailure, Handled<AllocationResult, DomainEvent>>;
+
+export interface BatcherOptions {
+  /** The most commands one transaction takes. */
+  readonly maxBatch: number;
+  /** How long an idle batcher waits for company before it starts a batch of one. */
+  readonly maxWaitMs: number;
+}
+
+export const defaultBatcherOptions: BatcherOptions = { maxBatch: 64, maxWaitMs: 0 };
+
+/** What the batcher has done so far: how big its batches were, and how often it fell back. */
+export interface BatcherStats {
+  batches: number;
+  commands: number;
+  fallbacks: number;
+  /** Batch size → how many batches had it. */
+  readonly sizes: Map<number, number>;
+}
+
+interface Waiting {
+  readonly command: Allocate;
+  readonly resolve: (outcome: AllocationOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for allocations. Commands that arrive while a batch is in flight queue up; the
+ * next batch takes them in arrival order (at most `maxBatch`) and runs them in one transaction:
+ * every product they touch loaded once, the pure domain applied command by command, everything
+ * written in one statement, one commit, then each caller answered with its own result. A domain
+ * failure answers its caller alone. If the batch cannot commit (a product changed meanwhile, an
+ * unexpected error), its commands are run again one at a time through the bus, in order, so the
+ * results are always those of running them one by one.
+ *
+ * The batch writes the read model itself (the rows `Allocated` adds), so it stands in for the
+ * bus's `Allocated` handlers.
+ */
+export class AllocationBatcher {
+  readonly stats: BatcherStats = { batches: 0, commands: 0, fallbacks: 0, sizes: new Map() };
+  private readonly queue: Waiting[] = [];
+  private draining = false;
+
+  constructor(
+    /** Runs one batch attempt; it should not retry, the fallback does better. */
+    private readonly unitOfWork: AllocationUnitOfWork,
+    private readonly bus: AllocationBus,
+    private readonly options: BatcherOptions = defaultBatcherOptions,
+  ) {}
+
+  submit(command: Allocate): Promise<AllocationOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ command, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // Let the commands of this turn of the event loop (or the next few ms) join the first.
+        const start = () => void this.drain();
+        if (this.options.maxWaitMs > 0) setTimeout(start, this.options.maxWaitMs);
+        else setImmediate(start);
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        await this.runBatch(this.queue.splice(0, this.options.maxBatch));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runBatch(batch: ReadonlyArray<Waiting>): Promise<void> {
+    this.stats.batches += 1;
+    this.stats.commands += batch.length;
+    this.stats.sizes.set(batch.length, (this.stats.sizes.get(batch.length) ?? 0) + 1);
+    let outcomes: ReadonlyArray<AllocationOutcome> | undefined;
+    try {
+      const run = await this.unitOfWork.run(async (context) =>
+        E.right(
+          await allocateTogether(
+            context,
+            batch.map((w) => w.command),
+          ),
+        ),
+      );
+      if (E.isRight(run)) outcomes = run.right;
+    } catch {
+      // Whatever failed, running the commands one at a time tells each caller what it should.
+    }
+    if (outcomes !== undefined) {
+      batch.forEach((waiting, i) => waiting.resolve(outcomes[i] as AllocationOutcome));
+      return;
+    }
+    this.stats.fallbacks += 1;
+    for (const waiting of batch) {
+      try {
+        waiting.resolve(await this.bus.handle(waiting.command));
+      } catch (error) {
+        waiting.reject(error);
+      }
+    }
+  }
+}
+
+/**
+ * The commands applied in arrival order to products loaded once: the same decisions, events and
+ * results as the allocate handler's one at a time. Refusals record their `OutOfStock` here, in
+ * the same transaction, as the bus would have committed it after the refusal.
+ */
+export const allocateTogether = async (
+  context: AllocationTransaction,
+  commands: ReadonlyArray<Allocate>,
+): Promise<ReadonlyArray<AllocationOutcome>> => {
+  const loaded = await context.batch.load(commands);
+  const products = new Map<string, Product>();
+  const lines = new Map<string, Map<string, StandingLine>>();
+  for (const [sku, entry] of loaded) {
+    products.set(sku, entry.product);
+    lines.set(sku, new Map(entry.lines));
+  }
+  const allocated = new Map<string, BatchedProductChange['allocated'][number][]>();
+  const outcomes = commands.map((command): AllocationOutcome => {
+    const product = products.get(command.sku);
+    const ofProduct = lines.get(command.sku);
+    if (product === undefined || ofProduct === undefined) {
+      return E.left(unknownSku(command.sku));
+    }
+    const standing = ofProduct.get(command.orderId) ?? O.none;
+    if (standing === 'shipped') return E.left(lineShipped(command.orderId, command.sku));
+    const decided = allocateLine(product, command, standing, {
+      allowSplit: command.allowSplit,
+      backorder: command.backorder,
+    });
+    if (E.isLeft(decided)) {
+      if (decided.left._tag === 'OutOfStock') context.record(decided.left.events);
+      return decided;
+    }
+    const { value, events } = decided.right;
+    if (!value.created) return E.right({ value, events: [] });
+    products.set(command.sku, decided.right.product);
+    if (value.outcome === 'allocated') {
+      ofProduct.set(command.orderId, O.some(value.line));
+      const portions = allocated.get(command.sku) ?? [];
+      for (const portion of value.line.portions)
+        portions.push({ orderId: command.orderId, ...portion });
+      allocated.set(command.sku, portions);
+    }
+    context.record(events);
+    return E.right({ value, events });
+  });
+  const changes: BatchedProductChange[] = [];
+  for (const [sku, product] of products) {
+    const before = loaded.get(sku)?.product;
+    if (before === undefined || before === product) continue;
+    changes.push({ product, loadedVersion: before.version, allocated: allocated.get(sku) ?? [] });
+  }
+  if (changes.length > 0) await context.batch.save(changes);
+  return outcomes;
+};

@@ -1,0 +1,171 @@
+import * as O from 'fp-ts/Option';
+import {
+  compareBatchPreference,
+  type BatchReference,
+  type CalendarDate,
+  type OrderId,
+  type PickListId,
+  type Product,
+  type Quantity,
+  type Sku,
+} from '@allocation/allocation-domain';
+import { ConcurrencyConflict } from '../../application/unit-of-work';
+import type {
+  AllocationBatchStore,
+  BatchedProductChange,
+  ProductForBatch,
+} from '../ports/allocation-batch';
+import type { StandingLine } from '../ports/product.repository';
+import { groupIntoLines, type SqlClient } from './rows';
+
+type BatchCell = [string, number, number, number, string | null, number];
+type BackorderCell = [string, number, boolean];
+type LineCell = [string, string, number, string | null];
+
+interface Row {
+  sku: string;
+  version: number;
+  batches: BatchCell[];
+  backorders: BackorderCell[];
+  lines: LineCell[];
+  shipped: string[];
+}
+
+/**
+ * The batch path's two round trips. Products are read without a lock: saving claims each one's
+ * version as loaded, so a product another transaction changed meanwhile fails the whole batch
+ * (`ConcurrencyConflict`), and the batcher then runs its commands one at a time.
+ */
+export class PrismaAllocationBatchStore implements AllocationBatchStore {
+  private readonly loaded = new Map<string, Product>();
+
+  constructor(private readonly db: SqlClient) {}
+
+  async load(
+    requests: ReadonlyArray<{ readonly sku: Sku; readonly orderId: OrderId }>,
+  ): Promise<ReadonlyMap<string, ProductForBatch>> {
+    const skus = [...new Set(requests.map((r) => r.sku as string))].sort();
+    const rows = await this.db.$queryRaw<Row[]>`
+      WITH wanted AS (
+        SELECT DISTINCT sku, order_id
+          FROM unnest(${requests.map((r) => r.sku)}::text[], ${requests.map((r) => r.orderId)}::text[])
+               AS w(sku, order_id)
+      )
+      SELECT p.sku, p.version,
+             (SELECT coalesce(json_agg(json_build_array(b.reference, b.purchased_quantity,
+                       b.allocated_quantity, b.reserved_quantity, to_char(b.eta, 'YYYY-MM-DD'),
+                       b.position)), '[]')
+                FROM batches b WHERE b.sku = p.sku) AS batches,
+             (SELECT coalesce(json_agg(json_build_array(k.order_id, k.quantity, k.allow_split)
+                       ORDER BY k.position), '[]')
+                FROM backorders k WHERE k.sku = p.sku) AS backorders,
+             (SELECT coalesce(json_agg(json_build_array(a.order_id, a.batch_reference, a.quantity,
+                       a.pick_list_id) ORDER BY a.id), '[]')
+                FROM allocations a JOIN wanted w ON w.sku = a.sku AND w.order_id = a.order_id
+               WHERE a.sku = p.sku) AS lines,
+             (SELECT coalesce(json_agg(DISTINCT s.order_id), '[]')
+                FROM shipped_lines s JOIN wanted w ON w.sku = s.sku AND w.order_id = s.order_id
+               WHERE s.sku = p.sku) AS shipped
+        FROM products p WHERE p.sku = ANY(${skus}::text[])`;
+    const found = new Map<string, ProductForBatch>();
+    for (const row of rows) {
+      const sku = row.sku as Sku;
+      const product: Product = {
+        sku,
+        version: Number(row.version),
+        batches: row.batches
+          .map(([reference, purchased, allocated, reserved, eta, position]) => ({
+            reference: reference as BatchReference,
+            sku,
+            eta: O.fromNullable(eta as CalendarDate | null),
+            purchasedQuantity: Number(purchased),
+            allocatedQuantity: Number(allocated),
+            reservedQuantity: Number(reserved),
+            position: Number(position),
+          }))
+          .sort(compareBatchPreference),
+        backorders: row.backorders.map(([orderId, quantity, allowSplit]) => ({
+          orderId: orderId as OrderId,
+          sku,
+          quantity: Number(quantity) as Quantity,
+          allowSplit,
+        })),
+      };
+      const lines = new Map<string, StandingLine>(
+        groupIntoLines(
+          row.lines.map(([orderId, batchReference, quantity, pickListId]) => ({
+            orderId,
+            sku,
+            batchReference,
+            quantity: Number(quantity),
+            pickListId: pickListId as PickListId | null,
+          })),
+        ).map((line) => [line.orderId as string, O.some(line)]),
+      );
+      for (const orderId of row.shipped) if (!lines.has(orderId)) lines.set(orderId, 'shipped');
+      this.loaded.set(sku, product);
+      found.set(sku, { product, lines });
+    }
+    return found;
+  }
+
+  async save(changes: ReadonlyArray<BatchedProductChange>): Promise<void> {
+    const batches = changes.flatMap(({ product }) => {
+      const before = new Map(
+        (this.loaded.get(product.sku)?.batches ?? []).map((b) => [b.reference as string, b]),
+      );
+      return product.batches.filter(
+        (b) => before.get(b.reference)?.allocatedQuantity !== b.allocatedQuantity,
+      );
+    });
+    const portions = changes.flatMap(({ product, allocated }) =>
+      allocated.map((portion) => ({ sku: product.sku, ...portion })),
+    );
+    const rows = await this.db.$queryRaw<Array<{ claimed: number }>>`
+      WITH claimed AS (
+        UPDATE products p SET version = x.new_version
+          FROM unnest(${changes.map((c) => c.product.sku)}::text[],
+                      ${changes.map((c) => c.loadedVersion)}::int[],
+                      ${changes.map((c) => c.product.version)}::int[])
+               AS x(sku, old_version, new_version)
+         WHERE p.sku = x.sku AND p.version = x.old_version
+        RETURNING p.sku
+      ), totals AS (
+        UPDATE batches b SET allocated_quantity = x.allocated
+          FROM unnest(${batches.map((b) => b.reference)}::text[],
+                      ${batches.map((b) => b.allocatedQuantity)}::bigint[])
+               AS x(reference, allocated)
+         WHERE b.reference = x.reference AND b.sku IN (SELECT sku FROM claimed)
+      ), portions AS (
+        SELECT * FROM unnest(${portions.map((p) => p.orderId)}::text[],
+                             ${portions.map((p) => p.sku)}::text[],
+                             ${portions.map((p) => p.batchReference)}::text[],
+                             ${portions.map((p) => p.quantity)}::bigint[])
+               AS n(order_id, sku, batch_reference, quantity)
+         WHERE n.sku IN (SELECT sku FROM claimed)
+      ), held AS (
+        INSERT INTO allocations (order_id, sku, batch_reference, quantity)
+        SELECT order_id, sku, batch_reference, quantity FROM portions
+      ), viewed AS (
+        INSERT INTO allocations_view (order_id, sku, batch_reference, quantity)
+        SELECT order_id, sku, batch_reference, quantity FROM portions
+      )
+      SELECT count(*)::int AS claimed FROM claimed`;
+    if (Number(rows[0]?.claimed) !== changes.length) {
+      throw new ConcurrencyConflict('A product of the batch changed since it was loaded');
+    }
+    // Lines a placed order left waiting: the queue of those few products is written whole.
+    for (const { product } of changes) {
+      if (product.backorders === this.loaded.get(product.sku)?.backorders) continue;
+      await this.db.$executeRaw`DELETE FROM backorders WHERE sku = ${product.sku}`;
+      await this.db.$executeRaw`
+        INSERT INTO backorders (sku, order_id, quantity, allow_split, position)
+        SELECT ${product.sku}, q.order_id, q.quantity, q.allow_split, q.position
+          FROM unnest(${product.backorders.map((b) => b.orderId)}::text[],
+                      ${product.backorders.map((b) => b.quantity)}::bigint[],
+                      ${product.backorders.map((b) => b.allowSplit)}::boolean[])
+               WITH ORDINALITY AS q(order_id, quantity, allow_split, position)`;
+    }
+    for (const { product } of changes) this.loaded.set(product.sku, product);
+  }
+}
