@@ -13,7 +13,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-const configFor = (url: string, logLevel: LogLevel): AppConfig => ({
+/** The configuration tests run the app with, on the database at `url`. */
+export const testConfig = (url: string, logLevel: LogLevel = 'silent'): AppConfig => ({
   port: 0,
   database: { kind: 'external', url, poolSize: 10 },
   redisUrl: null,
@@ -30,7 +31,7 @@ export const startTestApp = async (
   options: { readonly logLevel?: LogLevel; readonly config?: Partial<AppConfig> } = {},
 ): Promise<TestApp> => {
   const database: TestDatabase = await createTestDatabase({ migrate: false });
-  const config = { ...configFor(database.url, options.logLevel ?? 'silent'), ...options.config };
+  const config = { ...testConfig(database.url, options.logLevel ?? 'silent'), ...options.config };
   const app = await createApp(config, await openDatabase(config.database));
   await app.init();
   return {
@@ -62,7 +63,7 @@ export const startAppWithoutDatabase = async (): Promise<TestApp> => {
     migrations: { applied: [], alreadyApplied: [] },
     close: async () => undefined,
   };
-  const app = await createApp(configFor(url, 'silent'), unreachable);
+  const app = await createApp(testConfig(url, 'silent'), unreachable);
   await app.init();
   return {
     app,
