@@ -8,6 +8,7 @@ import { OUTBOX_CONSUMERS, type OutboxConsumers } from '../events/ports/outbox-c
 import { LogNotifier, SmtpNotifier } from '../infrastructure/mail/smtp-notifier';
 import { connectRedis } from '../infrastructure/redis/redis-connection';
 import { ALLOCATION_BUS, type AllocationBus } from './application/allocation-bus';
+import { AllocationBatcher } from './application/allocation-batcher';
 import { outOfStockNotifier } from './notifications/out-of-stock.notifier';
 import { placedOrdersConsumer } from './orders/placed-orders.consumer';
 import {
@@ -27,6 +28,7 @@ export class AllocationWorkers implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ALLOCATION_BUS) private readonly bus: AllocationBus,
+    private readonly batcher: AllocationBatcher,
     @Inject(OUTBOX_CONSUMERS) private readonly consumers: OutboxConsumers,
     private readonly signal: OutboxSignal,
   ) {}
@@ -48,7 +50,7 @@ export class AllocationWorkers implements OnApplicationBootstrap, OnModuleDestro
     const handoff = new Logger('PlacedOrders');
     this.placedOrders = new ConsumerLoop(
       this.consumers,
-      placedOrdersConsumer(this.bus, handoff),
+      placedOrdersConsumer(this.bus, handoff, (command) => this.batcher.submit(command)),
       this.signal,
       handoff,
       { ...defaultConsumerLoopOptions, batchSize: 50 },

@@ -2,7 +2,9 @@ import * as E from 'fp-ts/Either';
 import { asOrderEvent, type OrderCancelled, type OrderPlaced } from '@allocation/orders-domain';
 import type { OutboxConsumer } from '../../events/application/consumer-loop';
 import { allocateCommand, deallocateCommand } from '../application/commands';
+import type { Allocate } from '@allocation/allocation-domain';
 import type { AllocationBus } from '../application/allocation-bus';
+import type { AllocationOutcome } from '../application/allocation-batcher';
 
 export const PLACED_ORDERS_CONSUMER_NAME = 'allocation-of-placed-orders';
 
@@ -17,33 +19,38 @@ export interface HandoffLog {
  * delivery of the outbox is safe. A line that finds no stock is backordered: the product keeps it
  * and serves it when stock arrives.
  */
-export const placedOrdersConsumer = (bus: AllocationBus, log: HandoffLog): OutboxConsumer => {
+export const placedOrdersConsumer = (
+  bus: AllocationBus,
+  log: HandoffLog,
+  /** How a line is allocated: the bus, or the batcher so that an order's lines commit together. */
+  allocate: (command: Allocate) => Promise<AllocationOutcome> = (command) => bus.handle(command),
+): OutboxConsumer => {
   const allocateLines = async (event: OrderPlaced): Promise<void> => {
-    for (const line of event.lines) {
+    const commands = event.lines.flatMap((line) => {
       const command = allocateCommand({
         orderId: event.orderId,
         sku: line.sku,
         quantity: line.quantity,
         backorder: true,
       });
-      if (E.isLeft(command)) {
-        log.warn(
-          `Order ${event.orderId}: line ${line.sku} is not allocatable: ${command.left.message}`,
-        );
-        continue;
+      if (E.isRight(command)) return [command.right];
+      log.warn(
+        `Order ${event.orderId}: line ${line.sku} is not allocatable: ${command.left.message}`,
+      );
+      return [];
+    });
+    // The lines are of different SKUs: they may be decided together.
+    const results = await Promise.all(commands.map(allocate));
+    results.forEach((result, i) => {
+      if (E.isRight(result)) return;
+      if (result.left._tag === 'RetriesExhausted') {
+        // Not handled: the turn fails and these events come again.
+        throw new Error(result.left.message);
       }
-      const result = await bus.handle(command.right);
-      if (E.isRight(result)) continue;
-      switch (result.left._tag) {
-        case 'RetriesExhausted':
-          // Not handled: the turn fails and these events come again.
-          throw new Error(result.left.message);
-        default:
-          log.warn(
-            `Order ${event.orderId}: line ${line.sku} not allocated: ${result.left.message}`,
-          );
-      }
-    }
+      log.warn(
+        `Order ${event.orderId}: line ${commands[i]?.sku ?? '?'} not allocated: ${result.left.message}`,
+      );
+    });
   };
 
   const release = async (event: OrderCancelled): Promise<void> => {
