@@ -28,6 +28,7 @@ import { CompatController } from './http/compat.controller';
 import { ProductsController } from './http/products.controller';
 import { prismaAllocationTransaction } from './infrastructure/prisma-allocation-transaction';
 import { PrismaAllocationQueries } from './infrastructure/prisma-allocation.queries';
+import { PrismaAllocationBatchStore } from './infrastructure/prisma-allocation-batch';
 import { ALLOCATION_UNIT_OF_WORK, type AllocationUnitOfWork } from './ports/allocation-transaction';
 import { ALLOCATION_QUERIES } from './ports/allocation.queries';
 
@@ -85,13 +86,10 @@ export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =
         config: AppConfig,
       ) =>
         new AllocationBatcher(
-          // One attempt: a batch that conflicts is re-run command by command instead.
-          new PrismaUnitOfWork(prisma, prismaAllocationTransaction(), {
-            retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
-            onEventsCommitted: () => signal.notify(),
-          }),
+          new PrismaAllocationBatchStore(prisma.client),
           bus,
           config.allocationBatch,
+          () => signal.notify(),
         ),
       inject: [PrismaService, OutboxSignal, ALLOCATION_BUS, APP_CONFIG],
     },

@@ -10,8 +10,7 @@ import {
   type Product,
 } from '@allocation/allocation-domain';
 import type { Handled } from '../../application/message-bus';
-import type { AllocationTransaction, AllocationUnitOfWork } from '../ports/allocation-transaction';
-import type { BatchedProductChange } from '../ports/allocation-batch';
+import type { AllocationBatchStore, BatchedProductChange } from '../ports/allocation-batch';
 import type { StandingLine } from '../ports/product.repository';
 import type { AllocationBus, AllocationFailure } from './allocation-bus';
 
@@ -43,7 +42,7 @@ interface Waiting {
 
 /**
  * Group commit for allocations. Commands that arrive while a batch is in flight queue up; the
- * next batch takes them in arrival order (at most `maxBatch`) and runs them in one transaction:
+ * next batch takes them in arrival order (at most `maxBatch`) and commits them together:
  * every product they touch loaded once, the pure domain applied command by command, everything
  * written in one statement, one commit, then each caller answered with its own result. A domain
  * failure answers its caller alone. If the batch cannot commit (a product changed meanwhile, an
@@ -51,7 +50,7 @@ interface Waiting {
  * results are always those of running them one by one.
  *
  * The batch writes the read model itself (the rows `Allocated` adds), so it stands in for the
- * bus's `Allocated` handlers.
+ * bus's `Allocated` handlers, and its events go to the outbox in the same statement.
  */
 export class AllocationBatcher {
   readonly stats: BatcherStats = { batches: 0, commands: 0, fallbacks: 0, sizes: new Map() };
@@ -59,10 +58,11 @@ export class AllocationBatcher {
   private draining = false;
 
   constructor(
-    /** Runs one batch attempt; it should not retry, the fallback does better. */
-    private readonly unitOfWork: AllocationUnitOfWork,
+    private readonly store: AllocationBatchStore,
     private readonly bus: AllocationBus,
     private readonly options: BatcherOptions = defaultBatcherOptions,
+    /** Told after each batch that committed events, as units of work tell the outbox readers. */
+    private readonly onEventsCommitted: () => void = () => undefined,
   ) {}
 
   submit(command: Allocate): Promise<AllocationOutcome> {
@@ -94,17 +94,16 @@ export class AllocationBatcher {
     this.stats.sizes.set(batch.length, (this.stats.sizes.get(batch.length) ?? 0) + 1);
     let outcomes: ReadonlyArray<AllocationOutcome> | undefined;
     try {
-      const run = await this.unitOfWork.run(async (context) =>
-        E.right(
-          await allocateTogether(
-            context,
-            batch.map((w) => w.command),
-          ),
-        ),
+      const decided = await allocateTogether(
+        this.store,
+        batch.map((w) => w.command),
       );
-      if (E.isRight(run)) outcomes = run.right;
+      await this.store.commit(decided.changes, decided.events);
+      if (decided.events.length > 0) this.onEventsCommitted();
+      outcomes = decided.outcomes;
     } catch {
-      // Whatever failed, running the commands one at a time tells each caller what it should.
+      // Whatever failed (the commit writes all or nothing), running the commands one at a time
+      // tells each caller what it should.
     }
     if (outcomes !== undefined) {
       batch.forEach((waiting, i) => waiting.resolve(outcomes[i] as AllocationOutcome));
@@ -123,14 +122,20 @@ export class AllocationBatcher {
 
 /**
  * The commands applied in arrival order to products loaded once: the same decisions, events and
- * results as the allocate handler's one at a time. Refusals record their `OutOfStock` here, in
- * the same transaction, as the bus would have committed it after the refusal.
+ * results as the allocate handler's one at a time. Refusals keep their `OutOfStock` event, in
+ * arrival order, as the bus would have committed it after the refusal.
  */
 export const allocateTogether = async (
-  context: AllocationTransaction,
+  store: AllocationBatchStore,
   commands: ReadonlyArray<Allocate>,
-): Promise<ReadonlyArray<AllocationOutcome>> => {
-  const loaded = await context.batch.load(commands);
+): Promise<{
+  outcomes: ReadonlyArray<AllocationOutcome>;
+  changes: ReadonlyArray<BatchedProductChange>;
+  events: ReadonlyArray<DomainEvent>;
+}> => {
+  const recorded: DomainEvent[] = [];
+  const context = { record: (events: ReadonlyArray<DomainEvent>) => recorded.push(...events) };
+  const loaded = await store.load(commands);
   const products = new Map<string, Product>();
   const lines = new Map<string, Map<string, StandingLine>>();
   for (const [sku, entry] of loaded) {
@@ -173,6 +178,5 @@ export const allocateTogether = async (
     if (before === undefined || before === product) continue;
     changes.push({ product, loadedVersion: before.version, allocated: allocated.get(sku) ?? [] });
   }
-  if (changes.length > 0) await context.batch.save(changes);
-  return outcomes;
+  return { outcomes, changes, events: recorded };
 };

@@ -9,6 +9,7 @@ import {
 } from '../../testing/commands';
 import { allocationBus } from '../allocation.module';
 import { InMemoryUnitOfWork } from '../testing/in-memory-unit-of-work';
+import { AllocationBatcher } from './allocation-batcher';
 import type { AllocationBus } from './allocation-bus';
 
 // The application rules on the in-memory unit of work: handlers, event handlers and the bus,
@@ -260,5 +261,33 @@ describe('backorders', () => {
     expect(await bus.handle({ _tag: 'Deallocate', orderId: must(OrderId('bo-o4')) })).toEqual(
       E.left(expect.objectContaining({ _tag: 'OrderNotAllocated' })),
     );
+  });
+});
+
+describe('allocations batched together', () => {
+  it('answer each caller as the bus would, and commit what the bus would', async () => {
+    must(await bus.handle(createBatchCommand('gc-1', 'GROUP', 5)));
+    const batcher = new AllocationBatcher(unitOfWork.batchStore(), bus);
+    const outcomes = await Promise.all(
+      [
+        allocateCommand('gc-o1', 'GROUP', 3),
+        allocateCommand('gc-o1', 'GROUP', 3),
+        allocateCommand('gc-o2', 'GROUP', 3),
+        allocateCommand('gc-o3', 'GROUP', 2),
+        allocateCommand('gc-o4', 'NOWHERE', 1),
+      ].map((command) => batcher.submit(command)),
+    );
+    expect(outcomes.map((o) => (E.isRight(o) ? o.right.value.created : o.left._tag))).toEqual([
+      true,
+      false,
+      'OutOfStock',
+      true,
+      'UnknownSku',
+    ]);
+    expect(batcher.stats).toMatchObject({ batches: 1, commands: 5, fallbacks: 0 });
+    expect(batchesOf('GROUP')).toEqual([{ reference: 'gc-1', allocated: 5 }]);
+    expect(unitOfWork.product('GROUP')?.version).toBe(3);
+    expect(unitOfWork.viewOf('gc-o3')).toHaveLength(1);
+    expect(tagsOf(unitOfWork.outbox.slice(-3))).toEqual(['Allocated', 'OutOfStock', 'Allocated']);
   });
 });

@@ -3,6 +3,7 @@ import {
   compareBatchPreference,
   type BatchReference,
   type CalendarDate,
+  type DomainEvent,
   type OrderId,
   type PickListId,
   type Product,
@@ -17,6 +18,7 @@ import type {
 } from '../ports/allocation-batch';
 import type { StandingLine } from '../ports/product.repository';
 import { groupIntoLines, type SqlClient } from './rows';
+import { isDivisionByZero } from '../../infrastructure/database/postgres-errors';
 
 type BatchCell = [string, number, number, number, string | null, number];
 type BackorderCell = [string, number, boolean];
@@ -32,9 +34,10 @@ interface Row {
 }
 
 /**
- * The batch path's two round trips. Products are read without a lock: saving claims each one's
- * version as loaded, so a product another transaction changed meanwhile fails the whole batch
- * (`ConcurrencyConflict`), and the batcher then runs its commands one at a time.
+ * The batch path's two round trips, on the pool (no interactive transaction: on this stack one
+ * costs several times the statements it holds). Products are read without a lock: committing
+ * claims each one's version as loaded, so a product another transaction changed meanwhile fails
+ * the whole batch (`ConcurrencyConflict`), and the batcher then runs its commands one at a time.
  */
 export class PrismaAllocationBatchStore implements AllocationBatchStore {
   private readonly loaded = new Map<string, Product>();
@@ -109,7 +112,16 @@ export class PrismaAllocationBatchStore implements AllocationBatchStore {
     return found;
   }
 
-  async save(changes: ReadonlyArray<BatchedProductChange>): Promise<void> {
+  /**
+   * One statement, so all or nothing without a transaction round trip: claim every product's
+   * version, set the batches' totals, insert the lines and their read-model rows, rewrite the
+   * waiting queues that moved, append the events to the outbox. If any claim fails the final
+   * select divides by zero, which undoes the whole statement.
+   */
+  async commit(
+    changes: ReadonlyArray<BatchedProductChange>,
+    events: ReadonlyArray<DomainEvent>,
+  ): Promise<void> {
     const batches = changes.flatMap(({ product }) => {
       const before = new Map(
         (this.loaded.get(product.sku)?.batches ?? []).map((b) => [b.reference as string, b]),
@@ -121,50 +133,74 @@ export class PrismaAllocationBatchStore implements AllocationBatchStore {
     const portions = changes.flatMap(({ product, allocated }) =>
       allocated.map((portion) => ({ sku: product.sku, ...portion })),
     );
-    const rows = await this.db.$queryRaw<Array<{ claimed: number }>>`
-      WITH claimed AS (
-        UPDATE products p SET version = x.new_version
-          FROM unnest(${changes.map((c) => c.product.sku)}::text[],
-                      ${changes.map((c) => c.loadedVersion)}::int[],
-                      ${changes.map((c) => c.product.version)}::int[])
-               AS x(sku, old_version, new_version)
-         WHERE p.sku = x.sku AND p.version = x.old_version
-        RETURNING p.sku
-      ), totals AS (
-        UPDATE batches b SET allocated_quantity = x.allocated
-          FROM unnest(${batches.map((b) => b.reference)}::text[],
-                      ${batches.map((b) => b.allocatedQuantity)}::bigint[])
-               AS x(reference, allocated)
-         WHERE b.reference = x.reference AND b.sku IN (SELECT sku FROM claimed)
-      ), portions AS (
-        SELECT * FROM unnest(${portions.map((p) => p.orderId)}::text[],
-                             ${portions.map((p) => p.sku)}::text[],
-                             ${portions.map((p) => p.batchReference)}::text[],
-                             ${portions.map((p) => p.quantity)}::bigint[])
-               AS n(order_id, sku, batch_reference, quantity)
-         WHERE n.sku IN (SELECT sku FROM claimed)
-      ), held AS (
-        INSERT INTO allocations (order_id, sku, batch_reference, quantity)
-        SELECT order_id, sku, batch_reference, quantity FROM portions
-      ), viewed AS (
-        INSERT INTO allocations_view (order_id, sku, batch_reference, quantity)
-        SELECT order_id, sku, batch_reference, quantity FROM portions
-      )
-      SELECT count(*)::int AS claimed FROM claimed`;
-    if (Number(rows[0]?.claimed) !== changes.length) {
-      throw new ConcurrencyConflict('A product of the batch changed since it was loaded');
-    }
-    // Lines a placed order left waiting: the queue of those few products is written whole.
-    for (const { product } of changes) {
-      if (product.backorders === this.loaded.get(product.sku)?.backorders) continue;
-      await this.db.$executeRaw`DELETE FROM backorders WHERE sku = ${product.sku}`;
-      await this.db.$executeRaw`
-        INSERT INTO backorders (sku, order_id, quantity, allow_split, position)
-        SELECT ${product.sku}, q.order_id, q.quantity, q.allow_split, q.position
-          FROM unnest(${product.backorders.map((b) => b.orderId)}::text[],
-                      ${product.backorders.map((b) => b.quantity)}::bigint[],
-                      ${product.backorders.map((b) => b.allowSplit)}::boolean[])
-               WITH ORDINALITY AS q(order_id, quantity, allow_split, position)`;
+    const requeued = changes
+      .map((c) => c.product)
+      .filter((product) => product.backorders !== this.loaded.get(product.sku)?.backorders);
+    const queue = requeued.flatMap((product) =>
+      product.backorders.map((b, i) => ({ ...b, position: i + 1 })),
+    );
+    try {
+      await this.db.$queryRaw`
+        WITH claimed AS (
+          UPDATE products p SET version = x.new_version
+            FROM unnest(${changes.map((c) => c.product.sku)}::text[],
+                        ${changes.map((c) => c.loadedVersion)}::int[],
+                        ${changes.map((c) => c.product.version)}::int[])
+                 AS x(sku, old_version, new_version)
+           WHERE p.sku = x.sku AND p.version = x.old_version
+          RETURNING p.sku
+        ), totals AS (
+          UPDATE batches b SET allocated_quantity = x.allocated
+            FROM unnest(${batches.map((b) => b.reference)}::text[],
+                        ${batches.map((b) => b.allocatedQuantity)}::bigint[])
+                 AS x(reference, allocated)
+           WHERE b.reference = x.reference AND b.sku IN (SELECT sku FROM claimed)
+        ), portions AS (
+          SELECT * FROM unnest(${portions.map((p) => p.orderId)}::text[],
+                               ${portions.map((p) => p.sku)}::text[],
+                               ${portions.map((p) => p.batchReference)}::text[],
+                               ${portions.map((p) => p.quantity)}::bigint[])
+                 AS n(order_id, sku, batch_reference, quantity)
+           WHERE n.sku IN (SELECT sku FROM claimed)
+        ), held AS (
+          INSERT INTO allocations (order_id, sku, batch_reference, quantity)
+          SELECT order_id, sku, batch_reference, quantity FROM portions
+        ), viewed AS (
+          INSERT INTO allocations_view (order_id, sku, batch_reference, quantity)
+          SELECT order_id, sku, batch_reference, quantity FROM portions
+        ), queue AS (
+          SELECT * FROM unnest(${queue.map((b) => b.sku)}::text[],
+                               ${queue.map((b) => b.orderId)}::text[],
+                               ${queue.map((b) => b.quantity)}::bigint[],
+                               ${queue.map((b) => b.allowSplit)}::boolean[],
+                               ${queue.map((b) => b.position)}::int[])
+                 AS q(sku, order_id, quantity, allow_split, position)
+        ), served AS (
+          DELETE FROM backorders k
+           WHERE k.sku = ANY(${requeued.map((p) => p.sku)}::text[])
+             AND k.sku IN (SELECT sku FROM claimed)
+             AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.sku = k.sku AND q.order_id = k.order_id)
+        ), waiting AS (
+          INSERT INTO backorders (sku, order_id, quantity, allow_split, position)
+          SELECT sku, order_id, quantity, allow_split, position FROM queue
+           WHERE sku IN (SELECT sku FROM claimed)
+          ON CONFLICT (sku, order_id) DO UPDATE
+             SET quantity = EXCLUDED.quantity, allow_split = EXCLUDED.allow_split,
+                 position = EXCLUDED.position
+        ), outboxed AS (
+          INSERT INTO outbox (type, data)
+          SELECT event->>'_tag', event - '_tag'
+            FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb) WITH ORDINALITY AS e(event, n)
+           ORDER BY n
+        )
+        SELECT CASE WHEN t.claimed = ${changes.length} THEN t.claimed
+                    ELSE t.claimed / (t.claimed - t.claimed) END AS claimed
+          FROM (SELECT count(*)::int AS claimed FROM claimed) t`;
+    } catch (error) {
+      if (isDivisionByZero(error)) {
+        throw new ConcurrencyConflict('A product of the batch changed since it was loaded');
+      }
+      throw error;
     }
     for (const { product } of changes) this.loaded.set(product.sku, product);
   }

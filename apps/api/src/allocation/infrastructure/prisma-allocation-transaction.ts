@@ -1,20 +1,17 @@
 import type { DomainEvent } from '@allocation/allocation-domain';
 import type { Prisma } from '../../generated/prisma/client';
 import type { AllocationTransaction } from '../ports/allocation-transaction';
-import { PrismaAllocationBatchStore } from './prisma-allocation-batch';
 import { PrismaAllocationsView } from './prisma-allocations-view';
 import { PrismaProductRepository } from './prisma-product.repository';
 
 class PrismaAllocationTransaction implements AllocationTransaction {
   readonly products: PrismaProductRepository;
   readonly allocationsView: PrismaAllocationsView;
-  readonly batch: PrismaAllocationBatchStore;
   private readonly recorded: DomainEvent[] = [];
 
   constructor(tx: Prisma.TransactionClient, lockOnRead: boolean) {
     this.products = new PrismaProductRepository(tx, { lockOnRead });
     this.allocationsView = new PrismaAllocationsView(tx);
-    this.batch = new PrismaAllocationBatchStore(tx);
   }
 
   get events(): ReadonlyArray<DomainEvent> {

@@ -1,5 +1,6 @@
 import type {
   BatchReference,
+  DomainEvent,
   OrderId,
   Product,
   Quantity,
@@ -26,13 +27,19 @@ export interface BatchedProductChange {
 }
 
 /**
- * Allocations in bulk, inside one unit of work: every product a batch of commands touches loaded
- * in one round trip, and everything they changed written in another. Saving checks each
- * product's version as loaded and throws `ConcurrencyConflict` if any moved.
+ * Allocations in bulk, in two round trips and no transaction of its own: every product a batch
+ * of commands touches is loaded in one, and everything they changed, with their events, is
+ * committed in the other, all or nothing. Committing checks each product's version as loaded
+ * and throws `ConcurrencyConflict`, writing nothing, if any moved.
  */
 export interface AllocationBatchStore {
   load(
     requests: ReadonlyArray<{ readonly sku: Sku; readonly orderId: OrderId }>,
   ): Promise<ReadonlyMap<string, ProductForBatch>>;
-  save(changes: ReadonlyArray<BatchedProductChange>): Promise<void>;
+  commit(
+    changes: ReadonlyArray<BatchedProductChange>,
+    events: ReadonlyArray<DomainEvent>,
+  ): Promise<void>;
 }
+
+export const ALLOCATION_BATCH_STORE = Symbol('AllocationBatchStore');

@@ -1,6 +1,5 @@
 import type { DomainEvent } from '@allocation/allocation-domain';
 import type { RecordsEvents, UnitOfWork } from '../../application/unit-of-work';
-import type { AllocationBatchStore } from './allocation-batch';
 import type { AllocationsView } from './allocations-view';
 import type { ProductRepository } from './product.repository';
 
@@ -8,7 +7,6 @@ import type { ProductRepository } from './product.repository';
 export interface AllocationTransaction extends RecordsEvents<DomainEvent> {
   readonly products: ProductRepository;
   readonly allocationsView: AllocationsView;
-  readonly batch: AllocationBatchStore;
 }
 
 export type AllocationUnitOfWork = UnitOfWork<AllocationTransaction>;

@@ -216,47 +216,14 @@ class InMemoryAllocationsView implements AllocationsView {
   }
 }
 
-/** The batch path over the same memory: products and lines through the repository. */
-class InMemoryAllocationBatchStore implements AllocationBatchStore {
-  constructor(
-    private readonly products: InMemoryProductRepository,
-    private readonly view: InMemoryAllocationsView,
-  ) {}
-
-  async load(
-    requests: ReadonlyArray<{ readonly sku: Sku; readonly orderId: OrderId }>,
-  ): Promise<ReadonlyMap<string, ProductForBatch>> {
-    const found = new Map<string, ProductForBatch>();
-    for (const sku of [...new Set(requests.map((r) => r.sku))].sort()) {
-      const product = await this.products.get(sku);
-      if (O.isNone(product)) continue;
-      const lines = new Map<string, StandingLine>();
-      for (const request of requests.filter((r) => r.sku === sku)) {
-        lines.set(request.orderId, await this.products.standingLineOf(sku, request.orderId));
-      }
-      found.set(sku, { product: product.value, lines });
-    }
-    return found;
-  }
-
-  async save(changes: ReadonlyArray<BatchedProductChange>): Promise<void> {
-    for (const { product, allocated } of changes) {
-      await this.products.save(product, { held: allocated, released: [] });
-      for (const portion of allocated) await this.view.add({ sku: product.sku, ...portion });
-    }
-  }
-}
-
 class InMemoryAllocationTransaction implements AllocationTransaction {
   readonly products: InMemoryProductRepository;
   readonly allocationsView: InMemoryAllocationsView;
-  readonly batch: InMemoryAllocationBatchStore;
   private readonly recorded: DomainEvent[] = [];
 
   constructor(state: AllocationState) {
     this.products = new InMemoryProductRepository(state);
     this.allocationsView = new InMemoryAllocationsView(state);
-    this.batch = new InMemoryAllocationBatchStore(this.products, this.allocationsView);
   }
 
   get events(): ReadonlyArray<DomainEvent> {
@@ -309,5 +276,43 @@ export class InMemoryUnitOfWork implements AllocationUnitOfWork {
   /** The committed read model rows of an order, in allocation order. */
   viewOf(orderId: string): AllocationViewRow[] {
     return this.state.view.filter((row) => row.orderId === orderId);
+  }
+
+  /** The batch path over the same memory: a load, then a commit that checks versions. */
+  batchStore(): AllocationBatchStore {
+    const read = () => new InMemoryProductRepository(this.state);
+    return {
+      load: async (requests) => {
+        const products = read();
+        const found = new Map<string, ProductForBatch>();
+        for (const sku of [...new Set(requests.map((r) => r.sku))].sort()) {
+          const product = await products.get(sku);
+          if (O.isNone(product)) continue;
+          const lines = new Map<string, StandingLine>();
+          for (const request of requests.filter((r) => r.sku === sku)) {
+            lines.set(request.orderId, await products.standingLineOf(sku, request.orderId));
+          }
+          found.set(sku, { product: product.value, lines });
+        }
+        return found;
+      },
+      commit: async (changes: ReadonlyArray<BatchedProductChange>, events) => {
+        const committed = await this.run(async (context) => {
+          for (const { product, loadedVersion, allocated } of changes) {
+            const now = await context.products.get(product.sku);
+            if (O.isNone(now) || now.value.version !== loadedVersion) {
+              throw new ConcurrencyConflict(`Product ${product.sku} changed since it was loaded`);
+            }
+            await context.products.save(product, { held: allocated, released: [] });
+            for (const portion of allocated) {
+              await context.allocationsView.add({ sku: product.sku, ...portion });
+            }
+          }
+          context.record(events);
+          return E.right(undefined);
+        });
+        if (E.isLeft(committed)) throw new ConcurrencyConflict(committed.left.message);
+      },
+    };
   }
 }

@@ -40,6 +40,9 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 export const hasSqlState = (error: unknown, ...codes: string[]): boolean =>
   detailsOf(error).some((d) => d.code !== undefined && codes.includes(d.code));
 
+/** 22012: how a statement that must be all or nothing refuses itself (see the batch commit). */
+export const isDivisionByZero = (error: unknown): boolean => hasSqlState(error, '22012');
+
 export const isUniqueViolation = (error: unknown, constraint?: string): boolean => {
   const details = detailsOf(error);
   const unique =
