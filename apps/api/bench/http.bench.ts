@@ -7,7 +7,9 @@
  * the outbox: one transaction's events share its id). Then, with the service stopped, `pgbench`
  * runs the same allocation as one SQL statement on the same database, with as many clients for
  * as long, and the ratio of the two is printed.
- * Run: npm run bench:http
+ * Run: npm run bench:http (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_CLIENT=autocannon,
+ * ALLOCATION_BATCH_MAX / ALLOCATION_BATCH_WAIT_MS for the service, BENCH_NODE_ARGS such as
+ * "--cpu-prof" to profile it).
  */
 import autocannon from 'autocannon';
 import { execFile, spawn } from 'node:child_process';

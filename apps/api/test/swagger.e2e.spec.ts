@@ -61,8 +61,13 @@ describe('the OpenAPI document', () => {
   it('documents each route with the failures it can really give', () => {
     expect(exampleCodes(operation('post', '/api/allocations'), 409).sort()).toEqual([
       'LINE_ALREADY_ALLOCATED',
+      'LINE_SHIPPED',
       'OUT_OF_STOCK',
     ]);
+    expect(exampleCodes(operation('patch', '/api/batches/{reference}'), 409)).toEqual([
+      'STOCK_RESERVED',
+    ]);
+    expect(exampleCodes(operation('post', '/api/pick-lists'), 409)).toEqual(['NOTHING_TO_PICK']);
     expect(exampleCodes(operation('post', '/api/batches'), 409)).toEqual([
       'DUPLICATE_BATCH_REFERENCE',
     ]);

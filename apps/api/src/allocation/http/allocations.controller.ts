@@ -49,6 +49,7 @@ export class AllocationsController {
     AllocationErrors.UnknownSku,
     AllocationErrors.OutOfStock,
     AllocationErrors.LineAlreadyAllocated,
+    AllocationErrors.LineShipped,
   )
   async allocateLine(
     @Body() body: AllocateRequest,
@@ -90,6 +91,7 @@ export class AllocationsController {
     GenericErrors.conflicts,
     AllocationErrors.InvalidValue,
     AllocationErrors.OrderNotAllocated,
+    AllocationErrors.LineReserved,
   )
   async deallocateOrder(@Param('orderId') orderId: string): Promise<void> {
     orFail(await this.bus.handle({ _tag: 'Deallocate', orderId: orFail(OrderId(orderId)) }));
@@ -106,6 +108,7 @@ export class AllocationsController {
     AllocationErrors.InvalidValue,
     AllocationErrors.BatchNotFound,
     AllocationErrors.OrderNotAllocated,
+    AllocationErrors.LineReserved,
   )
   async deallocateOrderFromBatch(
     @Param('orderId') orderId: string,

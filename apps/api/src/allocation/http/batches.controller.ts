@@ -95,7 +95,12 @@ export class BatchesController {
   })
   @referenceParam
   @ApiOkResponse({ type: BatchChangeResponse })
-  @ApiErrors(...writeErrors, AllocationErrors.InvalidValue, AllocationErrors.BatchNotFound)
+  @ApiErrors(
+    ...writeErrors,
+    AllocationErrors.InvalidValue,
+    AllocationErrors.BatchNotFound,
+    AllocationErrors.StockReserved,
+  )
   async changeBatchQuantity(
     @Param('reference') reference: string,
     @Body() body: ChangeBatchQuantityRequest,
@@ -110,7 +115,12 @@ export class BatchesController {
   @ApiOperation({ summary: 'Remove a batch; its lines are reallocated to other batches' })
   @referenceParam
   @ApiNoContentResponse({ description: 'Removed' })
-  @ApiErrors(GenericErrors.conflicts, AllocationErrors.InvalidValue, AllocationErrors.BatchNotFound)
+  @ApiErrors(
+    GenericErrors.conflicts,
+    AllocationErrors.InvalidValue,
+    AllocationErrors.BatchNotFound,
+    AllocationErrors.StockReserved,
+  )
   async removeBatch(@Param('reference') reference: string): Promise<void> {
     const valid = orFail(BatchReference(reference));
     orFail(await this.bus.handle({ _tag: 'RemoveBatch', reference: valid }));

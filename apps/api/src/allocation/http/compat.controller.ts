@@ -66,6 +66,7 @@ export class CompatController {
     AllocationErrors.InvalidValue,
     AllocationErrors.UnknownSku,
     AllocationErrors.LineAlreadyAllocated,
+    AllocationErrors.LineShipped,
   )
   async allocateCompat(@Body() body: AllocateCompatRequest): Promise<string> {
     const command = orFail(
