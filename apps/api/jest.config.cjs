@@ -9,6 +9,10 @@ module.exports = {
   moduleNameMapper: {
     '^@allocation/allocation-domain$': '<rootDir>/../../packages/allocation-domain/src/index.ts',
     '^@allocation/orders-domain$': '<rootDir>/../../packages/orders-domain/src/index.ts',
+    // @fastify/static require()s content-disposition 3, which ships ES modules only; Node loads
+    // that, jest's module registry cannot. Version 2 (a dev dependency for this alone) has the
+    // same `create` and is CommonJS.
+    '^content-disposition$': '<rootDir>/../../node_modules/content-disposition/dist/index.js',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.spec.json' }],

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AllocationModule } from './allocation/allocation.module';
 import { allocationChannels } from './allocation/redis/allocation-channels';
@@ -19,7 +19,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: accessLogOptions(config) }),
+        // Every route, as Fastify's middleware layer spells it.
+        LoggerModule.forRoot({
+          pinoHttp: accessLogOptions(config),
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+        }),
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database),
         HealthModule,

@@ -223,3 +223,14 @@ describe('orders', () => {
     });
   });
 });
+
+describe('a POST without a body', () => {
+  it('is a request without a body even when it says Content-Type: application/json', async () => {
+    await t.http.post('/api/orders').send({ customerId: 'c-empty', orderId: 'empty-body' });
+    const response = await t.http
+      .post('/api/orders/empty-body/cancel')
+      .set('Content-Type', 'application/json');
+    expect(response.status).toBe(200);
+    expect(response.body.status).toBe('cancelled');
+  });
+});

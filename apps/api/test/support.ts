@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import type { AppConfig, LogLevel } from '../src/config/app-config';
@@ -6,7 +6,7 @@ import { openDatabase, type OpenDatabase } from '../src/infrastructure/database/
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database';
 
 export interface TestApp {
-  readonly app: NestExpressApplication;
+  readonly app: NestFastifyApplication;
   readonly http: ReturnType<typeof request>;
   /** The app's own database, for tests that arrange or inspect it directly. */
   readonly databaseUrl: string;
@@ -34,6 +34,7 @@ export const startTestApp = async (
   const config = { ...testConfig(database.url, options.logLevel ?? 'silent'), ...options.config };
   const app = await createApp(config, await openDatabase(config.database));
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   return {
     app,
     http: request(app.getHttpServer()),
@@ -65,6 +66,7 @@ export const startAppWithoutDatabase = async (): Promise<TestApp> => {
   };
   const app = await createApp(testConfig(url, 'silent'), unreachable);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   return {
     app,
     http: request(app.getHttpServer()),

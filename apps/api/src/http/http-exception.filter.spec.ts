@@ -31,7 +31,17 @@ const hostFor = (captured: Captured): ArgumentsHost => {
 
 const render = (exception: unknown): Captured => {
   const captured: Captured = { headers: {} };
-  new HttpExceptionFilter().catch(exception, hostFor(captured));
+  // The adapter's part, as the real one does it: the header, then the status and the body.
+  const adapter = {
+    setHeader: (response: { setHeader(n: string, v: string): void }, name: string, value: string) =>
+      response.setHeader(name, value),
+    reply: (
+      response: { status(c: number): { json(b: unknown): unknown } },
+      body: unknown,
+      status: number,
+    ) => response.status(status).json(body),
+  };
+  new HttpExceptionFilter(adapter as never).catch(exception, hostFor(captured));
   return captured;
 };
 

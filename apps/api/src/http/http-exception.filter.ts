@@ -5,12 +5,16 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { HttpAdapterHost } from '@nestjs/core';
 import { isDatabaseUnavailable } from '../infrastructure/database/postgres-errors';
 import { ApiFailureException } from './api-failure';
 import { errorBody, genericCode, type ErrorResponse } from './error-response';
 
-type IdentifiedRequest = Request & { id?: unknown };
+interface IdentifiedRequest {
+  readonly id?: unknown;
+  readonly method?: string;
+  readonly url?: string;
+}
 
 const requestIdOf = (request: IdentifiedRequest): string | undefined =>
   typeof request.id === 'string' ? request.id : undefined;
@@ -37,14 +41,17 @@ const fromHttpException = (exception: HttpException, requestId?: string): ErrorR
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
+  /** Answers through the HTTP adapter, whichever platform it is. */
+  constructor(private readonly http: HttpAdapterHost['httpAdapter']) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
-    const response = context.getResponse<Response>();
+    const response: unknown = context.getResponse();
     const request = context.getRequest<IdentifiedRequest>();
     const retryAfter = this.retryAfter(exception);
-    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+    if (retryAfter !== undefined) this.http.setHeader(response, 'Retry-After', String(retryAfter));
     const body = this.toBody(exception, request);
-    response.status(body.statusCode).json(body);
+    this.http.reply(response, body, body.statusCode);
   }
 
   toBody(exception: unknown, request: IdentifiedRequest): ErrorResponse {

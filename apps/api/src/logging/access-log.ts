@@ -5,10 +5,14 @@ import type { AppConfig } from '../config/app-config';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-/** Keeps a caller's X-Request-Id when it is sane, otherwise makes one. */
-const requestId = (request: IncomingMessage): string => {
+/** Keeps a caller's X-Request-Id when it is sane, otherwise makes one (once per request). */
+export const requestIdOf = (request: IncomingMessage): string => {
+  const known = (request as IncomingMessage & { requestId?: string }).requestId;
+  if (known !== undefined) return known;
   const given = request.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  (request as IncomingMessage & { requestId?: string }).requestId = id;
+  return id;
 };
 
 /**
@@ -27,7 +31,7 @@ export const accessLogLevel = (
 export const accessLogOptions = (config: AppConfig): Options => ({
   level: config.logLevel,
   genReqId: (request, response) => {
-    const id = requestId(request);
+    const id = requestIdOf(request);
     response.setHeader('X-Request-Id', id);
     return id;
   },

@@ -7,7 +7,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import * as E from 'fp-ts/Either';
 import { BatchReference, OrderId, orderNotAllocated } from '@allocation/allocation-domain';
 import { ApiErrors, GenericErrors } from '../../http/api-errors.decorator';
@@ -53,7 +53,7 @@ export class AllocationsController {
   )
   async allocateLine(
     @Body() body: AllocateRequest,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<AllocationResponse> {
     const command = orFail(allocateCommand(body));
     // Allocations arriving together commit together (group commit); the results are the same.

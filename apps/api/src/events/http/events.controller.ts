@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors, GenericErrors } from '../../http/api-errors.decorator';
 import { ApiFailureException, failureOf } from '../../http/api-failure';
 import { ShutdownState } from '../../health/shutdown-state';
@@ -65,8 +65,8 @@ export class EventsController {
   async getEventStream(
     @Query() query: EventStreamQuery,
     @Headers('last-event-id') lastEventId: string | undefined,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
     if (lastEventId !== undefined && !isEventId(lastEventId)) {
       throw new ApiFailureException(
@@ -83,12 +83,17 @@ export class EventsController {
       resumeFrom === undefined ? undefined : await this.feed.positionOf(Number(resumeFrom));
     const types = typesOf(query);
 
-    response.status(200).set({
+    // The stream is written on the raw response; headers set so far (CORS, request id) go too.
+    reply.hijack();
+    const response = reply.raw;
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value !== undefined) response.setHeader(name, value);
+    }
+    response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
       'X-Accel-Buffering': 'no',
     });
-    response.flushHeaders();
     response.write(`retry: ${RECONNECT_MS}\n\n`);
 
     const end = () => {
@@ -107,6 +112,6 @@ export class EventsController {
       end,
     });
     const stopListening = this.shutdown.onStop(end);
-    request.on('close', end);
+    request.raw.on('close', end);
   }
 }

@@ -17,7 +17,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import * as O from 'fp-ts/Option';
 import { randomUUID } from 'node:crypto';
 import { OrderId } from '@allocation/allocation-domain';
@@ -58,7 +58,7 @@ export class OrdersController {
   @ApiErrors(...writeErrors, OrdersErrors.InvalidValue, OrdersErrors.OrderIdTaken)
   async createOrder(
     @Body() body: CreateOrderRequest,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<OrderResponse> {
     const command = orFail(createOrderCommand({ ...body, orderId: body.orderId ?? randomUUID() }));
     const { created } = orFail(await this.bus.handle(command)).value;
