@@ -54,12 +54,20 @@ describe('the Pick lists page', () => {
       .waitFor();
 
     const list = page.locator('article.pick-list');
-    const rows = await list.getByRole('row').allInnerTexts();
-    expect(rows.slice(1).map((row) => row.split('\t').slice(1).join(' | '))).toEqual([
+    // The page re-renders when the stream reports the new list: read the rows once they settle.
+    const expected = [
       'pk-shelf | PK-LAMP | — | 6 | web-o1 × 6',
       'pk-ship | PK-LAMP | 2027-01-15 | 7 | web-o2 × 7',
       'pk-rugs | PK-RUG | — | 2 | web-o3 × 2',
-    ]);
+    ];
+    let rows: string[] = [];
+    for (let waited = 0; waited < 10_000; waited += 100) {
+      const texts = await list.getByRole('row').allInnerTexts();
+      rows = texts.slice(1).map((row) => row.split('\t').slice(1).join(' | '));
+      if (JSON.stringify(rows) === JSON.stringify(expected)) break;
+      await page.waitForTimeout(100);
+    }
+    expect(rows).toEqual(expected);
     await list.getByRole('checkbox', { name: 'Picked 6 × PK-LAMP from pk-shelf' }).check();
 
     // The printed page: the list alone, with its tick column, no buttons or forms.
