@@ -134,7 +134,6 @@ export const allocateTogether = async (
   events: ReadonlyArray<DomainEvent>;
 }> => {
   const recorded: DomainEvent[] = [];
-  const context = { record: (events: ReadonlyArray<DomainEvent>) => recorded.push(...events) };
   const loaded = await store.load(commands);
   const products = new Map<string, Product>();
   const lines = new Map<string, Map<string, StandingLine>>();
@@ -156,7 +155,7 @@ export const allocateTogether = async (
       backorder: command.backorder,
     });
     if (E.isLeft(decided)) {
-      if (decided.left._tag === 'OutOfStock') context.record(decided.left.events);
+      if (decided.left._tag === 'OutOfStock') recorded.push(...decided.left.events);
       return decided;
     }
     const { value, events } = decided.right;
@@ -169,7 +168,7 @@ export const allocateTogether = async (
         portions.push({ orderId: command.orderId, ...portion });
       allocated.set(command.sku, portions);
     }
-    context.record(events);
+    recorded.push(...events);
     return E.right({ value, events });
   });
   const changes: BatchedProductChange[] = [];
