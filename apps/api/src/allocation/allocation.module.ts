@@ -86,7 +86,7 @@ export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =
         config: AppConfig,
       ) =>
         new AllocationBatcher(
-          new PrismaAllocationBatchStore(prisma.client),
+          new PrismaAllocationBatchStore(prisma.sql),
           bus,
           config.allocationBatch,
           () => signal.notify(),

@@ -31,7 +31,7 @@ beforeAll(async () => {
   const side = await open();
   batched = {
     ...side,
-    batcher: new AllocationBatcher(new PrismaAllocationBatchStore(side.prisma.client), side.bus),
+    batcher: new AllocationBatcher(new PrismaAllocationBatchStore(side.prisma.sql), side.bus),
   };
 });
 
@@ -43,7 +43,15 @@ afterAll(async () => {
 });
 
 type Step =
-  | { kind: 'allocate'; order: number; sku: number; quantity: number; split: boolean }
+  | {
+      kind: 'allocate';
+      order: number;
+      sku: number;
+      quantity: number;
+      split: boolean;
+      /** A placed order's line: it waits in the product's queue when stock is short. */
+      waits: boolean;
+    }
   | { kind: 'repeat'; index: number }
   | { kind: 'conflicting'; index: number; quantity: number }
   | { kind: 'deallocate'; order: number }
@@ -58,6 +66,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       sku: fc.nat(2),
       quantity: fc.integer({ min: 1, max: 7 }),
       split: fc.boolean(),
+      waits: fc.boolean(),
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('repeat' as const), index: fc.nat() }) },
@@ -91,12 +100,10 @@ const commandsOf = (steps: ReadonlyArray<Step>, prefix: string): Command[] => {
   return steps.map((s): Command => {
     switch (s.kind) {
       case 'allocate': {
-        const command = allocateCommand(
-          `${prefix}o${s.order}`,
-          `${prefix}S${s.sku}`,
-          s.quantity,
-          s.split,
-        );
+        const command = {
+          ...allocateCommand(`${prefix}o${s.order}`, `${prefix}S${s.sku}`, s.quantity, s.split),
+          backorder: s.waits,
+        };
         allocations.push(command);
         return command;
       }
@@ -161,6 +168,10 @@ const stateOf = async (prisma: PrismaService, prefix: string) => {
       `SELECT order_id, sku, batch_reference, quantity::int FROM allocations_view
         WHERE sku LIKE $1 ORDER BY order_id, sku, batch_reference`,
     ),
+    backorders: await q(
+      `SELECT sku, order_id, quantity::int, allow_split, position FROM backorders
+        WHERE sku LIKE $1 ORDER BY sku, position`,
+    ),
     outbox: await q(`SELECT type, data FROM outbox WHERE data->>'sku' LIKE $1 ORDER BY xid, id`),
   };
 };
@@ -199,7 +210,7 @@ describe('allocations batched together (group commit)', () => {
       must(await side.bus.handle(createBatchCommand(`${prefix}b`, `${prefix}S`, 5)));
     }
     // A product changed between the batch's load and its commit: the version claim fails.
-    const store = new PrismaAllocationBatchStore(batched.prisma.client);
+    const store = new PrismaAllocationBatchStore(batched.prisma.sql);
     const commit = store.commit.bind(store);
     const sabotaged = new AllocationBatcher(
       Object.assign(store, {

@@ -17,59 +17,123 @@ import type {
   ProductForBatch,
 } from '../ports/allocation-batch';
 import type { StandingLine } from '../ports/product.repository';
-import { groupIntoLines, type SqlClient } from './rows';
+import { groupIntoLines } from './rows';
 import { isDivisionByZero } from '../../infrastructure/database/postgres-errors';
+import type { PreparedStatement, SqlPool } from '../../infrastructure/database/prisma.service';
 
 type BatchCell = [string, number, number, number, string | null, number];
 type BackorderCell = [string, number, boolean];
 type LineCell = [string, string, number, string | null];
 
-interface Row {
+// A type, not an interface: `pg` wants rows indexable by column name.
+type Row = {
   sku: string;
   version: number;
   batches: BatchCell[];
   backorders: BackorderCell[];
   lines: LineCell[];
   shipped: string[];
-}
+};
+
+const LOAD: PreparedStatement = {
+  name: 'allocation-batch-load',
+  text: `
+  WITH wanted AS (
+    SELECT DISTINCT sku, order_id FROM unnest($1::text[], $2::text[]) AS w(sku, order_id)
+  )
+  SELECT p.sku, p.version,
+         (SELECT coalesce(json_agg(json_build_array(b.reference, b.purchased_quantity,
+                   b.allocated_quantity, b.reserved_quantity, to_char(b.eta, 'YYYY-MM-DD'),
+                   b.position)), '[]')
+            FROM batches b WHERE b.sku = p.sku) AS batches,
+         (SELECT coalesce(json_agg(json_build_array(k.order_id, k.quantity, k.allow_split)
+                   ORDER BY k.position), '[]')
+            FROM backorders k WHERE k.sku = p.sku) AS backorders,
+         (SELECT coalesce(json_agg(json_build_array(a.order_id, a.batch_reference, a.quantity,
+                   a.pick_list_id) ORDER BY a.id), '[]')
+            FROM allocations a JOIN wanted w ON w.sku = a.sku AND w.order_id = a.order_id
+           WHERE a.sku = p.sku) AS lines,
+         (SELECT coalesce(json_agg(DISTINCT s.order_id), '[]')
+            FROM shipped_lines s JOIN wanted w ON w.sku = s.sku AND w.order_id = s.order_id
+           WHERE s.sku = p.sku) AS shipped
+    FROM products p WHERE p.sku = ANY($3::text[])`,
+};
+
+/**
+ * Claims every product's version ($1-$3), sets the batches' totals ($4-$5), inserts the lines
+ * and their read-model rows ($6-$9), rewrites the waiting queues that moved ($10-$15) and appends
+ * the events ($16). If any claim fails ($17 is how many there must be) the final select divides
+ * by zero, which undoes the whole statement.
+ */
+const COMMIT: PreparedStatement = {
+  name: 'allocation-batch-commit',
+  text: `
+  WITH claimed AS (
+    UPDATE products p SET version = x.new_version
+      FROM unnest($1::text[], $2::int[], $3::int[]) AS x(sku, old_version, new_version)
+     WHERE p.sku = x.sku AND p.version = x.old_version
+    RETURNING p.sku
+  ), totals AS (
+    UPDATE batches b SET allocated_quantity = x.allocated
+      FROM unnest($4::text[], $5::bigint[]) AS x(reference, allocated)
+     WHERE b.reference = x.reference AND b.sku IN (SELECT sku FROM claimed)
+  ), portions AS (
+    SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::bigint[])
+           AS n(order_id, sku, batch_reference, quantity)
+     WHERE n.sku IN (SELECT sku FROM claimed)
+  ), held AS (
+    INSERT INTO allocations (order_id, sku, batch_reference, quantity)
+    SELECT order_id, sku, batch_reference, quantity FROM portions
+  ), viewed AS (
+    INSERT INTO allocations_view (order_id, sku, batch_reference, quantity)
+    SELECT order_id, sku, batch_reference, quantity FROM portions
+  ), queue AS (
+    SELECT * FROM unnest($10::text[], $11::text[], $12::bigint[], $13::boolean[], $14::int[])
+           AS q(sku, order_id, quantity, allow_split, position)
+  ), served AS (
+    DELETE FROM backorders k
+     WHERE k.sku = ANY($15::text[])
+       AND k.sku IN (SELECT sku FROM claimed)
+       AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.sku = k.sku AND q.order_id = k.order_id)
+  ), waiting AS (
+    INSERT INTO backorders (sku, order_id, quantity, allow_split, position)
+    SELECT sku, order_id, quantity, allow_split, position FROM queue
+     WHERE sku IN (SELECT sku FROM claimed)
+    ON CONFLICT (sku, order_id) DO UPDATE
+       SET quantity = EXCLUDED.quantity, allow_split = EXCLUDED.allow_split,
+           position = EXCLUDED.position
+  ), outboxed AS (
+    INSERT INTO outbox (type, data)
+    SELECT event->>'_tag', event - '_tag'
+      FROM jsonb_array_elements($16::jsonb) WITH ORDINALITY AS e(event, n)
+     ORDER BY n
+  )
+  SELECT CASE WHEN t.claimed = $17::int THEN t.claimed
+              ELSE t.claimed / (t.claimed - t.claimed) END AS claimed
+    FROM (SELECT count(*)::int AS claimed FROM claimed) t`,
+};
 
 /**
  * The batch path's two round trips, on the pool (no interactive transaction: on this stack one
- * costs several times the statements it holds). Products are read without a lock: committing
- * claims each one's version as loaded, so a product another transaction changed meanwhile fails
- * the whole batch (`ConcurrencyConflict`), and the batcher then runs its commands one at a time.
+ * costs several times the statements it holds) and in plain `pg` (see `PrismaService.sql`).
+ * Products are read without a lock: committing claims each one's version as loaded, so a
+ * product another transaction changed meanwhile fails the whole batch (`ConcurrencyConflict`),
+ * and the batcher then runs its commands one at a time.
  */
 export class PrismaAllocationBatchStore implements AllocationBatchStore {
   private readonly loaded = new Map<string, Product>();
 
-  constructor(private readonly db: SqlClient) {}
+  constructor(private readonly db: SqlPool) {}
 
   async load(
     requests: ReadonlyArray<{ readonly sku: Sku; readonly orderId: OrderId }>,
   ): Promise<ReadonlyMap<string, ProductForBatch>> {
     const skus = [...new Set(requests.map((r) => r.sku as string))].sort();
-    const rows = await this.db.$queryRaw<Row[]>`
-      WITH wanted AS (
-        SELECT DISTINCT sku, order_id
-          FROM unnest(${requests.map((r) => r.sku)}::text[], ${requests.map((r) => r.orderId)}::text[])
-               AS w(sku, order_id)
-      )
-      SELECT p.sku, p.version,
-             (SELECT coalesce(json_agg(json_build_array(b.reference, b.purchased_quantity,
-                       b.allocated_quantity, b.reserved_quantity, to_char(b.eta, 'YYYY-MM-DD'),
-                       b.position)), '[]')
-                FROM batches b WHERE b.sku = p.sku) AS batches,
-             (SELECT coalesce(json_agg(json_build_array(k.order_id, k.quantity, k.allow_split)
-                       ORDER BY k.position), '[]')
-                FROM backorders k WHERE k.sku = p.sku) AS backorders,
-             (SELECT coalesce(json_agg(json_build_array(a.order_id, a.batch_reference, a.quantity,
-                       a.pick_list_id) ORDER BY a.id), '[]')
-                FROM allocations a JOIN wanted w ON w.sku = a.sku AND w.order_id = a.order_id
-               WHERE a.sku = p.sku) AS lines,
-             (SELECT coalesce(json_agg(DISTINCT s.order_id), '[]')
-                FROM shipped_lines s JOIN wanted w ON w.sku = s.sku AND w.order_id = s.order_id
-               WHERE s.sku = p.sku) AS shipped
-        FROM products p WHERE p.sku = ANY(${skus}::text[])`;
+    const { rows } = await this.db.query<Row>(LOAD, [
+      requests.map((r) => r.sku),
+      requests.map((r) => r.orderId),
+      skus,
+    ]);
     const found = new Map<string, ProductForBatch>();
     for (const row of rows) {
       const sku = row.sku as Sku;
@@ -112,12 +176,7 @@ export class PrismaAllocationBatchStore implements AllocationBatchStore {
     return found;
   }
 
-  /**
-   * One statement, so all or nothing without a transaction round trip: claim every product's
-   * version, set the batches' totals, insert the lines and their read-model rows, rewrite the
-   * waiting queues that moved, append the events to the outbox. If any claim fails the final
-   * select divides by zero, which undoes the whole statement.
-   */
+  /** One statement (`COMMIT`), so all or nothing without a transaction round trip. */
   async commit(
     changes: ReadonlyArray<BatchedProductChange>,
     events: ReadonlyArray<DomainEvent>,
@@ -140,62 +199,25 @@ export class PrismaAllocationBatchStore implements AllocationBatchStore {
       product.backorders.map((b, i) => ({ ...b, position: i + 1 })),
     );
     try {
-      await this.db.$queryRaw`
-        WITH claimed AS (
-          UPDATE products p SET version = x.new_version
-            FROM unnest(${changes.map((c) => c.product.sku)}::text[],
-                        ${changes.map((c) => c.loadedVersion)}::int[],
-                        ${changes.map((c) => c.product.version)}::int[])
-                 AS x(sku, old_version, new_version)
-           WHERE p.sku = x.sku AND p.version = x.old_version
-          RETURNING p.sku
-        ), totals AS (
-          UPDATE batches b SET allocated_quantity = x.allocated
-            FROM unnest(${batches.map((b) => b.reference)}::text[],
-                        ${batches.map((b) => b.allocatedQuantity)}::bigint[])
-                 AS x(reference, allocated)
-           WHERE b.reference = x.reference AND b.sku IN (SELECT sku FROM claimed)
-        ), portions AS (
-          SELECT * FROM unnest(${portions.map((p) => p.orderId)}::text[],
-                               ${portions.map((p) => p.sku)}::text[],
-                               ${portions.map((p) => p.batchReference)}::text[],
-                               ${portions.map((p) => p.quantity)}::bigint[])
-                 AS n(order_id, sku, batch_reference, quantity)
-           WHERE n.sku IN (SELECT sku FROM claimed)
-        ), held AS (
-          INSERT INTO allocations (order_id, sku, batch_reference, quantity)
-          SELECT order_id, sku, batch_reference, quantity FROM portions
-        ), viewed AS (
-          INSERT INTO allocations_view (order_id, sku, batch_reference, quantity)
-          SELECT order_id, sku, batch_reference, quantity FROM portions
-        ), queue AS (
-          SELECT * FROM unnest(${queue.map((b) => b.sku)}::text[],
-                               ${queue.map((b) => b.orderId)}::text[],
-                               ${queue.map((b) => b.quantity)}::bigint[],
-                               ${queue.map((b) => b.allowSplit)}::boolean[],
-                               ${queue.map((b) => b.position)}::int[])
-                 AS q(sku, order_id, quantity, allow_split, position)
-        ), served AS (
-          DELETE FROM backorders k
-           WHERE k.sku = ANY(${requeued.map((p) => p.sku)}::text[])
-             AND k.sku IN (SELECT sku FROM claimed)
-             AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.sku = k.sku AND q.order_id = k.order_id)
-        ), waiting AS (
-          INSERT INTO backorders (sku, order_id, quantity, allow_split, position)
-          SELECT sku, order_id, quantity, allow_split, position FROM queue
-           WHERE sku IN (SELECT sku FROM claimed)
-          ON CONFLICT (sku, order_id) DO UPDATE
-             SET quantity = EXCLUDED.quantity, allow_split = EXCLUDED.allow_split,
-                 position = EXCLUDED.position
-        ), outboxed AS (
-          INSERT INTO outbox (type, data)
-          SELECT event->>'_tag', event - '_tag'
-            FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb) WITH ORDINALITY AS e(event, n)
-           ORDER BY n
-        )
-        SELECT CASE WHEN t.claimed = ${changes.length} THEN t.claimed
-                    ELSE t.claimed / (t.claimed - t.claimed) END AS claimed
-          FROM (SELECT count(*)::int AS claimed FROM claimed) t`;
+      await this.db.query(COMMIT, [
+        changes.map((c) => c.product.sku),
+        changes.map((c) => c.loadedVersion),
+        changes.map((c) => c.product.version),
+        batches.map((b) => b.reference),
+        batches.map((b) => b.allocatedQuantity),
+        portions.map((p) => p.orderId),
+        portions.map((p) => p.sku),
+        portions.map((p) => p.batchReference),
+        portions.map((p) => p.quantity),
+        queue.map((b) => b.sku),
+        queue.map((b) => b.orderId),
+        queue.map((b) => b.quantity),
+        queue.map((b) => b.allowSplit),
+        queue.map((b) => b.position),
+        requeued.map((p) => p.sku),
+        JSON.stringify(events),
+        changes.length,
+      ]);
     } catch (error) {
       if (isDivisionByZero(error)) {
         throw new ConcurrencyConflict('A product of the batch changed since it was loaded');
