@@ -1,4 +1,4 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -10,6 +10,7 @@ import type { AppConfig } from './config/app-config';
 import type { OpenDatabase } from './infrastructure/database/database';
 import { locate } from './infrastructure/database/paths';
 import { HttpExceptionFilter } from './http/http-exception.filter';
+import { parseStrictJson } from './http/strict-json';
 import { ShutdownState } from './health/shutdown-state';
 import { requestIdOf } from './logging/access-log';
 
@@ -27,11 +28,11 @@ export const createApp = async (
       // HTTP/1 only here, so the request is an IncomingMessage.
       genReqId: (request: unknown) => requestIdOf(request as IncomingMessage),
     }),
-    // The JSON body parser is ours (see acceptEmptyJsonBodies); no form bodies are taken.
+    // The JSON body parser is ours (see parseJsonBodies); no form bodies are taken.
     { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
-  acceptEmptyJsonBodies(app);
+  parseJsonBodies(app);
   const shutdown = app.get(ShutdownState);
   // While draining, each connection closes after its response instead of waiting for another.
   app
@@ -69,22 +70,29 @@ export const createApp = async (
 };
 
 /**
- * `POST /api/orders/o1/place` with `Content-Type: application/json` and no body is a request
- * without a body, as it always was here, not a 400. Anything else is parsed by Fastify's own
- * JSON parser, which refuses `__proto__` and `constructor` keys.
+ * Every JSON body goes through `parseStrictJson` (depth, inexact numbers, inherited keys), so a
+ * hostile body is a 400 before anything else sees it. `POST /api/orders/o1/place` with
+ * `Content-Type: application/json` and no body is a request without a body, as it always was
+ * here, not a 400.
  */
-const acceptEmptyJsonBodies = (app: NestFastifyApplication): void => {
+const parseJsonBodies = (app: NestFastifyApplication): void => {
   const fastify = app.getHttpAdapter().getInstance();
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') {
-      done(null, undefined);
-      return;
-    }
-    // parseAs 'string' hands a string; the type allows a Buffer for other settings.
-    parseJson(request, body.toString(), done);
-  });
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      // parseAs 'string' hands a string; the type allows a Buffer for other settings.
+      const text = body.toString();
+      if (text === '') {
+        done(null, undefined);
+        return;
+      }
+      const parsed = parseStrictJson(text);
+      if (parsed.ok) done(null, parsed.value);
+      else done(new BadRequestException(parsed.message), undefined);
+    },
+  );
 };
 
 const setUpSwagger = (app: INestApplication): void => {

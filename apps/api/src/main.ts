@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createApp } from './app';
 import { loadConfig } from './config/app-config';
 import {
-  DEFAULT_DEADLINE_MS,
+  DEFAULT_IN_FLIGHT_LIMIT_MS,
   DEFAULT_QUIET_MS,
   shutDownGracefully,
   TrafficMonitor,
@@ -43,11 +43,17 @@ const main = async (): Promise<void> => {
   // then stop listening, finish the requests in flight and close the pool and the database.
   const signal = await stopRequested;
   console.log(`${signal} received: draining for ${settings.shutdownGraceMs} ms, then stopping`);
-  await shutDownGracefully(app, traffic, {
-    graceMs: settings.shutdownGraceMs,
-    quietMs: DEFAULT_QUIET_MS,
-    deadlineMs: DEFAULT_DEADLINE_MS,
-  });
+  await shutDownGracefully(
+    app,
+    traffic,
+    {
+      graceMs: settings.shutdownGraceMs,
+      quietMs: DEFAULT_QUIET_MS,
+      drainMs: settings.shutdownDrainMs,
+      inFlightLimitMs: DEFAULT_IN_FLIGHT_LIMIT_MS,
+    },
+    (message) => console.error(message),
+  );
   process.exit(0);
 };
 

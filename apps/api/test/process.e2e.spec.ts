@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locate } from '../src/infrastructure/database/paths';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database';
+import { Client } from 'pg';
 import { EventStream } from './sse';
 
 // These run the built service (`nx test api` builds it first) as a user or an orchestrator would.
@@ -140,6 +142,78 @@ describe('the service process', () => {
       expect(await service.exited).toBe(0);
     });
 
+    it('under steady traffic, answers every request it received before closing the pool', async () => {
+      // The drain's deadline passes while clients are still sending: it stops accepting, but
+      // every request already received is answered, and only then the pool closes.
+      const service = await start({
+        DATABASE_URL: database.url,
+        SHUTDOWN_GRACE_MS: '200',
+        SHUTDOWN_DRAIN_MS: '300',
+      });
+      await healthy(service);
+      await post(service.base, '/api/batches', { reference: 'st-1', sku: 'ST', quantity: 1e6 });
+      const { port } = new URL(service.base);
+      const answered = new Map<string, number>();
+      const failed = new Map<string, string>();
+      const send = (agent: Agent, orderId: string) =>
+        new Promise<void>((resolve) => {
+          const body = JSON.stringify({ orderId, sku: 'ST', quantity: 1 });
+          const req = httpRequest(
+            {
+              host: '127.0.0.1',
+              port,
+              path: '/api/allocations',
+              method: 'POST',
+              agent,
+              headers: { 'Content-Type': 'application/json' },
+            },
+            (response) => {
+              response.resume();
+              response.on('end', () => {
+                answered.set(orderId, response.statusCode ?? 0);
+                resolve();
+              });
+            },
+          );
+          req.on('error', (error: NodeJS.ErrnoException) => {
+            failed.set(orderId, error.code ?? error.message);
+            resolve();
+          });
+          req.end(body);
+        });
+      const client = async (c: number) => {
+        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+        for (let i = 0; failed.get(`st-${c}-${i - 1}`) !== 'ECONNREFUSED'; i++) {
+          await send(agent, `st-${c}-${i}`);
+        }
+        agent.destroy();
+      };
+      const clients = Promise.all(Array.from({ length: 12 }, (_, c) => client(c)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      service.child.kill('SIGTERM');
+      await clients;
+      expect(await service.exited).toBe(0);
+      expect(service.output()).not.toContain('still running');
+
+      const statuses = new Set(answered.values());
+      expect([...statuses]).toEqual([201]);
+      // Whatever failed to connect never reached the service: nothing of it is stored, and
+      // everything stored was answered.
+      const db = new Client({ connectionString: database.url });
+      await db.connect();
+      const stored = await db.query<{ order_id: string }>(
+        "SELECT order_id FROM allocations WHERE sku = 'ST'",
+      );
+      await db.end();
+      const storedIds = stored.rows.map((r) => r.order_id);
+      expect(storedIds.filter((id) => answered.get(id) !== 201)).toEqual([]);
+      expect(storedIds.length).toBe(answered.size);
+      expect(answered.size).toBeGreaterThan(100);
+      expect(
+        [...new Set(failed.values())].every((code) => /ECONNREFUSED|ECONNRESET/.test(code)),
+      ).toBe(true);
+    });
+
     it('ends live event streams at once, so they do not hold the stop up, and exits 0', async () => {
       const service = await start({ DATABASE_URL: database.url, SHUTDOWN_GRACE_MS: '300' });
       await healthy(service);
@@ -151,7 +225,7 @@ describe('the service process', () => {
       await stream.waitForEnd(2_000);
       expect(await service.exited).toBe(0);
       // The drain waits for quiet (0.5 s) after the grace: a stream left open would add the
-      // whole 10 s deadline.
+      // whole 10 s of SHUTDOWN_DRAIN_MS.
       expect(Date.now() - stopping).toBeLessThan(5_000);
     });
 

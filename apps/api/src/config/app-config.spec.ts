@@ -11,6 +11,9 @@ describe('configuration', () => {
         logLevel: 'info',
         logFormat: 'json',
         shutdownGraceMs: 1000,
+        shutdownDrainMs: 10_000,
+        access: { tokens: [], readsRequireToken: false },
+        rateLimit: { max: 6_000, windowMs: 60_000 },
         events: { retentionDays: 30, mail: null },
         corsOrigins: [],
         allocationBatch: { maxBatch: 64, maxWaitMs: 0 },
@@ -34,6 +37,9 @@ describe('configuration', () => {
         logLevel: 'debug',
         logFormat: 'json',
         shutdownGraceMs: 1000,
+        shutdownDrainMs: 10_000,
+        access: { tokens: [], readsRequireToken: false },
+        rateLimit: { max: 6_000, windowMs: 60_000 },
         events: { retentionDays: 30, mail: null },
         corsOrigins: [],
         allocationBatch: { maxBatch: 64, maxWaitMs: 0 },
@@ -48,6 +54,38 @@ describe('configuration', () => {
     );
     expect(E.isLeft(loadConfig({ ALLOCATION_BATCH_MAX: '0' }))).toBe(true);
     expect(E.isLeft(loadConfig({ ALLOCATION_BATCH_WAIT_MS: '500' }))).toBe(true);
+  });
+
+  it('takes write tokens from API_TOKENS and API_TOKENS_FILE, and never echoes one', () => {
+    const files: Record<string, string> = { '/run/tokens': 'file-token-0123456789\n\n' };
+    const readFile = (path: string) => {
+      const text = files[path];
+      if (text === undefined) throw new Error('ENOENT');
+      return text;
+    };
+    const access = (env: Record<string, string>) =>
+      E.map((c: { access: unknown }) => c.access)(loadConfig(env, '/srv', false, readFile));
+    expect(
+      access({
+        API_TOKENS: ' env-token-0123456789 , ',
+        API_TOKENS_FILE: '/run/tokens',
+        API_READ_REQUIRES_TOKEN: 'true',
+      }),
+    ).toEqual(
+      E.right({
+        tokens: ['env-token-0123456789', 'file-token-0123456789'],
+        readsRequireToken: true,
+      }),
+    );
+    expect(access({ API_TOKENS_FILE: '/nowhere' })).toEqual(
+      E.left(['API_TOKENS_FILE /nowhere cannot be read']),
+    );
+    const weak = access({ API_TOKENS: 'secret' });
+    expect(weak).toEqual(
+      E.left(['API tokens must be at least 16 characters without spaces (1 are not)']),
+    );
+    expect(JSON.stringify(weak)).not.toContain('secret"');
+    expect(E.isLeft(access({ API_READ_REQUIRES_TOKEN: 'yes' }))).toBe(true);
   });
 
   it('reports every invalid setting with a clear message', () => {

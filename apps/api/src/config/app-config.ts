@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -20,11 +21,22 @@ export interface AppConfig {
   readonly logFormat: LogFormat;
   /** How long to keep serving after SIGTERM before closing. */
   readonly shutdownGraceMs: number;
+  /** After the grace period, the longest to keep accepting while traffic goes on. */
+  readonly shutdownDrainMs: number;
+  readonly access: AccessConfig;
+  /** Requests per client address per window; `max` 0 turns the limit off. */
+  readonly rateLimit: { readonly max: number; readonly windowMs: number };
   readonly events: EventsConfig;
   /** Browser origins allowed to call the API from other sites; empty: same origin only. */
   readonly corsOrigins: ReadonlyArray<string> | '*';
   /** Group commit of allocations: the most commands in one transaction, and the longest wait. */
   readonly allocationBatch: { readonly maxBatch: number; readonly maxWaitMs: number };
+}
+
+export interface AccessConfig {
+  /** Bearer tokens that may write; empty: writes are open (and a warning says so). */
+  readonly tokens: ReadonlyArray<string>;
+  readonly readsRequireToken: boolean;
 }
 
 export interface EventsConfig {
@@ -126,6 +138,37 @@ const corsOrigins = (env: Env): E.Either<string, ReadonlyArray<string> | '*'> =>
     : E.left(`CORS_ORIGINS must be * or origins like https://shop.example, got "${bad}"`);
 };
 
+const flag =
+  (name: string) =>
+  (env: Env): E.Either<string, boolean> => {
+    const raw = env[name];
+    if (raw === undefined || raw === '' || raw === 'false') return E.right(false);
+    return raw === 'true' ? E.right(true) : E.left(`${name} must be true or false, got "${raw}"`);
+  };
+
+/** Tokens from `API_TOKENS` (comma-separated) and/or `API_TOKENS_FILE` (one per line). */
+const apiTokens = (
+  env: Env,
+  readFile: (path: string) => string,
+): E.Either<string, ReadonlyArray<string>> => {
+  const listed = (env['API_TOKENS'] ?? '').split(',');
+  let filed: string[] = [];
+  const file = env['API_TOKENS_FILE'];
+  if (file !== undefined && file !== '') {
+    try {
+      filed = readFile(file).split(/\r?\n/);
+    } catch {
+      return E.left(`API_TOKENS_FILE ${file} cannot be read`);
+    }
+  }
+  const tokens = [...listed, ...filed].map((t) => t.trim()).filter((t) => t !== '');
+  // Never echo a token back: a config error is logged.
+  const weak = tokens.filter((t) => t.length < 16 || /\s/.test(t)).length;
+  return weak === 0
+    ? E.right(tokens)
+    : E.left(`API tokens must be at least 16 characters without spaces (${weak} are not)`);
+};
+
 type Settings = Record<string, E.Either<string, unknown>>;
 type Values<S extends Settings> = {
   [K in keyof S]: S[K] extends E.Either<string, infer A> ? A : never;
@@ -147,6 +190,7 @@ export const loadConfig = (
   env: Env,
   cwd: string = process.cwd(),
   stdoutIsTty = false,
+  readFile: (path: string) => string = (path) => readFileSync(resolve(cwd, path), 'utf8'),
 ): E.Either<string[], AppConfig> => {
   const read = collect({
     port: integerIn('PORT', 0, 65_535, 3000)(env),
@@ -156,6 +200,11 @@ export const loadConfig = (
     level: logLevel(env),
     format: logFormat(env, stdoutIsTty),
     grace: integerIn('SHUTDOWN_GRACE_MS', 0, 120_000, 1_000)(env),
+    drain: integerIn('SHUTDOWN_DRAIN_MS', 0, 600_000, 10_000)(env),
+    tokens: apiTokens(env, readFile),
+    readsRequireToken: flag('API_READ_REQUIRES_TOKEN')(env),
+    rateLimitMax: integerIn('RATE_LIMIT_MAX', 0, 10_000_000, 6_000)(env),
+    rateLimitWindowMs: integerIn('RATE_LIMIT_WINDOW_MS', 1_000, 3_600_000, 60_000)(env),
     retentionDays: integerIn('EVENTS_RETENTION_DAYS', 1, 36_500, 30)(env),
     smtpUrl: urlWithScheme('SMTP_URL', ['smtp:', 'smtps:'])(env),
     notifyEmail: email('NOTIFY_EMAIL', null)(env),
@@ -182,6 +231,9 @@ export const loadConfig = (
     logLevel: settings.level,
     logFormat: settings.format,
     shutdownGraceMs: settings.grace,
+    shutdownDrainMs: settings.drain,
+    access: { tokens: settings.tokens, readsRequireToken: settings.readsRequireToken },
+    rateLimit: { max: settings.rateLimitMax, windowMs: settings.rateLimitWindowMs },
     events: { retentionDays: settings.retentionDays, mail: mail.right },
     corsOrigins: settings.corsOrigins,
     allocationBatch: { maxBatch: settings.maxBatch, maxWaitMs: settings.maxWaitMs },

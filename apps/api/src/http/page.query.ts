@@ -1,19 +1,28 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
+/**
+ * Query strings are text; only digits become a number ("abc", "1e3", " 2" stay not-a-number and
+ * are refused as such). Explicit, and still validated below.
+ */
+const wholeNumberText = ({ value }: { value: unknown }): unknown => {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+};
+
 /** `?page=&pageSize=` of every paginated list. */
 export class PageQuery {
   @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, maximum: 1_000_000 })
   @IsOptional()
-  // Query strings are text; this conversion is explicit and still validated below.
-  @Type(() => Number)
-  @IsInt({ message: 'page must be a whole number' })
-  @Min(1)
+  @Transform(wholeNumberText)
+  // class-validator checks from the bottom up: the type first, so "abc" is told what it is.
   @Max(1_000_000)
+  @Min(1)
+  @IsInt({ message: 'page must be a whole number' })
   page?: number;
 
   @ApiPropertyOptional({
@@ -23,9 +32,9 @@ export class PageQuery {
     maximum: MAX_PAGE_SIZE,
   })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'pageSize must be a whole number' })
-  @Min(1)
+  @Transform(wholeNumberText)
   @Max(MAX_PAGE_SIZE)
+  @Min(1)
+  @IsInt({ message: 'pageSize must be a whole number' })
   pageSize?: number;
 }

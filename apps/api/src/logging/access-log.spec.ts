@@ -11,6 +11,10 @@ const config: AppConfig = {
   logLevel: 'info',
   logFormat: 'json',
   shutdownGraceMs: 0,
+  shutdownDrainMs: 10_000,
+  access: { tokens: [], readsRequireToken: false },
+  // Off in tests that do not test it: they send hundreds of requests from one address.
+  rateLimit: { max: 0, windowMs: 60_000 },
   events: { retentionDays: 30, mail: null },
   corsOrigins: [],
   allocationBatch: { maxBatch: 64, maxWaitMs: 0 },

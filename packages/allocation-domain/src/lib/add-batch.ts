@@ -3,20 +3,31 @@ import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
 import { settle } from './backorder';
 import { compareBatchPreference, type Batch, type NewBatch } from './batch';
-import { duplicateBatchReference, type DuplicateBatchReference, type SkuMismatch } from './errors';
-import { checkSku, findBatch, type Changed, type Product } from './product';
+import {
+  duplicateBatchReference,
+  MAX_PRODUCT_STOCK,
+  stockLimitExceeded,
+  type DuplicateBatchReference,
+  type SkuMismatch,
+  type StockLimitExceeded,
+} from './errors';
+import { checkSku, findBatch, purchasedTotal, type Changed, type Product } from './product';
 import { etaToNullable } from './value-objects';
 
 /** Adds a batch to the product; its stock goes first to the lines waiting for it. */
 export const addBatch = (
   product: Product,
   batch: NewBatch,
-): E.Either<SkuMismatch | DuplicateBatchReference, Changed<Batch>> =>
+): E.Either<SkuMismatch | DuplicateBatchReference | StockLimitExceeded, Changed<Batch>> =>
   pipe(
     checkSku(product, batch.sku),
     E.filterOrElseW(
       () => O.isNone(findBatch(product, batch.reference)),
       () => duplicateBatchReference(batch.reference),
+    ),
+    E.filterOrElseW(
+      () => purchasedTotal(product) + batch.quantity <= MAX_PRODUCT_STOCK,
+      () => stockLimitExceeded(product.sku),
     ),
     E.map(() => {
       const created: Batch = {

@@ -12,6 +12,7 @@ export type AllocationError =
   | OrderNotAllocated
   | LineReserved
   | StockReserved
+  | StockLimitExceeded
   | LineShipped;
 
 /** Expected failures of pick lists. */
@@ -231,4 +232,22 @@ export const lineShipped = (orderId: string, sku: string): LineShipped => ({
   orderId,
   sku,
   message: `Order ${orderId}'s line of sku ${sku} has shipped already`,
+});
+
+/**
+ * The most units one product may hold across its batches: every total the service shows (the
+ * product's available stock, say) is then an exact JSON number.
+ */
+export const MAX_PRODUCT_STOCK = Number.MAX_SAFE_INTEGER;
+
+export interface StockLimitExceeded {
+  readonly _tag: 'StockLimitExceeded';
+  readonly sku: string;
+  readonly message: string;
+}
+
+export const stockLimitExceeded = (sku: string): StockLimitExceeded => ({
+  _tag: 'StockLimitExceeded',
+  sku,
+  message: `Product ${sku} would hold more than ${MAX_PRODUCT_STOCK} units across its batches`,
 });

@@ -35,6 +35,10 @@ export const emptyProduct = (sku: Sku): Product => ({
 export const productAvailableQuantity = (product: Product): number =>
   product.batches.reduce((sum, batch) => sum + Math.max(0, availableQuantity(batch)), 0);
 
+/** Every unit bought for the product, across its batches (at most `MAX_PRODUCT_STOCK`). */
+export const purchasedTotal = (product: Product): number =>
+  product.batches.reduce((sum, b) => sum + b.purchasedQuantity, 0);
+
 export const findBatch = (product: Product, reference: string): O.Option<Batch> =>
   O.fromNullable(product.batches.find((batch) => batch.reference === reference));
 

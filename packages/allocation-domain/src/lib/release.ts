@@ -1,11 +1,19 @@
 import * as E from 'fp-ts/Either';
-import { batchNotFound, stockReserved, type BatchNotFound, type StockReserved } from './errors';
+import {
+  batchNotFound,
+  MAX_PRODUCT_STOCK,
+  stockLimitExceeded,
+  stockReserved,
+  type BatchNotFound,
+  type StockLimitExceeded,
+  type StockReserved,
+} from './errors';
 import type { DeallocationReason, Deallocated } from './events';
 import type { Batch } from './batch';
 import { deallocatedEvent } from './deallocate';
 import { lineQuantityIn, type AllocatedLine, type Backorder } from './order-line';
 import { backorderOf, settle } from './backorder';
-import { findBatch, type Changed, type Product } from './product';
+import { findBatch, purchasedTotal, type Changed, type Product } from './product';
 import { applyPortions } from './stock';
 import type { BatchReference, StockQuantity } from './value-objects';
 
@@ -71,11 +79,14 @@ export const changeBatchQuantity = (
   reference: BatchReference,
   quantity: StockQuantity,
   newestLines: ReadonlyArray<AllocatedLine>,
-): E.Either<BatchNotFound | StockReserved, Changed<ReleaseResult>> => {
+): E.Either<BatchNotFound | StockReserved | StockLimitExceeded, Changed<ReleaseResult>> => {
   const found = findBatch(product, reference);
   if (found._tag === 'None') return E.left(batchNotFound(reference));
   if (quantity < found.value.reservedQuantity) {
     return E.left(stockReserved(reference, found.value.reservedQuantity, 'shrink'));
+  }
+  if (purchasedTotal(product) - found.value.purchasedQuantity + quantity > MAX_PRODUCT_STOCK) {
+    return E.left(stockLimitExceeded(product.sku));
   }
   const resized = product.batches.map((b) =>
     b.reference === reference ? { ...b, purchasedQuantity: quantity } : b,
@@ -104,7 +115,7 @@ export const removeBatch = (
   product: Product,
   reference: BatchReference,
   lines: ReadonlyArray<AllocatedLine>,
-): E.Either<BatchNotFound | StockReserved, Changed<ReleaseResult>> => {
+): E.Either<BatchNotFound | StockReserved | StockLimitExceeded, Changed<ReleaseResult>> => {
   const found = findBatch(product, reference);
   if (found._tag === 'None') return E.left(batchNotFound(reference));
   const batch = found.value;

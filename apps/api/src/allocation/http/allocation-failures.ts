@@ -70,6 +70,12 @@ export const AllocationErrors = {
     example: 'Batch batch-001 has 12 units on open pick lists; its quantity cannot go below 12',
     description: 'Open pick lists hold part of this batch',
   },
+  StockLimitExceeded: {
+    status: 409,
+    code: 'STOCK_LIMIT_EXCEEDED',
+    example: 'Product RED-CHAIR would hold more than 9007199254740991 units across its batches',
+    description: "A product's batches together hold at most 2^53 - 1 units, so every total is exact",
+  },
   LineShipped: {
     status: 409,
     code: 'LINE_SHIPPED',

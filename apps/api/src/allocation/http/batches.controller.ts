@@ -55,6 +55,7 @@ export class BatchesController {
     ...writeErrors,
     AllocationErrors.InvalidValue,
     AllocationErrors.DuplicateBatchReference,
+    AllocationErrors.StockLimitExceeded,
   )
   async createBatch(@Body() body: CreateBatchRequest): Promise<BatchResponse> {
     const command = orFail(createBatchCommand(body));
@@ -100,6 +101,7 @@ export class BatchesController {
     AllocationErrors.InvalidValue,
     AllocationErrors.BatchNotFound,
     AllocationErrors.StockReserved,
+    AllocationErrors.StockLimitExceeded,
   )
   async changeBatchQuantity(
     @Param('reference') reference: string,

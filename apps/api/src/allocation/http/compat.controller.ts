@@ -43,6 +43,7 @@ export class CompatController {
     ...writeErrors,
     AllocationErrors.InvalidValue,
     AllocationErrors.DuplicateBatchReference,
+    AllocationErrors.StockLimitExceeded,
   )
   async addBatchCompat(@Body() body: AddBatchCompatRequest): Promise<string> {
     const command = orFail(

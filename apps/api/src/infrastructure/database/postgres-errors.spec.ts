@@ -45,4 +45,27 @@ describe('recognising database errors', () => {
     expect(isDatabaseUnavailable(pgError('57P01'))).toBe(true);
     expect(isDatabaseUnavailable(new TypeError('undefined is not a function'))).toBe(false);
   });
+
+  it('recognises a connection lost mid-request, as pg and Prisma report it during a restart', () => {
+    // What a `pg_ctl restart -m fast` under load produced, before these were 503s.
+    expect(
+      isDatabaseUnavailable(
+        new Error('Client has encountered a connection error and is not queryable'),
+      ),
+    ).toBe(true);
+    expect(
+      isDatabaseUnavailable(
+        Object.assign(new Error('Transaction API error: Transaction already closed'), {
+          code: 'P2028',
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      isDatabaseUnavailable(
+        new Error('Query failed', {
+          cause: new Error('terminating connection due to administrator command'),
+        }),
+      ),
+    ).toBe(true);
+  });
 });

@@ -68,6 +68,8 @@ const UNAVAILABLE_CODES = [
   'P1001',
   'P1017',
   'P2024',
+  // Prisma: the transaction's connection broke under it (seen while PostgreSQL restarts).
+  'P2028',
   // PostgreSQL: connection failures, too many connections, shutting down.
   '08000',
   '08001',
@@ -80,5 +82,31 @@ const UNAVAILABLE_CODES = [
 
 /** The database cannot be reached or refuses connections: a 503, not a bug. */
 export const isDatabaseUnavailable = (error: unknown): boolean =>
-  hasSqlState(error, ...UNAVAILABLE_CODES) ||
-  /ECONNREFUSED|Can't reach database server|Connection terminated/i.test(messageOf(error));
+  hasSqlState(error, ...UNAVAILABLE_CODES) || UNAVAILABLE_MESSAGES.test(messagesOf(error));
+
+// What `pg` and Prisma say, without a code, when a connection is lost or cannot be had.
+const UNAVAILABLE_MESSAGES = new RegExp(
+  [
+    'ECONNREFUSED',
+    "Can't reach database server",
+    'Connection terminated',
+    'connection error and is not queryable',
+    'Connection ended unexpectedly',
+    'server closed the connection unexpectedly',
+    'terminating connection',
+    'timeout exceeded when trying to connect',
+  ].join('|'),
+  'i',
+);
+
+/** The error's message and those of what it wraps (Prisma wraps the driver's error). */
+const messagesOf = (error: unknown, depth = 0): string => {
+  if (typeof error !== 'object' || error === null || depth > 5) return '';
+  const record = error as Record<string, unknown>;
+  const own = typeof record['message'] === 'string' ? record['message'] : '';
+  return [
+    own,
+    messagesOf(record['cause'], depth + 1),
+    messagesOf(record['driverAdapterError'], depth + 1),
+  ].join('\n');
+};
