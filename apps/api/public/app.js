@@ -269,7 +269,7 @@ const scheduleRefresh = (ms) => {
 
 const followActivity = () => {
   // The browser reconnects on its own and resumes after the last event id it saw.
-  const source = new EventSource('/api/events/stream');
+  const source = new EventSource(streamUrl('/api/events/stream'));
   source.addEventListener('open', () => {
     activityState.textContent = 'live';
     activityState.className = 'live-state live';

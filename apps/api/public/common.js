@@ -37,6 +37,9 @@ const describeError = (error) => {
     case 'TOO_MANY_CONFLICTS':
     case 'DATABASE_UNAVAILABLE':
       return `${sentence(error.message)} Nothing was changed.`;
+    case 'TOKEN_REQUIRED':
+    case 'INVALID_TOKEN':
+      return 'This needs a valid access token; nothing was changed. Ask whoever runs the service for one.';
     case 'INTERNAL_ERROR':
       return 'Something went wrong on the server; nothing was changed. Please try again.';
     default:
@@ -44,12 +47,42 @@ const describeError = (error) => {
   }
 };
 
-const call = async (method, path, body) => {
+// The access token (when the service asks for one) is kept for this browser tab's session only.
+const TOKEN_KEY = 'allocation.apiToken';
+const storedToken = () => sessionStorage.getItem(TOKEN_KEY);
+
+/** Asks for the access token in a small dialog; resolves to it, or to null when cancelled. */
+const askForToken = (wasRefused) =>
+  new Promise((resolve) => {
+    const dialog = document.createElement('dialog');
+    dialog.className = 'token-dialog';
+    dialog.innerHTML = `
+      <form method="dialog">
+        <p></p>
+        <label>Access token <input name="token" type="password" autocomplete="off" required></label>
+        <menu><button value="cancel" formnovalidate>Cancel</button><button value="ok">Use token</button></menu>
+      </form>`;
+    dialog.querySelector('p').textContent = wasRefused
+      ? 'That token was not accepted. Enter a valid access token to continue.'
+      : 'This service needs an access token for changes. Enter yours to continue.';
+    dialog.addEventListener('close', () => {
+      const token = dialog.querySelector('input').value.trim();
+      dialog.remove();
+      resolve(dialog.returnValue === 'ok' && token !== '' ? token : null);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+
+const call = async (method, path, body, askedForToken = false) => {
+  const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
+  const token = storedToken();
+  if (token !== null) headers.Authorization = `Bearer ${token}`;
   let response;
   try {
     response = await fetch(path, {
       method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -57,8 +90,22 @@ const call = async (method, path, body) => {
   }
   const text = await response.text();
   const data = text === '' ? null : JSON.parse(text);
+  if (response.status === 401 && !askedForToken) {
+    const given = await askForToken(token !== null);
+    if (given !== null) {
+      sessionStorage.setItem(TOKEN_KEY, given);
+      return call(method, path, body, true);
+    }
+  }
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
+};
+
+/** An event stream's URL: EventSource sends no headers, so a token goes in the query. */
+const streamUrl = (path) => {
+  const token = storedToken();
+  if (token === null) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}`;
 };
 
 const cell = (value) => {

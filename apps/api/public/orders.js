@@ -130,7 +130,7 @@ orderAction('cancel-order', 'cancel', (o) => `Order ${o.orderId} cancelled.`);
 // Allocation reports each line as it is decided: the open order follows without a reload.
 const TYPES =
   'Allocated,Deallocated,OutOfStock,Backordered,BackorderCancelled,OrderPlaced,OrderCancelled';
-const stream = new EventSource(`/api/events/stream?type=${TYPES}`);
+const stream = new EventSource(streamUrl(`/api/events/stream?type=${TYPES}`));
 let refresh;
 stream.addEventListener('message', (message) => {
   const event = JSON.parse(message.data);

@@ -86,7 +86,7 @@ document.getElementById('pick-form').addEventListener('submit', (event) => {
 
 // Lists made, confirmed or cancelled elsewhere show up without a reload.
 const stream = new EventSource(
-  '/api/events/stream?type=PickListCreated,PickListConfirmed,PickListCancelled',
+  streamUrl('/api/events/stream?type=PickListCreated,PickListConfirmed,PickListCancelled'),
 );
 let refresh;
 stream.addEventListener('message', () => {

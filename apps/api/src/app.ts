@@ -1,7 +1,13 @@
-import { BadRequestException, ValidationPipe, type INestApplication } from '@nestjs/common';
+import {
+  BadRequestException,
+  Logger as NestLogger,
+  ValidationPipe,
+  type INestApplication,
+} from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
+import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
@@ -11,6 +17,9 @@ import type { OpenDatabase } from './infrastructure/database/database';
 import { locate } from './infrastructure/database/paths';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { parseStrictJson } from './http/strict-json';
+import { AccessControl } from './http/access-control';
+import { isRateLimited, RateLimiter } from './http/rate-limit';
+import { errorBody, ErrorResponse } from './http/error-response';
 import { ShutdownState } from './health/shutdown-state';
 import { requestIdOf } from './logging/access-log';
 
@@ -34,20 +43,70 @@ export const createApp = async (
   app.useLogger(app.get(Logger));
   parseJsonBodies(app);
   const shutdown = app.get(ShutdownState);
-  // While draining, each connection closes after its response instead of waiting for another.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', async (request, reply) => {
-      // Every answer names its request (the id the logs use), the caller's when it is sane.
-      void reply.header('X-Request-Id', request.id);
-      if (shutdown.isStopping) void reply.header('Connection', 'close');
-    });
+  const access = new AccessControl(config.access);
+  if (access.isOpen) {
+    new NestLogger('AccessControl').warn(
+      'API_TOKENS is not set: anyone who can reach the service can change stock',
+    );
+  }
+  const fastify = app.getHttpAdapter().getInstance();
+  await fastify.register(helmet, {
+    contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY },
+  });
+  const limiter =
+    config.rateLimit.max > 0
+      ? new RateLimiter(config.rateLimit.max, config.rateLimit.windowMs)
+      : undefined;
+  fastify.addHook('onRequest', async (request, reply) => {
+    // Every answer names its request (the id the logs use), the caller's when it is sane.
+    void reply.header('X-Request-Id', request.id);
+    // While draining, each connection closes after its response instead of waiting for another.
+    if (shutdown.isStopping) void reply.header('Connection', 'close');
+    if (limiter !== undefined && isRateLimited(request.url)) {
+      const counted = limiter.hit(request.ip);
+      if (!counted.allowed) {
+        return reply
+          .code(429)
+          .header('Retry-After', String(counted.retryAfter))
+          .send(
+            errorBody(
+              429,
+              'TOO_MANY_REQUESTS',
+              `More than ${config.rateLimit.max} requests in ${config.rateLimit.windowMs / 1000} s from this address; try again in ${counted.retryAfter} s`,
+              request.id,
+            ),
+          );
+      }
+    }
+    const decision = access.decide(request.method, request.url, request.headers.authorization);
+    if (decision === 'missing' || decision === 'invalid') {
+      // Before the body is read: an unauthenticated write costs next to nothing.
+      return reply
+        .code(401)
+        .header(
+          'WWW-Authenticate',
+          decision === 'missing'
+            ? 'Bearer realm="allocation"'
+            : 'Bearer realm="allocation", error="invalid_token"',
+        )
+        .send(
+          decision === 'missing'
+            ? errorBody(
+                401,
+                'TOKEN_REQUIRED',
+                'This needs Authorization: Bearer <token>',
+                request.id,
+              )
+            : errorBody(401, 'INVALID_TOKEN', 'The bearer token is not valid', request.id),
+        );
+    }
+    return undefined;
+  });
   if (config.corsOrigins === '*' || config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins],
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Content-Type', 'Last-Event-ID'],
+      allowedHeaders: ['Content-Type', 'Last-Event-ID', 'Authorization'],
       exposedHeaders: ['X-Request-Id', 'Retry-After'],
       maxAge: 600,
     });
@@ -95,6 +154,46 @@ const parseJsonBodies = (app: NestFastifyApplication): void => {
   );
 };
 
+/**
+ * Scripts and styles from this origin only. Swagger UI and the web UI load theirs as files; the
+ * one inline style attribute Swagger UI sets needs 'unsafe-inline' for styles (not scripts).
+ */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  // Served over plain HTTP on a warehouse network, the UI's files must not be sent to https.
+  upgradeInsecureRequests: null,
+};
+
+const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
+
+/** Every write says it needs the bearer token, and what a 401 looks like. */
+const documentAccess = (document: OpenAPIObject): OpenAPIObject => {
+  for (const path of Object.values(document.paths)) {
+    for (const method of WRITE_METHODS) {
+      const operation = path[method];
+      if (operation === undefined) continue;
+      operation.security = [{ bearer: [] }];
+      operation.responses['401'] = {
+        description:
+          'API_TOKENS is set and the request has no valid `Authorization: Bearer <token>` (TOKEN_REQUIRED, INVALID_TOKEN)',
+        content: {
+          'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } },
+        },
+      };
+    }
+  }
+  return document;
+};
+
 const setUpSwagger = (app: INestApplication): void => {
   const document = () =>
     SwaggerModule.createDocument(
@@ -105,9 +204,20 @@ const setUpSwagger = (app: INestApplication): void => {
           'Allocates order lines to batches of stock. Errors are `{ statusCode, error, code, message, requestId }`; `code` is stable and machine-readable. Dates are YYYY-MM-DD.',
         )
         .setVersion('0.1.0')
+        .addBearerAuth(
+          {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'opaque token',
+            description: 'One of API_TOKENS; writes need it when tokens are configured',
+          },
+          'bearer',
+        )
         .build(),
       // Controllers name their methods as verbs (`allocateLine`); those are the operation ids.
       { operationIdFactory: (_controller, method) => method },
     );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => documentAccess(document()), {
+    jsonDocumentUrl: 'docs-json',
+  });
 };

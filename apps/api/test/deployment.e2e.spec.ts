@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_DEADLINE_MS } from '../src/health/graceful-shutdown';
+import * as E from 'fp-ts/Either';
+import { loadConfig } from '../src/config/app-config';
+import { DEFAULT_QUIET_MS } from '../src/health/graceful-shutdown';
 import { locate } from '../src/infrastructure/database/paths';
 import { listenLocally, startTestApp, type TestApp } from './support';
 
@@ -40,7 +42,12 @@ describe('the container image and compose file', () => {
 
   it('give the service longer to stop than its drain can take', () => {
     const grace = /stop_grace_period:\s*(\d+)s/.exec(compose)?.[1];
-    const defaultShutdownGraceMs = 1_000;
-    expect(Number(grace) * 1000).toBeGreaterThan(defaultShutdownGraceMs + DEFAULT_DEADLINE_MS);
+    const defaults = loadConfig({});
+    if (E.isLeft(defaults)) throw new Error(defaults.left.join('; '));
+    const { shutdownGraceMs, shutdownDrainMs } = defaults.right;
+    // Grace, then accepting while traffic goes on, then the requests in flight and a quiet gap.
+    expect(Number(grace) * 1000).toBeGreaterThan(
+      shutdownGraceMs + shutdownDrainMs + DEFAULT_QUIET_MS + 5_000,
+    );
   });
 });

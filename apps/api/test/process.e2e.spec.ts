@@ -80,6 +80,8 @@ describe('the service process', () => {
       await healthy(service);
       expect(service.output()).toMatch(/embedded PostgreSQL/);
       expect(service.output()).toContain('/docs');
+      // No API_TOKENS: it starts, and says once that writes are open.
+      expect(service.output().split('API_TOKENS is not set').length).toBe(2);
       expect(
         (await post(service.base, '/api/batches', { reference: 'e-1', sku: 'E', quantity: 3 }))
           .status,

@@ -37,7 +37,9 @@ const exited = (child: ChildProcess) =>
   );
 
 /** The built service (`dist/apps/api/main.js`) on a fresh database of its own. */
-export const startService = async (): Promise<RunningService> => {
+export const startService = async (
+  settings: Record<string, string> = {},
+): Promise<RunningService> => {
   const name = `web_e2e_${process.pid}_${randomBytes(4).toString('hex')}`;
   await onServer(`CREATE DATABASE "${name}"`);
   const url = new URL(SERVER_URL);
@@ -51,6 +53,7 @@ export const startService = async (): Promise<RunningService> => {
       PORT: String(port),
       LOG_LEVEL: 'warn',
       SHUTDOWN_GRACE_MS: '0',
+      ...settings,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -47,9 +47,12 @@ beforeAll(async () => {
 
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-const logOf = async (status: number): Promise<Record<string, unknown>> => {
+const logOf = async (
+  status: number,
+  init: { query?: string; headers?: Record<string, string> } = {},
+): Promise<Record<string, unknown>> => {
   const before = lines.length;
-  await fetch(`${base}/api/health?s=${status}`);
+  await fetch(`${base}/api/health?s=${status}${init.query ?? ''}`, { headers: init.headers });
   for (let i = 0; i < 50 && lines.length === before; i++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -61,6 +64,15 @@ const logOf = async (status: number): Promise<Record<string, unknown>> => {
 const PINO = { info: 30, warn: 40, error: 50 };
 
 describe('access logs', () => {
+  it('never show a token, in the Authorization header or in the query', async () => {
+    const line = await logOf(200, {
+      query: '&access_token=secret-token-0123456789',
+      headers: { Authorization: 'Bearer secret-token-0123456789' },
+    });
+    expect(JSON.stringify(line)).not.toContain('secret-token');
+    expect(line['req']).toMatchObject({ url: expect.stringContaining('access_token=[redacted]') });
+  });
+
   it('log a success at info with the request id and no mount params', async () => {
     const line = await logOf(200);
     expect(line['level']).toBe(PINO.info);

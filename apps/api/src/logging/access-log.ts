@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
+import { withoutToken } from '../http/access-control';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -49,10 +50,11 @@ export const accessLogOptions = (config: AppConfig): Options => ({
     // The logging middleware is mounted on a catch-all route whose `splat` param means nothing.
     req: (request: Record<string, unknown>) => {
       const { params: _mountParams, ...rest } = request;
-      return rest;
+      // The event stream may carry its token in the query (see AccessControl).
+      return typeof rest['url'] === 'string' ? { ...rest, url: withoutToken(rest['url']) } : rest;
     },
   },
-  redact: ['req.headers.authorization', 'req.headers.cookie'],
+  redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.access_token'],
   ...(config.logFormat === 'pretty'
     ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
     : {}),

@@ -1,0 +1,124 @@
+import { startTestApp, type TestApp } from './support';
+
+const TOKEN = 'writer-token-0123456789';
+const OTHER = 'second-token-9876543210';
+const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+describe('with API_TOKENS set', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      config: { access: { tokens: [TOKEN, OTHER], readsRequireToken: false } },
+    });
+  });
+
+  afterAll(() => t.close());
+
+  it.each([
+    ['post', '/api/batches'],
+    ['patch', '/api/batches/b1'],
+    ['delete', '/api/batches/b1'],
+    ['post', '/api/allocations'],
+    ['delete', '/api/allocations/o1'],
+    ['post', '/add_batch'],
+    ['post', '/allocate'],
+    ['post', '/api/orders'],
+    ['put', '/api/prices/LAMP'],
+    ['post', '/api/pick-lists'],
+  ] as const)('refuses %s %s without a token: 401 with WWW-Authenticate', async (method, url) => {
+    const response = await t.http[method](url).send({});
+    expect(response.status).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="allocation"');
+    expect(response.body).toMatchObject({ statusCode: 401, code: 'TOKEN_REQUIRED' });
+  });
+
+  it('refuses a wrong token, and one that differs only in its last character', async () => {
+    for (const token of ['nope', `${TOKEN.slice(0, -1)}X`, `${TOKEN} extra`]) {
+      const response = await t.http
+        .post('/api/batches')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ reference: 'b1', sku: 'LAMP', quantity: 1 });
+      expect(response.status).toBe(401);
+      expect(response.body.code).toBe('INVALID_TOKEN');
+      expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
+    }
+    expect((await t.http.get('/api/batches')).body.items).toEqual([]);
+  });
+
+  it('accepts any configured token, and leaves reads open', async () => {
+    const created = await t.http
+      .post('/api/batches')
+      .set(auth(TOKEN))
+      .send({ reference: 'b1', sku: 'LAMP', quantity: 5 });
+    expect(created.status).toBe(201);
+    const allocated = await t.http
+      .post('/api/allocations')
+      .set(auth(OTHER))
+      .send({ orderId: 'o1', sku: 'LAMP', quantity: 1 });
+    expect(allocated.status).toBe(201);
+    expect((await t.http.get('/api/products/LAMP')).status).toBe(200);
+    expect((await t.http.get('/api/health')).status).toBe(200);
+  });
+
+  it('documents the bearer scheme on every write in Swagger', async () => {
+    const document = (await t.http.get('/docs-json')).body;
+    expect(document.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+    expect(document.paths['/api/batches'].post.security).toEqual([{ bearer: [] }]);
+    expect(document.paths['/api/batches'].post.responses['401']).toBeDefined();
+    expect(document.paths['/api/batches'].get.security).toBeUndefined();
+  });
+});
+
+describe('with API_READ_REQUIRES_TOKEN=true', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ config: { access: { tokens: [TOKEN], readsRequireToken: true } } });
+  });
+
+  afterAll(() => t.close());
+
+  it('needs the token for reads of data, not for health, the UI or the docs', async () => {
+    expect((await t.http.get('/api/batches')).status).toBe(401);
+    expect((await t.http.get('/allocations/o1')).status).toBe(401);
+    expect((await t.http.get('/api/batches').set(auth(TOKEN))).status).toBe(200);
+    expect((await t.http.get('/api/health')).status).toBe(200);
+    expect((await t.http.get('/')).status).toBe(200);
+    expect((await t.http.get('/docs-json')).status).toBe(200);
+  });
+
+  it('takes the event stream token from the query (EventSource sends no headers)', async () => {
+    expect((await t.http.get('/api/events/stream')).status).toBe(401);
+    const refused = await t.http.get('/api/events/stream?access_token=wrong-token-000000000');
+    expect(refused.status).toBe(401);
+    // Other routes do not take a token from the query, so it never lands in a link or a log.
+    expect((await t.http.get(`/api/batches?access_token=${TOKEN}`)).status).toBe(401);
+  });
+});
+
+describe('with a rate limit', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ config: { rateLimit: { max: 5, windowMs: 60_000 } } });
+  });
+
+  afterAll(() => t.close());
+
+  it('answers 429 with Retry-After past the limit, and never limits health', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await t.http.get('/api/batches')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const refused = await t.http
+      .post('/api/batches')
+      .send({ reference: 'r', sku: 'S', quantity: 1 });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.body).toMatchObject({ statusCode: 429, code: 'TOO_MANY_REQUESTS' });
+    for (let i = 0; i < 10; i++) expect((await t.http.get('/api/health')).status).toBe(200);
+  });
+});
