@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module';
 import { EventsModule } from './events/events.module';
 import { FulfilmentModule } from './fulfilment/fulfilment.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import type { OpenDatabase } from './infrastructure/database/database';
 import { DatabaseModule } from './infrastructure/database/database.module';
 import { accessLogOptions } from './logging/access-log';
@@ -27,6 +28,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database),
         HealthModule,
+        MetricsModule,
         // Each context's events go to the Redis channels it declares.
         EventsModule.forRoot({
           channels: (item) => [...allocationChannels(item), ...ordersChannels(item)],

@@ -12,6 +12,7 @@ import { Logger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
+import { Metrics } from './metrics/metrics';
 import type { AppConfig } from './config/app-config';
 import type { OpenDatabase } from './infrastructure/database/database';
 import { locate } from './infrastructure/database/paths';
@@ -57,6 +58,17 @@ export const createApp = async (
     config.rateLimit.max > 0
       ? new RateLimiter(config.rateLimit.max, config.rateLimit.windowMs)
       : undefined;
+  const metrics = app.get(Metrics);
+  fastify.addHook('onResponse', async (request, reply) => {
+    // The route's pattern, never the raw URL: the number of series stays bounded.
+    const labels = {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    };
+    metrics.requests.inc(labels);
+    metrics.requestDuration.observe(labels, reply.elapsedTime / 1000);
+  });
   fastify.addHook('onRequest', async (request, reply) => {
     // Every answer names its request (the id the logs use), the caller's when it is sane.
     void reply.header('X-Request-Id', request.id);
@@ -174,21 +186,49 @@ const CONTENT_SECURITY_POLICY = {
 };
 
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
+const ALL_METHODS = ['get', ...WRITE_METHODS] as const;
 
-/** Every write says it needs the bearer token, and what a 401 looks like. */
+const documentedError = (description: string, examples: ReadonlyArray<[string, string]>) => ({
+  description,
+  content: {
+    'application/json': {
+      schema: { $ref: getSchemaPath(ErrorResponse) },
+      examples: Object.fromEntries(
+        examples.map(([code, message]) => [
+          code,
+          { value: errorBody(description === RATE_LIMITED ? 429 : 401, code, message) },
+        ]),
+      ),
+    },
+  },
+});
+
+const RATE_LIMITED = 'More requests from this address than RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_MS';
+
+/** Every write needs the bearer token (when tokens are configured); every route but health and
+ * metrics may answer 429. Added here, in one place, as the hooks that enforce them are. */
 const documentAccess = (document: OpenAPIObject): OpenAPIObject => {
-  for (const path of Object.values(document.paths)) {
-    for (const method of WRITE_METHODS) {
+  for (const [route, path] of Object.entries(document.paths)) {
+    for (const method of ALL_METHODS) {
       const operation = path[method];
       if (operation === undefined) continue;
+      if (isRateLimited(route)) {
+        operation.responses['429'] = documentedError(RATE_LIMITED, [
+          [
+            'TOO_MANY_REQUESTS',
+            'More than 6000 requests in 60 s from this address; try again in 12 s',
+          ],
+        ]);
+      }
+      if (!(WRITE_METHODS as ReadonlyArray<string>).includes(method)) continue;
       operation.security = [{ bearer: [] }];
-      operation.responses['401'] = {
-        description:
-          'API_TOKENS is set and the request has no valid `Authorization: Bearer <token>` (TOKEN_REQUIRED, INVALID_TOKEN)',
-        content: {
-          'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } },
-        },
-      };
+      operation.responses['401'] = documentedError(
+        'API_TOKENS is set and the request has no valid `Authorization: Bearer <token>`',
+        [
+          ['TOKEN_REQUIRED', 'This needs Authorization: Bearer <token>'],
+          ['INVALID_TOKEN', 'The bearer token is not valid'],
+        ],
+      );
     }
   }
   return document;

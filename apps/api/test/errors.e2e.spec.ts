@@ -97,14 +97,17 @@ describe('with a working database', () => {
       '/api/prices',
       '/api/prices/{sku}',
       '/api/products/{sku}',
+      '/metrics',
     ]);
     const allocate = document.paths['/api/allocations'].post;
     expect(Object.keys(allocate.responses).sort()).toEqual([
       '200',
       '201',
       '400',
+      '401',
       '409',
       '413',
+      '429',
       '503',
     ]);
     expect(document.components.schemas.AllocateRequest.properties.quantity).toMatchObject({

@@ -66,10 +66,12 @@ describe('the OpenAPI document', () => {
     ]);
     expect(exampleCodes(operation('patch', '/api/batches/{reference}'), 409)).toEqual([
       'STOCK_RESERVED',
+      'STOCK_LIMIT_EXCEEDED',
     ]);
     expect(exampleCodes(operation('post', '/api/pick-lists'), 409)).toEqual(['NOTHING_TO_PICK']);
     expect(exampleCodes(operation('post', '/api/batches'), 409)).toEqual([
       'DUPLICATE_BATCH_REFERENCE',
+      'STOCK_LIMIT_EXCEEDED',
     ]);
     expect(exampleCodes(operation('get', '/api/batches/{reference}'), 404)).toEqual([
       'BATCH_NOT_FOUND',

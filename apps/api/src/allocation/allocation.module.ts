@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessageBus } from '../application/message-bus';
 import { OutboxSignal } from '../application/outbox-signal';
+import { Metrics } from '../metrics/metrics';
 import { PrismaService } from '../infrastructure/database/prisma.service';
 import { PrismaUnitOfWork } from '../infrastructure/database/prisma-unit-of-work';
 import { addToReadModel } from './application/add-to-read-model.handler';
@@ -19,7 +20,7 @@ import { deallocate } from './application/deallocate.handler';
 import { removeBatch } from './application/remove-batch.handler';
 import { removeFromReadModel } from './application/remove-from-read-model.handler';
 import { AllocationWorkers } from './allocation-workers';
-import { AllocationBatcher } from './application/allocation-batcher';
+import { AllocationBatcher, outcomeLabel } from './application/allocation-batcher';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { AllocationsController } from './http/allocations.controller';
@@ -61,11 +62,13 @@ export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =
   providers: [
     {
       provide: ALLOCATION_UNIT_OF_WORK,
-      useFactory: (prisma: PrismaService, signal: OutboxSignal) =>
+      useFactory: (prisma: PrismaService, signal: OutboxSignal, metrics: Metrics) =>
         new PrismaUnitOfWork(prisma, prismaAllocationTransaction(), {
           onEventsCommitted: () => signal.notify(),
+          onRetry: () => metrics.unitOfWorkRetries.inc({ context: 'allocation' }),
+          onExhausted: () => metrics.unitOfWorkExhausted.inc({ context: 'allocation' }),
         }),
-      inject: [PrismaService, OutboxSignal],
+      inject: [PrismaService, OutboxSignal, Metrics],
     },
     {
       provide: ALLOCATION_QUERIES,
@@ -84,14 +87,19 @@ export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =
         signal: OutboxSignal,
         bus: AllocationBus,
         config: AppConfig,
+        metrics: Metrics,
       ) =>
         new AllocationBatcher(
           new PrismaAllocationBatchStore(prisma.sql),
           bus,
           config.allocationBatch,
           () => signal.notify(),
+          {
+            decided: (outcome) => metrics.allocations.inc({ outcome: outcomeLabel(outcome) }),
+            fellBack: () => metrics.batchFallbacks.inc(),
+          },
         ),
-      inject: [PrismaService, OutboxSignal, ALLOCATION_BUS, APP_CONFIG],
+      inject: [PrismaService, OutboxSignal, ALLOCATION_BUS, APP_CONFIG, Metrics],
     },
     AllocationWorkers,
   ],

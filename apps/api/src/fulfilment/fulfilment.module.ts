@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessageBus } from '../application/message-bus';
 import { OutboxSignal } from '../application/outbox-signal';
+import { Metrics } from '../metrics/metrics';
 import { PrismaService } from '../infrastructure/database/prisma.service';
 import { PrismaUnitOfWork } from '../infrastructure/database/prisma-unit-of-work';
 import {
@@ -41,11 +42,13 @@ export const fulfilmentBus = (unitOfWork: FulfilmentUnitOfWork): FulfilmentBus =
   providers: [
     {
       provide: FULFILMENT_UNIT_OF_WORK,
-      useFactory: (prisma: PrismaService, signal: OutboxSignal) =>
+      useFactory: (prisma: PrismaService, signal: OutboxSignal, metrics: Metrics) =>
         new PrismaUnitOfWork(prisma, prismaFulfilmentTransaction, {
           onEventsCommitted: () => signal.notify(),
+          onRetry: () => metrics.unitOfWorkRetries.inc({ context: 'fulfilment' }),
+          onExhausted: () => metrics.unitOfWorkExhausted.inc({ context: 'fulfilment' }),
         }),
-      inject: [PrismaService, OutboxSignal],
+      inject: [PrismaService, OutboxSignal, Metrics],
     },
     {
       provide: PICK_LISTS_QUERIES,

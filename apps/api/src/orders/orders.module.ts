@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessageBus } from '../application/message-bus';
 import { OutboxSignal } from '../application/outbox-signal';
+import { Metrics } from '../metrics/metrics';
 import { PrismaService } from '../infrastructure/database/prisma.service';
 import { PrismaUnitOfWork } from '../infrastructure/database/prisma-unit-of-work';
 import {
@@ -42,11 +43,13 @@ export const ordersBus = (unitOfWork: OrdersUnitOfWork): OrdersBus =>
   providers: [
     {
       provide: ORDERS_UNIT_OF_WORK,
-      useFactory: (prisma: PrismaService, signal: OutboxSignal) =>
+      useFactory: (prisma: PrismaService, signal: OutboxSignal, metrics: Metrics) =>
         new PrismaUnitOfWork(prisma, prismaOrdersTransaction, {
           onEventsCommitted: () => signal.notify(),
+          onRetry: () => metrics.unitOfWorkRetries.inc({ context: 'orders' }),
+          onExhausted: () => metrics.unitOfWorkExhausted.inc({ context: 'orders' }),
         }),
-      inject: [PrismaService, OutboxSignal],
+      inject: [PrismaService, OutboxSignal, Metrics],
     },
     {
       provide: ORDERS_QUERIES,

@@ -34,6 +34,18 @@ export interface BatcherStats {
   readonly sizes: Map<number, number>;
 }
 
+/** Told of each command's outcome and each batch that fell back (for the metrics). */
+export interface BatcherObserver {
+  readonly decided?: (outcome: AllocationOutcome) => void;
+  readonly fellBack?: () => void;
+}
+
+/** An outcome as one word: allocated, backordered, repeat, or the refusal's tag. */
+export const outcomeLabel = (outcome: AllocationOutcome): string => {
+  if (E.isLeft(outcome)) return outcome.left._tag;
+  return outcome.right.value.created ? outcome.right.value.outcome : 'repeat';
+};
+
 interface Waiting {
   readonly command: Allocate;
   readonly resolve: (outcome: AllocationOutcome) => void;
@@ -63,6 +75,7 @@ export class AllocationBatcher {
     private readonly options: BatcherOptions = defaultBatcherOptions,
     /** Told after each batch that committed events, as units of work tell the outbox readers. */
     private readonly onEventsCommitted: () => void = () => undefined,
+    private readonly observer: BatcherObserver = {},
   ) {}
 
   submit(command: Allocate): Promise<AllocationOutcome> {
@@ -106,13 +119,20 @@ export class AllocationBatcher {
       // tells each caller what it should.
     }
     if (outcomes !== undefined) {
-      batch.forEach((waiting, i) => waiting.resolve(outcomes[i] as AllocationOutcome));
+      batch.forEach((waiting, i) => {
+        const outcome = outcomes[i] as AllocationOutcome;
+        this.observer.decided?.(outcome);
+        waiting.resolve(outcome);
+      });
       return;
     }
     this.stats.fallbacks += 1;
+    this.observer.fellBack?.();
     for (const waiting of batch) {
       try {
-        waiting.resolve(await this.bus.handle(waiting.command));
+        const outcome = await this.bus.handle(waiting.command);
+        this.observer.decided?.(outcome);
+        waiting.resolve(outcome);
       } catch (error) {
         waiting.reject(error);
       }

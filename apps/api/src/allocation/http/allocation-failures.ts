@@ -74,7 +74,8 @@ export const AllocationErrors = {
     status: 409,
     code: 'STOCK_LIMIT_EXCEEDED',
     example: 'Product RED-CHAIR would hold more than 9007199254740991 units across its batches',
-    description: "A product's batches together hold at most 2^53 - 1 units, so every total is exact",
+    description:
+      "A product's batches together hold at most 2^53 - 1 units, so every total is exact",
   },
   LineShipped: {
     status: 409,

@@ -37,6 +37,9 @@ export interface PrismaUnitOfWorkOptions {
   readonly retry?: RetryPolicy;
   /** Told after each commit that wrote events, so outbox readers in this process look at once. */
   readonly onEventsCommitted?: () => void;
+  /** Told of each retry after a conflict, and of each unit that ran out of retries (metrics). */
+  readonly onRetry?: () => void;
+  readonly onExhausted?: () => void;
 }
 
 /**
@@ -49,6 +52,8 @@ export class PrismaUnitOfWork<
 > implements UnitOfWork<Context> {
   private readonly retry: RetryPolicy;
   private readonly onEventsCommitted: () => void;
+  private readonly onRetry: () => void;
+  private readonly onExhausted: () => void;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -57,6 +62,8 @@ export class PrismaUnitOfWork<
   ) {
     this.retry = options.retry ?? defaultRetryPolicy;
     this.onEventsCommitted = options.onEventsCommitted ?? (() => undefined);
+    this.onRetry = options.onRetry ?? (() => undefined);
+    this.onExhausted = options.onExhausted ?? (() => undefined);
   }
 
   async run<L, A>(
@@ -68,7 +75,11 @@ export class PrismaUnitOfWork<
       } catch (error) {
         if (error instanceof Rollback) return error.left as E.Left<L>;
         if (!(error instanceof ConcurrencyConflict) && !isTransientConflict(error)) throw error;
-        if (attempt >= this.retry.maxAttempts) return E.left(retriesExhausted(attempt));
+        if (attempt >= this.retry.maxAttempts) {
+          this.onExhausted();
+          return E.left(retriesExhausted(attempt));
+        }
+        this.onRetry();
         await sleep(this.backoff(attempt));
       }
     }

@@ -32,9 +32,11 @@ export class PrismaService {
    * cannot afford. Everything else goes through `client`.
    */
   readonly sql: SqlPool;
+  private readonly pool: Pool;
 
   constructor(options: DatabaseOptions) {
     const pool = new Pool({ connectionString: options.url, max: options.poolSize });
+    this.pool = pool;
     const adapter = new PrismaPg(pool, { disposeExternalPool: true });
     const { onQuery } = options;
     if (onQuery === undefined) {
@@ -59,6 +61,15 @@ export class PrismaService {
         },
       };
     }
+  }
+
+  /** Connections open and idle, and queries waiting for one (for the metrics). */
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return {
+      total: this.pool.totalCount,
+      idle: this.pool.idleCount,
+      waiting: this.pool.waitingCount,
+    };
   }
 
   async isHealthy(): Promise<boolean> {
