@@ -13,7 +13,7 @@
  */
 import autocannon from 'autocannon';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -213,6 +213,17 @@ const loadWithAutocannon = async (base: string): Promise<LoadResult> => {
   };
 };
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+const cpuSecondsOf = (pid: number | undefined): number | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+};
+
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const server = createServer();
@@ -249,6 +260,8 @@ const main = async () => {
         DATABASE_URL: database.url,
         PORT: String(port),
         LOG_LEVEL: 'warn',
+        // One client sends thousands a second: the per-address limit would answer 429.
+        RATE_LIMIT_MAX: '0',
         DATABASE_POOL_SIZE: '20',
         SHUTDOWN_GRACE_MS: '0',
         // The group commit's bounds, to measure each setting (1 turns batching off).
@@ -283,11 +296,20 @@ const main = async () => {
     }
 
     const useWrk = process.env['BENCH_CLIENT'] !== 'autocannon' && (await hasWrk());
+    const cpuBefore = cpuSecondsOf(service.pid);
     const result = useWrk ? await loadWithWrk(base) : await loadWithAutocannon(base);
+    const cpuAfter = cpuSecondsOf(service.pid);
     console.log(
       `POST /api/allocations, ${CONNECTIONS} connections, ${SECONDS} s, ${SKUS} SKUs x ${BATCHES} batches (${useWrk ? 'wrk' : 'autocannon'})`,
     );
     console.log(`  requests/s   ${Math.round(result.perSecond).toLocaleString('en')}`);
+    if (cpuBefore !== undefined && cpuAfter !== undefined) {
+      // Steadier than req/s on a noisy machine: what each request costs the API process.
+      const perRequest = ((cpuAfter - cpuBefore) / (result.perSecond * SECONDS)) * 1e6;
+      console.log(
+        `  API CPU      ${Math.round(perRequest)} µs per request (${Math.round(((cpuAfter - cpuBefore) / SECONDS) * 100)}% of a core)`,
+      );
+    }
     console.log(`  latency p50  ${result.p50.toFixed(1)} ms`);
     console.log(`  latency p99  ${result.p99.toFixed(1)} ms`);
     const non2xx = Object.entries(result.statuses)

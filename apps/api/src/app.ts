@@ -6,7 +6,6 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import helmet from '@fastify/helmet';
 import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
@@ -20,6 +19,7 @@ import { HttpExceptionFilter } from './http/http-exception.filter';
 import { parseStrictJson } from './http/strict-json';
 import { AccessControl } from './http/access-control';
 import { isRateLimited, RateLimiter } from './http/rate-limit';
+import { securityHeaders } from './http/security-headers';
 import { errorBody, ErrorResponse } from './http/error-response';
 import { ShutdownState } from './health/shutdown-state';
 import { requestIdOf } from './logging/access-log';
@@ -51,9 +51,8 @@ export const createApp = async (
     );
   }
   const fastify = app.getHttpAdapter().getInstance();
-  await fastify.register(helmet, {
-    contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY },
-  });
+  // Security headers (helmet's), the same on every response.
+  const secure = securityHeaders();
   const limiter =
     config.rateLimit.max > 0
       ? new RateLimiter(config.rateLimit.max, config.rateLimit.windowMs)
@@ -72,6 +71,7 @@ export const createApp = async (
   fastify.addHook('onRequest', async (request, reply) => {
     // Every answer names its request (the id the logs use), the caller's when it is sane.
     void reply.header('X-Request-Id', request.id);
+    void reply.headers(secure);
     // While draining, each connection closes after its response instead of waiting for another.
     if (shutdown.isStopping) void reply.header('Connection', 'close');
     if (limiter !== undefined && isRateLimited(request.url)) {
@@ -164,25 +164,6 @@ const parseJsonBodies = (app: NestFastifyApplication): void => {
       else done(new BadRequestException(parsed.message), undefined);
     },
   );
-};
-
-/**
- * Scripts and styles from this origin only. Swagger UI and the web UI load theirs as files; the
- * one inline style attribute Swagger UI sets needs 'unsafe-inline' for styles (not scripts).
- */
-const CONTENT_SECURITY_POLICY = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'", "'unsafe-inline'"],
-  imgSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
-  fontSrc: ["'self'", 'data:'],
-  objectSrc: ["'none'"],
-  frameAncestors: ["'none'"],
-  baseUri: ["'self'"],
-  formAction: ["'self'"],
-  // Served over plain HTTP on a warehouse network, the UI's files must not be sent to https.
-  upgradeInsecureRequests: null,
 };
 
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;

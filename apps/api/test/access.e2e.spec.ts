@@ -121,4 +121,11 @@ describe('with a rate limit', () => {
     expect(refused.body).toMatchObject({ statusCode: 429, code: 'TOO_MANY_REQUESTS' });
     for (let i = 0; i < 10; i++) expect((await t.http.get('/api/health')).status).toBe(200);
   });
+
+  it('sends the security headers on every answer, refusals included', async () => {
+    for (const response of [await t.http.get('/api/health'), await t.http.get('/api/batches')]) {
+      expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
 });
