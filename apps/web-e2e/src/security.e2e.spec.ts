@@ -55,19 +55,17 @@ describe('the web UI with access tokens', () => {
   });
 
   it('says so, and changes nothing, when the token is refused and the user cancels', async () => {
-    await page.evaluate(() =>
-      sessionStorage.setItem('allocation.apiToken', 'not-the-token-000000'),
-    );
+    // Runs in the page, where sessionStorage exists (this project's types know no DOM).
+    await page.evaluate("sessionStorage.setItem('allocation.apiToken', 'not-the-token-000000')");
     await addBatch('tok-3');
     const dialog = page.getByRole('dialog');
     await dialog.getByText('was not accepted').waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('status').getByText('This needs a valid access token').waitFor();
-    const batches = await (await fetch(`${service.base}/api/batches`)).json();
-    expect(batches.items.map((b: { reference: string }) => b.reference).sort()).toEqual([
-      'tok-1',
-      'tok-2',
-    ]);
+    const batches = (await (await fetch(`${service.base}/api/batches`)).json()) as {
+      items: Array<{ reference: string }>;
+    };
+    expect(batches.items.map((b) => b.reference).sort()).toEqual(['tok-1', 'tok-2']);
   });
 
   it('serves Swagger UI that renders under the CSP and shows the bearer scheme', async () => {
