@@ -114,6 +114,13 @@ export class Metrics {
     });
   }
 
+  /** One HTTP answer, by route pattern. */
+  answered(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.requests.inc(labels);
+    this.requestDuration.observe(labels, seconds);
+  }
+
   /** The text a Prometheus server scrapes. */
   async exposition(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
