@@ -9,6 +9,8 @@ import { locate } from '../src/infrastructure/database/paths';
 import { allocateCommand, createBatchCommand, must } from '../src/testing/commands';
 import { allocationBus } from '../src/allocation/allocation.module';
 import { InMemoryUnitOfWork } from '../src/allocation/testing/in-memory-unit-of-work';
+import { databaseFingerprint } from './database-state';
+import { listenLocally, startTestApp, type TestApp } from './support';
 
 // The planner (apps/planner, built) and the service's own handlers, on the in-memory unit of
 // work, given the same batches and lines: the plan must be exactly what the service decides.
@@ -104,4 +106,42 @@ it('plans exactly what the service decides for the same batches and lines', asyn
     ),
     { numRuns: 25 },
   );
+});
+
+describe('planning --from a running service', () => {
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    ({ base } = await listenLocally(t));
+  });
+
+  afterAll(() => t.close());
+
+  it("plans from the service's batches as they stand, and changes nothing there", async () => {
+    await t.http.post('/api/batches').send({ reference: 'now-1', sku: 'LAMP', quantity: 10 });
+    await t.http
+      .post('/api/batches')
+      .send({ reference: 'later-1', sku: 'LAMP', quantity: 5, eta: '2027-01-01' });
+    await t.http.post('/api/allocations').send({ orderId: 'taken', sku: 'LAMP', quantity: 8 });
+    const before = await databaseFingerprint(t.databaseUrl);
+    const lines = join(dir, 'what-if.csv');
+    writeFileSync(lines, 'order_id,sku,quantity\nw1,LAMP,2\nw2,LAMP,4\nw3,LAMP,2\n');
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      PLANNER,
+      'plan',
+      '--from',
+      base,
+      '--orders',
+      lines,
+    ]);
+    expect(stdout).toBe(
+      'order_id,sku,batch_reference,quantity,status,note\n' +
+        'w1,LAMP,now-1,2,allocated,\n' +
+        'w2,LAMP,later-1,4,allocated,\n' +
+        'w3,LAMP,,2,backordered,\n',
+    );
+    expect(await databaseFingerprint(t.databaseUrl)).toEqual(before);
+  });
 });
