@@ -8,14 +8,11 @@
  * SIGTERM of the other (restarted), steady load again. Settings: CHAOS_CLIENTS (16); CHAOS_DEBUG=1
  * prints each failed request's error.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { promisify } from 'node:util';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { PrivateCluster } from '../src/testing/private-postgres';
 
 const CLIENTS = Number(process.env['CHAOS_CLIENTS'] ?? 16);
 const SKUS = 20;
@@ -27,97 +24,6 @@ const freePort = () =>
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
-
-const postgresBin = (): string => {
-  const versions = readdirSync('/usr/lib/postgresql').sort().reverse();
-  for (const version of versions) {
-    const bin = join('/usr/lib/postgresql', version, 'bin');
-    if (existsSync(join(bin, 'initdb'))) return bin;
-  }
-  throw new Error('No PostgreSQL server binaries under /usr/lib/postgresql');
-};
-
-/** A PostgreSQL cluster of our own in a temporary directory, on a free port. */
-class PrivateCluster {
-  private constructor(
-    private readonly bin: string,
-    private readonly dir: string,
-    readonly port: number,
-  ) {}
-
-  static async create(): Promise<PrivateCluster> {
-    const bin = postgresBin();
-    const dir = mkdtempSync(join(tmpdir(), 'chaos-pg-'));
-    chmodSync(dir, 0o777);
-    const cluster = new PrivateCluster(bin, dir, await freePort());
-    await cluster.run('initdb', [
-      '-D',
-      join(dir, 'data'),
-      '-U',
-      'postgres',
-      '--auth=trust',
-      '-E',
-      'UTF8',
-    ]);
-    await cluster.start();
-    return cluster;
-  }
-
-  get url(): string {
-    return `postgresql://postgres@127.0.0.1:${this.port}/chaos`;
-  }
-
-  /**
-   * Runs a server binary as `postgres` when we are root (initdb and postgres refuse root), without
-   * blocking the event loop: the load goes on meanwhile.
-   */
-  private async run(tool: string, args: string[]): Promise<void> {
-    const command = join(this.bin, tool);
-    if (process.getuid?.() === 0) {
-      await promisify(execFile)('runuser', ['-u', 'postgres', '--', command, ...args]);
-    } else {
-      await promisify(execFile)(command, args);
-    }
-  }
-
-  private ctl(action: string, extra: string[] = []): Promise<void> {
-    return this.run('pg_ctl', [
-      action,
-      '-D',
-      join(this.dir, 'data'),
-      '-w',
-      '-l',
-      join(this.dir, 'log'),
-      '-o',
-      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c max_connections=200`,
-      ...extra,
-    ]);
-  }
-
-  start(): Promise<void> {
-    return this.ctl('start');
-  }
-
-  /** As an operator's `pg_ctl restart -m fast`: every connection is dropped. */
-  restart(): Promise<void> {
-    return this.ctl('restart', ['-m', 'fast']);
-  }
-
-  /** At the end, whatever happened: synchronous, so it runs even on the way out. */
-  stop(): void {
-    try {
-      const args = ['stop', '-D', join(this.dir, 'data'), '-m', 'immediate'];
-      const command = join(this.bin, 'pg_ctl');
-      if (process.getuid?.() === 0) {
-        execFileSync('runuser', ['-u', 'postgres', '--', command, ...args], { stdio: 'ignore' });
-      } else {
-        execFileSync(command, args, { stdio: 'ignore' });
-      }
-    } finally {
-      rmSync(this.dir, { recursive: true, force: true });
-    }
-  }
-}
 
 interface Api {
   child: ChildProcess;
@@ -185,15 +91,15 @@ const errorOutcome = (error: unknown): Outcome => {
 const main = async () => {
   console.log('Starting a private PostgreSQL cluster...');
   const cluster = await PrivateCluster.create();
-  const admin = new Client({ connectionString: cluster.url.replace(/\/chaos$/, '/postgres') });
+  const admin = new Client({ connectionString: cluster.url() });
   await admin.connect();
   await admin.query('CREATE DATABASE chaos');
   await admin.end();
   const ports = [await freePort(), await freePort()];
   const apis: Api[] = [];
   try {
-    apis.push(await startApi(cluster.url, ports[0] as number));
-    apis.push(await startApi(cluster.url, ports[1] as number));
+    apis.push(await startApi(cluster.url('chaos'), ports[0] as number));
+    apis.push(await startApi(cluster.url('chaos'), ports[1] as number));
     for (let s = 0; s < SKUS; s++) {
       const response = await fetch(`${apis[0]?.base}/api/batches`, {
         method: 'POST',
@@ -254,7 +160,7 @@ const main = async () => {
       api.child.kill('SIGKILL');
       await exited(api.child);
       const restarting = Date.now();
-      apis[0] = await startApi(cluster.url, api.port);
+      apis[0] = await startApi(cluster.url('chaos'), api.port);
       console.log(`    restarted in ${Date.now() - restarting} ms`);
     });
     await during('SIGTERM of API 2, restarted', async () => {
@@ -263,13 +169,13 @@ const main = async () => {
       api.child.kill('SIGTERM');
       await exited(api.child);
       console.log(`    drained and exited in ${Date.now() - stopping} ms`);
-      apis[1] = await startApi(cluster.url, api.port);
+      apis[1] = await startApi(cluster.url('chaos'), api.port);
     });
     running = false;
     await load;
 
     // Every acknowledged allocation must be stored.
-    const db = new Client({ connectionString: cluster.url });
+    const db = new Client({ connectionString: cluster.url('chaos') });
     await db.connect();
     const stored = new Set(
       (await db.query<{ order_id: string }>('SELECT DISTINCT order_id FROM allocations')).rows.map(
@@ -328,7 +234,7 @@ const main = async () => {
   } finally {
     for (const api of apis) api.child.kill('SIGKILL');
     await Promise.all(apis.map((api) => exited(api.child)));
-    cluster.stop();
+    cluster.destroy();
   }
 };
 
