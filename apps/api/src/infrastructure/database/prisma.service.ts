@@ -36,6 +36,14 @@ export class PrismaService {
 
   constructor(options: DatabaseOptions) {
     const pool = new Pool({ connectionString: options.url, max: options.poolSize });
+    // A connection the server drops (a restart, pg_terminate_backend) emits 'error' on its client
+    // and on the pool. Nobody may be listening at that moment (a client between two statements,
+    // or before Prisma's first connect), and an unheard 'error' event would end the process. So
+    // every client and the pool always have a listener: the broken client is then refused by the
+    // pool or fails its next statement, which the API answers with 503.
+    const ignoreLostConnection = () => undefined;
+    pool.on('error', ignoreLostConnection);
+    pool.on('connect', (client) => client.on('error', ignoreLostConnection));
     this.pool = pool;
     const adapter = new PrismaPg(pool, { disposeExternalPool: true });
     const { onQuery } = options;
