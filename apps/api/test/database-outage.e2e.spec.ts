@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { startTestApp, type TestApp } from './support';
+import { answersUnderLoad } from './under-load';
 
 // Connections dropped under load (as a PostgreSQL restart drops them): every request is either
 // done or a 503 with Retry-After, never a 500, and the pool recovers on its own.
@@ -28,28 +29,17 @@ it('answers 201 or 503 while its connections are dropped, and stores every 201',
     (await t.http.post('/api/batches').send({ reference: 'b1', sku: 'LAMP', quantity: 10_000 }))
       .status,
   ).toBe(201);
-  const answers: Array<{ orderId: string; status: number; retryAfter?: string }> = [];
-  let sending = true;
-  const client = async (c: number) => {
-    for (let i = 0; sending; i++) {
-      const orderId = `o-${c}-${i}`;
-      const response = await t.http
-        .post('/api/allocations')
-        .send({ orderId, sku: 'LAMP', quantity: 1 });
-      answers.push({
-        orderId,
-        status: response.status,
-        retryAfter: response.headers['retry-after'],
-      });
-    }
-  };
-  const clients = Promise.all(Array.from({ length: 8 }, (_, c) => client(c)));
-  for (let i = 0; i < 8; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    await dropConnections();
-  }
-  sending = false;
-  await clients;
+  const answers = await answersUnderLoad(
+    8,
+    (_c, _i, orderId) =>
+      t.http.post('/api/allocations').send({ orderId, sku: 'LAMP', quantity: 1 }),
+    async () => {
+      for (let i = 0; i < 8; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        await dropConnections();
+      }
+    },
+  );
 
   expect(answers.filter((a) => a.status !== 201 && a.status !== 503)).toEqual([]);
   expect(answers.filter((a) => a.status === 503 && a.retryAfter === undefined)).toEqual([]);

@@ -5,6 +5,7 @@ import { createApp } from '../src/app';
 import { openDatabase } from '../src/infrastructure/database/database';
 import { PrivateCluster } from '../src/testing/private-postgres';
 import { testConfig } from './support';
+import { answersUnderLoad } from './under-load';
 
 // PostgreSQL restarted twice under load (`pg_ctl restart -m fast`, on a cluster of this test's
 // own): every answer is a success or a 503 with Retry-After, never a 500; the pool recovers on its
@@ -36,31 +37,21 @@ it('answers 201 or 503 through a database restart, recovers, and stores every 20
     (await http.post('/api/batches').send({ reference: 'b1', sku: 'LAMP', quantity: 100_000 }))
       .status,
   ).toBe(201);
-  const answers: Array<{ orderId: string; status: number; retryAfter?: string }> = [];
-  let sending = true;
   // Allocations (group commit, plain pg) and batch changes (a Prisma interactive transaction).
-  const client = async (c: number) => {
-    for (let i = 0; sending; i++) {
-      const orderId = `o-${c}-${i}`;
-      const response =
-        c % 2 === 0
-          ? await http.post('/api/allocations').send({ orderId, sku: 'LAMP', quantity: 1 })
-          : await http.patch('/api/batches/b1').send({ quantity: 100_000 + i });
-      answers.push({
-        orderId,
-        status: response.status,
-        retryAfter: response.headers['retry-after'],
-      });
-    }
-  };
-  const clients = Promise.all(Array.from({ length: 8 }, (_, c) => client(c)));
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  await cluster.restart();
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  await cluster.restart();
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  sending = false;
-  await clients;
+  const answers = await answersUnderLoad(
+    8,
+    (c, i, orderId) =>
+      c % 2 === 0
+        ? http.post('/api/allocations').send({ orderId, sku: 'LAMP', quantity: 1 })
+        : http.patch('/api/batches/b1').send({ quantity: 100_000 + i }),
+    async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await cluster.restart();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await cluster.restart();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    },
+  );
 
   expect(answers.filter((a) => ![200, 201, 503].includes(a.status))).toEqual([]);
   expect(answers.filter((a) => a.status === 503 && a.retryAfter === undefined)).toEqual([]);
