@@ -152,6 +152,15 @@ describe('bad rows', () => {
     expect(existsSync(`${out}.partial`)).toBe(false);
   });
 
+  it('leave nothing on standard output either, however much was planned before them', async () => {
+    const good = Array.from({ length: 5_000 }, (_, i) => `o${i},LAMP,1`).join('\n');
+    const lines = file('late-bad.csv', `order_id,sku,quantity\n${good}\nlate,LAMP,none\n`);
+    const result = await planner('plan', '--batches', file('b.csv', BATCHES), '--orders', lines);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`${lines}:5002 column quantity:`);
+  });
+
   it('stop the run after listing 20 of them', async () => {
     const rows = Array.from({ length: 50 }, (_, i) => `o${i},LAMP,-1`).join('\n');
     const result = await planner(

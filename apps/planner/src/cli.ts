@@ -1,5 +1,8 @@
 import * as E from 'fp-ts/Either';
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { once } from 'node:events';
@@ -97,7 +100,14 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
   };
   // Stop reading at the 20th bad row, unless they are to be skipped.
   const enough = () => !skipInvalid && problemCount >= MAX_LISTED_PROBLEMS;
-  const planFile = options.out === undefined ? undefined : `${options.out}.partial`;
+  // The plan goes to a file first, so a run stopped by bad rows leaves no half a plan behind,
+  // in --out or on standard output (where it is copied once complete).
+  const scratch = options.out === undefined ? mkdtempSync(join(tmpdir(), 'planner-')) : undefined;
+  const planFile = scratch === undefined ? `${options.out}.partial` : join(scratch, 'plan.csv');
+  const cleanUp = () => {
+    rmSync(planFile, { force: true });
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  };
   try {
     if (options.from !== undefined) {
       planner.loadCurrentBatches(await batchesFromService(options.from));
@@ -117,11 +127,12 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
         return enough() ? 'stop' : undefined;
       });
     }
-    if (problemCount > 0 && !skipInvalid) return listProblems(io, problems, problemCount);
+    if (problemCount > 0 && !skipInvalid) {
+      cleanUp();
+      return listProblems(io, problems, problemCount);
+    }
 
-    // The plan goes to a file first, so a run stopped by bad rows leaves no half a plan behind.
-    const out: Writable =
-      planFile === undefined ? io.stdout : createWriteStream(planFile, { encoding: 'utf8' });
+    const out = createWriteStream(planFile, { encoding: 'utf8' });
     const progress = new Progress(`planning ${options.orders}`);
     let lines = 0;
     const ordersFile = options.orders as string;
@@ -153,15 +164,18 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
     );
     await writeTo(out, text);
     progress.done();
-    if (out !== io.stdout)
-      await new Promise<void>((resolve, reject) =>
-        out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-      );
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
     if (problemCount > 0 && !skipInvalid) {
-      if (planFile !== undefined) rmSync(planFile, { force: true });
+      cleanUp();
       return listProblems(io, problems, problemCount);
     }
-    if (planFile !== undefined && options.out !== undefined) renameSync(planFile, options.out);
+    if (options.out !== undefined) renameSync(planFile, options.out);
+    else {
+      await pipeline(createReadStream(planFile), io.stdout, { end: false });
+      cleanUp();
+    }
 
     const summaries = planner.summary();
     const totals = totalsOf(lines, summaries);
@@ -184,7 +198,7 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
     }
     return 0;
   } catch (error) {
-    if (planFile !== undefined) rmSync(planFile, { force: true });
+    cleanUp();
     if (error instanceof InputError) {
       io.stderr.write(`planner: ${error.message}\n`);
       return 1;
