@@ -8,6 +8,7 @@ import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
@@ -15,6 +16,7 @@ import { Metrics } from './metrics/metrics';
 import type { AppConfig } from './config/app-config';
 import type { OpenDatabase } from './infrastructure/database/database';
 import { locate } from './infrastructure/database/paths';
+import { errorBody } from './http/error-response';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { parseStrictJson } from './http/strict-json';
 import { AccessControl } from './http/access-control';
@@ -31,12 +33,29 @@ export const createApp = async (
 ): Promise<NestFastifyApplication> => {
   // Fastify rather than Express: the same Nest application at about twice the requests per
   // second on one core (see the README's throughput section).
+  const headers = securityHeaders();
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, database),
     new FastifyAdapter({
       bodyLimit: 100 * 1024,
       // HTTP/1 only here, so the request is an IncomingMessage.
       genReqId: (request: unknown) => requestIdOf(request as IncomingMessage),
+      // A client trickling in its headers or body is cut off instead of holding a connection;
+      // Node checks the deadlines every `connectionsCheckingInterval`.
+      requestTimeout: config.httpTimeouts.requestMs,
+      http: {
+        headersTimeout: config.httpTimeouts.headersMs,
+        connectionsCheckingInterval: Math.min(1_000, config.httpTimeouts.headersMs),
+      },
+      // Errors found before any route runs (a URL that does not decode): the same JSON shape
+      // and the same security headers as every other answer.
+      frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+        void reply
+          .code(400)
+          .headers(headers)
+          .header('X-Request-Id', request.id)
+          .send(errorBody(400, 'BAD_URL', `The URL is malformed: ${error.message}`, request.id));
+      },
     }),
     // The JSON body parser is ours (see parseJsonBodies); no form bodies are taken.
     { bufferLogs: true, bodyParser: false },
@@ -57,8 +76,9 @@ export const createApp = async (
       ? { limiter: new RateLimiter(config.rateLimit.max, config.rateLimit.windowMs) }
       : {}),
     rateLimit: config.rateLimit,
-    securityHeaders: securityHeaders(),
+    securityHeaders: headers,
     isStopping: () => shutdown.isStopping,
+    crossOrigin: config.corsOrigins,
     answered: (method, route, status, seconds) => metrics.answered(method, route, status, seconds),
   });
   if (config.corsOrigins === '*' || config.corsOrigins.length > 0) {
@@ -87,6 +107,11 @@ export const createApp = async (
   return app;
 };
 
+const NOT_AN_OBJECT = 'The body must be a JSON object';
+
+const isJsonObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
  * Every JSON body goes through `parseStrictJson` (depth, inexact numbers, inherited keys), so a
  * hostile body is a 400 before anything else sees it. `POST /api/orders/o1/place` with
@@ -95,7 +120,8 @@ export const createApp = async (
  */
 const parseJsonBodies = (app: NestFastifyApplication): void => {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.removeContentTypeParser('application/json');
+  // Only JSON: Fastify's own text/plain parser would let a cross-site form's body through.
+  fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'string' },
@@ -107,8 +133,11 @@ const parseJsonBodies = (app: NestFastifyApplication): void => {
         return;
       }
       const parsed = parseStrictJson(text);
-      if (parsed.ok) done(null, parsed.value);
-      else done(new BadRequestException(parsed.message), undefined);
+      if (!parsed.ok) done(new BadRequestException(parsed.message), undefined);
+      // Every route takes an object or nothing: `null`, `[]`, `"x"` or `0` must not pass for
+      // "no body" further down (the validation reads a null body as {}).
+      else if (!isJsonObject(parsed.value)) done(new BadRequestException(NOT_AN_OBJECT), undefined);
+      else done(null, parsed.value);
     },
   );
 };

@@ -30,13 +30,15 @@ const main = async (): Promise<void> => {
   const database = await openDatabase(settings.database);
   const app = await createApp(settings, database);
   const traffic = new TrafficMonitor(app.getHttpServer());
-  await app.listen(settings.port, '0.0.0.0');
+  await app.listen(settings.port, settings.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : settings.port;
   const base = `http://localhost:${port}`;
   // Plain lines for the person who just typed `npm start`; the structured logs follow.
   console.log(`Allocation service on ${base} (database: ${where})`);
-  console.log(`  web UI   ${base}/  (orders: ${base}/orders.html, prices: ${base}/prices.html)`);
+  console.log(
+    `  web UI   ${base}/  (orders: ${base}/orders.html, prices: ${base}/prices.html, pick lists: ${base}/pick-lists.html)`,
+  );
   console.log(`  API docs ${base}/docs`);
 
   // On a stop signal: report unhealthy, keep serving for a grace period and until traffic stops,

@@ -1,4 +1,5 @@
-import { startTestApp, type TestApp } from './support';
+import { EventStream } from './sse';
+import { listenLocally, startTestApp, type TestApp } from './support';
 
 const TOKEN = 'writer-token-0123456789';
 const OTHER = 'second-token-9876543210';
@@ -97,6 +98,33 @@ describe('with API_READ_REQUIRES_TOKEN=true', () => {
     expect(refused.status).toBe(401);
     // Other routes do not take a token from the query, so it never lands in a link or a log.
     expect((await t.http.get(`/api/batches?access_token=${TOKEN}`)).status).toBe(401);
+  });
+
+  it('opens the event stream with a valid token in the query, however its name is spelled', async () => {
+    const { base } = await listenLocally(t);
+    for (const name of ['access_token', 'access%5Ftoken']) {
+      const stream = await EventStream.open(`${base}/api/events/stream?${name}=${TOKEN}`);
+      expect({ name, status: stream.response.statusCode }).toEqual({ name, status: 200 });
+      expect(stream.response.headers['content-type']).toContain('text/event-stream');
+      stream.close();
+    }
+  });
+
+  it('decides on the route that matched: percent-encoded paths need the token too', async () => {
+    for (const url of [
+      '/%61pi/batches',
+      '/%61pi/orders',
+      '/api/%62atches',
+      '/%6detrics',
+      '/%61llocations/o1',
+      '/api/events/%73tream',
+    ]) {
+      const response = await t.http.get(url);
+      expect({ url, status: response.status }).toEqual({ url, status: 401 });
+      expect(response.body.code).toBe('TOKEN_REQUIRED');
+    }
+    // The same routes answer with the token: the router really does match them.
+    expect((await t.http.get('/%61pi/batches').set(auth(TOKEN))).status).toBe(200);
   });
 });
 

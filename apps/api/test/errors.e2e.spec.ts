@@ -1,5 +1,13 @@
 import { Client } from 'pg';
-import { startAppWithoutDatabase, startTestApp, type TestApp } from './support';
+import { connect } from 'node:net';
+import { databaseFingerprint } from './database-state';
+import {
+  json,
+  listenLocally,
+  startAppWithoutDatabase,
+  startTestApp,
+  type TestApp,
+} from './support';
 
 describe('with a working database', () => {
   let t: TestApp;
@@ -37,12 +45,68 @@ describe('with a working database', () => {
     expect(response.status).toBe(400);
   });
 
-  it('answers 400 when there is no JSON body at all', async () => {
+  it('answers 415 when the body is not JSON at all', async () => {
     const response = await t.http
       .post('/api/batches')
       .set('Content-Type', 'text/plain')
       .send('hello');
+    expect(response.status).toBe(415);
+    expect(response.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+  });
+
+  it.each(['null', '[]', '"x"', '0', 'true'])(
+    'answers 400 for the whole body %s on every route that takes a body or none, changing nothing',
+    async (body) => {
+      const before = await databaseFingerprint(t.databaseUrl);
+      for (const [method, url] of [
+        ['post', '/api/batches'],
+        ['patch', '/api/batches/b1'],
+        ['post', '/api/allocations'],
+        ['post', '/api/pick-lists'],
+        ['post', '/api/pick-lists/p1/confirm'],
+        ['post', '/api/orders'],
+        ['post', '/api/orders/o1/items'],
+        ['post', '/api/orders/o1/place'],
+        ['put', '/api/prices/LAMP'],
+        ['post', '/add_batch'],
+        ['post', '/allocate'],
+      ] as const) {
+        const response = await t.http[method](url).set(json).send(body);
+        expect({ url, status: response.status, message: response.body.message }).toEqual({
+          url,
+          status: 400,
+          message: 'The body must be a JSON object',
+        });
+      }
+      expect(await databaseFingerprint(t.databaseUrl)).toEqual(before);
+    },
+  );
+
+  it('answers 400 for a property that is null where it may only be left out', async () => {
+    for (const [url, body] of [
+      ['/api/pick-lists', { orderIds: null }],
+      ['/api/allocations', { orderId: 'o9', sku: 'LAMP', quantity: 1, allowSplit: null }],
+      ['/api/orders', { customerId: 'c1', currency: null }],
+      ['/api/orders', { customerId: 'c1', orderId: null }],
+    ] as const) {
+      const response = await t.http.post(url).send(body);
+      expect({ url, status: response.status }).toEqual({ url, status: 400 });
+    }
+  });
+
+  it('answers a URL that does not decode with 400 in the JSON shape and the security headers', async () => {
+    const response = await t.http.get('/api/allocations/%E0%A4%A');
     expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'BAD_URL',
+      message: expect.stringContaining('malformed'),
+      requestId: expect.any(String),
+    });
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-request-id']).toBe(response.body.requestId);
   });
 
   it('answers 404 JSON for an unknown route', async () => {
@@ -215,5 +279,59 @@ describe('when the database does not answer', () => {
       message: 'The database is unavailable; try again shortly',
       requestId: expect.any(String),
     });
+  });
+});
+
+describe('a client sending its request slowly', () => {
+  let t: TestApp;
+  let port: number;
+
+  beforeAll(async () => {
+    t = await startTestApp({ config: { httpTimeouts: { headersMs: 300, requestMs: 600 } } });
+    port = (await listenLocally(t)).port;
+  });
+
+  afterAll(() => t.close());
+
+  /** Writes `parts` one every 100 ms and resolves with what the server sent once it closed. */
+  const trickle = async (port: number, parts: ReadonlyArray<string>): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let received = '';
+      let next = 0;
+      const timer = setInterval(() => {
+        if (next < parts.length && !socket.destroyed) socket.write(parts[next++] ?? '');
+      }, 100);
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve(received);
+      });
+      socket.on('error', reject);
+      // Only against a hang: the deadlines above are well under a second.
+      setTimeout(() => {
+        clearInterval(timer);
+        socket.destroy();
+        reject(new Error(`still open after 10 s; received ${JSON.stringify(received)}`));
+      }, 10_000).unref();
+    });
+
+  it('is cut off when its headers do not arrive in time (408), and others are served', async () => {
+    const headers = [
+      'GET /api/health HTTP/1.1\r\n',
+      'Host: x\r\n',
+      ...Array(100).fill('X-A: b\r\n'),
+    ];
+    const answer = await trickle(port, headers);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect((await t.http.get('/api/health')).status).toBe(200);
+  });
+
+  it('is cut off when its body does not arrive in time', async () => {
+    const start =
+      'POST /api/batches HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{';
+    const answer = await trickle(port, [start, ...Array(100).fill(' ')]);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 });

@@ -15,7 +15,9 @@ export interface TestApp {
 
 /** The configuration tests run the app with, on the database at `url`. */
 export const testConfig = (url: string, logLevel: LogLevel = 'silent'): AppConfig => ({
+  host: '127.0.0.1',
   port: 0,
+  httpTimeouts: { headersMs: 10_000, requestMs: 30_000 },
   database: { kind: 'external', url, poolSize: 10 },
   redisUrl: null,
   logLevel,

@@ -5,7 +5,9 @@ describe('configuration', () => {
   it('defaults to port 3000, the embedded database under ./.data, no Redis, info logs', () => {
     expect(loadConfig({}, '/srv/app')).toEqual(
       E.right({
+        host: '0.0.0.0',
         port: 3000,
+        httpTimeouts: { headersMs: 10_000, requestMs: 30_000 },
         database: { kind: 'embedded', dataDir: '/srv/app/.data/pglite', poolSize: 1 },
         redisUrl: null,
         logLevel: 'info',
@@ -31,7 +33,9 @@ describe('configuration', () => {
     });
     expect(config).toEqual(
       E.right({
+        host: '0.0.0.0',
         port: 8080,
+        httpTimeouts: { headersMs: 10_000, requestMs: 30_000 },
         database: { kind: 'external', url: 'postgresql://app@db:5432/allocation', poolSize: 20 },
         redisUrl: 'redis://cache:6379',
         logLevel: 'debug',
@@ -170,6 +174,25 @@ describe('configuration', () => {
     );
     expect(origins('ftp://x')).toEqual(
       E.left(['CORS_ORIGINS must be * or origins like https://shop.example, got "ftp://x"']),
+    );
+  });
+
+  it('listens where HOST says, and refuses a HOST that is no address', () => {
+    const host = (value: string) =>
+      E.map((c: { host: string }) => c.host)(loadConfig({ HOST: value }));
+    expect(host('127.0.0.1')).toEqual(E.right('127.0.0.1'));
+    expect(host('::')).toEqual(E.right('::'));
+    expect(E.isLeft(host('0.0.0.0 ; rm'))).toBe(true);
+  });
+
+  it('takes the HTTP deadlines, and refuses a request deadline shorter than the headers one', () => {
+    const read = loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '20000' });
+    expect(E.map((c: { httpTimeouts: unknown }) => c.httpTimeouts)(read)).toEqual(
+      E.right({ headersMs: 5000, requestMs: 20_000 }),
+    );
+    const wrong = loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' });
+    expect(wrong).toEqual(
+      E.left(['HTTP_REQUEST_TIMEOUT_MS must be at least HTTP_HEADERS_TIMEOUT_MS']),
     );
   });
 });

@@ -13,7 +13,14 @@ export type DatabaseConfig =
   | { readonly kind: 'embedded'; readonly dataDir: string; readonly poolSize: 1 };
 
 export interface AppConfig {
+  /** The address to listen on (`0.0.0.0`: every interface). */
+  readonly host: string;
   readonly port: number;
+  /**
+   * How long a client may take to send its headers, and its whole request: a connection that
+   * trickles them in is closed (408) rather than held.
+   */
+  readonly httpTimeouts: { readonly headersMs: number; readonly requestMs: number };
   readonly database: DatabaseConfig;
   readonly redisUrl: string | null;
   readonly logLevel: LogLevel;
@@ -64,6 +71,15 @@ const integerIn =
       ? E.right(value)
       : E.left(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   };
+
+/** An IPv4 or IPv6 address, or a host name, to listen on. */
+const listenHost = (env: Env): E.Either<string, string> => {
+  const raw = env['HOST'];
+  if (raw === undefined || raw === '') return E.right('0.0.0.0');
+  return /^[A-Za-z0-9.:-]{1,253}$/.test(raw)
+    ? E.right(raw)
+    : E.left(`HOST must be an address or host name such as 127.0.0.1 or ::, got "${raw}"`);
+};
 
 const urlWithScheme =
   (name: string, schemes: ReadonlyArray<string>) =>
@@ -193,7 +209,10 @@ export const loadConfig = (
   readFile: (path: string) => string = (path) => readFileSync(resolve(cwd, path), 'utf8'),
 ): E.Either<string[], AppConfig> => {
   const read = collect({
+    host: listenHost(env),
     port: integerIn('PORT', 0, 65_535, 3000)(env),
+    headersTimeoutMs: integerIn('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000, 10_000)(env),
+    requestTimeoutMs: integerIn('HTTP_REQUEST_TIMEOUT_MS', 100, 3_600_000, 30_000)(env),
     databaseUrl: urlWithScheme('DATABASE_URL', ['postgres:', 'postgresql:'])(env),
     poolSize: integerIn('DATABASE_POOL_SIZE', 1, 200, 10)(env),
     redisUrl: urlWithScheme('REDIS_URL', ['redis:', 'rediss:'])(env),
@@ -217,8 +236,13 @@ export const loadConfig = (
   const settings = read.right;
   const mail = mailConfig(settings.smtpUrl, settings.notifyEmail, settings.notifyFrom);
   if (E.isLeft(mail)) return E.left([mail.left]);
+  if (settings.requestTimeoutMs < settings.headersTimeoutMs) {
+    return E.left(['HTTP_REQUEST_TIMEOUT_MS must be at least HTTP_HEADERS_TIMEOUT_MS']);
+  }
   return E.right({
+    host: settings.host,
     port: settings.port,
+    httpTimeouts: { headersMs: settings.headersTimeoutMs, requestMs: settings.requestTimeoutMs },
     database:
       settings.databaseUrl === null
         ? {

@@ -32,14 +32,22 @@ export class AccessControl {
     return this.digests.length === 0;
   }
 
-  decide(method: string, url: string, authorization: string | undefined): AccessDecision {
+  /**
+   * `route` is the pattern of the route that matched (`/api/batches/:reference`), or anything
+   * not starting with `/` when none did; `query` is the raw query string.
+   */
+  decide(
+    method: string,
+    route: string,
+    query: string,
+    authorization: string | undefined,
+  ): AccessDecision {
     if (this.isOpen) return 'open';
-    const [path = '', query = ''] = url.split('?', 2);
-    const needed = WRITES.has(method) || (this.config.readsRequireToken && isDataRead(path));
+    const needed = WRITES.has(method) || (this.config.readsRequireToken && isDataRead(route));
     if (!needed) return 'open';
     // A header that is there but not a bearer token is a wrong token, not a missing one.
     if (authorization !== undefined && bearerToken(authorization) === undefined) return 'invalid';
-    const token = bearerToken(authorization) ?? (path === STREAM ? queryToken(query) : undefined);
+    const token = bearerToken(authorization) ?? (route === STREAM ? queryToken(query) : undefined);
     if (token === undefined) return 'missing';
     const given = digest(token);
     let matched = false;
@@ -53,9 +61,33 @@ const bearerToken = (authorization: string | undefined): string | undefined => {
   return match?.[1];
 };
 
+// URLSearchParams decodes names as the router does: `access%5Ftoken` is `access_token`.
 const queryToken = (query: string): string | undefined =>
-  new URLSearchParams(query).get('access_token') ?? undefined;
+  new URLSearchParams(query).get(TOKEN_PARAMETER) ?? undefined;
 
-/** The URL as logs may show it: an `access_token` in the query is hidden. */
-export const withoutToken = (url: string): string =>
-  url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]');
+const TOKEN_PARAMETER = 'access_token';
+
+const decodedName = (name: string): string => {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+};
+
+/**
+ * The URL as logs may show it: a token in the query is hidden, however its name is spelled
+ * (`access_token`, `access%5Ftoken`, `%61ccess_token`), since the service reads it decoded.
+ */
+export const withoutToken = (url: string): string => {
+  const at = url.indexOf('?');
+  if (at === -1) return url;
+  const pairs = url
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => {
+      const name = pair.split('=', 1)[0] ?? '';
+      return decodedName(name) === TOKEN_PARAMETER ? `${name}=[redacted]` : pair;
+    });
+  return `${url.slice(0, at + 1)}${pairs.join('&')}`;
+};

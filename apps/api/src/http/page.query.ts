@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
+import { IsOmittable } from './omittable';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -17,7 +18,7 @@ const wholeNumberText = ({ value }: { value: unknown }): unknown => {
 /** `?page=&pageSize=` of every paginated list. */
 export class PageQuery {
   @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, maximum: 1_000_000 })
-  @IsOptional()
+  @IsOmittable()
   @Transform(wholeNumberText)
   // class-validator checks from the bottom up: the type first, so "abc" is told what it is.
   @Max(1_000_000)
@@ -31,7 +32,7 @@ export class PageQuery {
     minimum: 1,
     maximum: MAX_PAGE_SIZE,
   })
-  @IsOptional()
+  @IsOmittable()
   @Transform(wholeNumberText)
   @Max(MAX_PAGE_SIZE)
   @Min(1)

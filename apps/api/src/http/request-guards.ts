@@ -3,6 +3,7 @@ import { getSchemaPath } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { AccessControl } from './access-control';
 import { errorBody, ErrorResponse } from './error-response';
+import { crossOriginRefusal, CROSS_ORIGIN_REFUSED, type CrossOriginPolicy } from './cross-origin';
 import { isRateLimited, type RateLimiter } from './rate-limit';
 
 export interface RequestGuards {
@@ -13,6 +14,8 @@ export interface RequestGuards {
   /** helmet's headers, the same for every response. */
   readonly securityHeaders: Readonly<Record<string, string>>;
   readonly isStopping: () => boolean;
+  /** Which other origins may change data (`CORS_ORIGINS`); the service's own always may. */
+  readonly crossOrigin: CrossOriginPolicy;
   /** Told of every answer, by route pattern (never the raw URL, so series stay bounded). */
   readonly answered: (method: string, route: string, status: number, seconds: number) => void;
 }
@@ -50,7 +53,19 @@ export const installRequestGuards = (fastify: FastifyInstance, guards: RequestGu
           .send(errorBody(429, 'TOO_MANY_REQUESTS', message, request.id));
       }
     }
-    const decision = access.decide(request.method, request.url, request.headers.authorization);
+    // A page on another site must not change data here, token or not (a form post sends none).
+    if (crossOriginRefusal(guards.crossOrigin, request.method, request.headers)) {
+      return reply
+        .code(403)
+        .send(errorBody(403, 'CROSS_ORIGIN_REFUSED', CROSS_ORIGIN_REFUSED, request.id));
+    }
+    // Decided on the route the router matched (it decodes `/%61pi`), never on the raw URL text.
+    const decision = access.decide(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      queryOf(request.url),
+      request.headers.authorization,
+    );
     if (decision === 'missing') {
       return reply
         .code(401)
@@ -65,6 +80,11 @@ export const installRequestGuards = (fastify: FastifyInstance, guards: RequestGu
     }
     return undefined;
   });
+};
+
+const queryOf = (url: string): string => {
+  const at = url.indexOf('?');
+  return at === -1 ? '' : url.slice(at + 1);
 };
 
 const documented = (

@@ -5,7 +5,9 @@ import type { AppConfig } from '../config/app-config';
 import { accessLogOptions } from './access-log';
 
 const config: AppConfig = {
+  host: '127.0.0.1',
   port: 0,
+  httpTimeouts: { headersMs: 10_000, requestMs: 30_000 },
   database: { kind: 'external', url: 'postgresql://x@127.0.0.1/x', poolSize: 1 },
   redisUrl: null,
   logLevel: 'info',
@@ -72,6 +74,15 @@ describe('access logs', () => {
     expect(JSON.stringify(line)).not.toContain('secret-token');
     expect(line['req']).toMatchObject({ url: expect.stringContaining('access_token=[redacted]') });
   });
+
+  it.each(['access%5Ftoken', '%61ccess_token', 'access%5ftoken', 'access_token'])(
+    'never show a token in the query however its name is escaped: %s',
+    async (name) => {
+      const line = await logOf(200, { query: `&${name}=secret-token-0123456789&x=1` });
+      expect(JSON.stringify(line)).not.toContain('secret-token');
+      expect(line['req']).toMatchObject({ url: expect.stringContaining(`${name}=[redacted]&x=1`) });
+    },
+  );
 
   it('log a success at info with the request id and no mount params', async () => {
     const line = await logOf(200);

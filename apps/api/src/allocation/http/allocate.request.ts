@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean } from 'class-validator';
+import { IsOmittable } from '../../http/omittable';
 import { IsIdentifier, IsUnits } from './validation';
 
 export class AllocateRequest {
@@ -16,7 +17,7 @@ export class AllocateRequest {
     default: false,
     description: 'May the line be split across batches when no single batch can take it?',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   allowSplit?: boolean;
 }

@@ -1,27 +1,19 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateIf,
-} from 'class-validator';
+import { IsInt, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import {
   IDENTIFIER_PATTERN,
   IDENTIFIER_RULE,
   MAX_IDENTIFIER_LENGTH,
 } from '@allocation/allocation-domain';
+import { IsOmittable } from '../../http/omittable';
 
 /** A SKU, batch reference or order id, with the domain's own rule and its documentation. */
 export const IsIdentifier = (example: string, options: { optional?: boolean } = {}) =>
   applyDecorators(
     ...(options.optional === true
       ? [
-          IsOptional(),
+          IsOmittable(),
           ApiPropertyOptional({
             example,
             pattern: IDENTIFIER_PATTERN.source,

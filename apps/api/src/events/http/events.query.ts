@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
+import { IsOmittable } from '../../http/omittable';
 import { EVENT_TYPES } from './event-types';
 
 export const DEFAULT_FEED_LIMIT = 100;
@@ -19,7 +20,7 @@ class EventTypeQuery {
     description: `Only these event types, comma-separated: ${EVENT_TYPES.join(', ')}`,
     example: 'Allocated,OutOfStock',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Matches(TYPE_LIST, {
     message: `type must be a comma-separated list of event types: ${EVENT_TYPES.join(', ')}`,
@@ -34,7 +35,7 @@ export class EventFeedQuery extends EventTypeQuery {
       'Events after this id: the `next` of the previous page (0 or absent: from the start)',
     example: '0',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @IsEventId('after')
   after?: string;
@@ -46,7 +47,7 @@ export class EventFeedQuery extends EventTypeQuery {
     minimum: 1,
     maximum: MAX_FEED_LIMIT,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Matches(LIMIT, { message: `limit must be a whole number from 1 to ${MAX_FEED_LIMIT}` })
   limit?: string;
@@ -59,10 +60,20 @@ export class EventStreamQuery extends EventTypeQuery {
       'Resume after this event id; absent, the stream starts with the next event. The `Last-Event-ID` header, which browsers send when they reconnect, does the same and wins.',
     example: '0',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @IsEventId('after')
   after?: string;
+
+  @ApiPropertyOptional({
+    name: 'access_token',
+    description:
+      "A bearer token, for when tokens are needed to read: a browser's EventSource cannot send an Authorization header. Never logged.",
+  })
+  @IsOmittable()
+  @IsString()
+  // The name browsers and OAuth use for a token in the query; the access check reads it.
+  access_token?: string;
 }
 
 export const typesOf = (query: EventTypeQuery): ReadonlyArray<string> | undefined =>

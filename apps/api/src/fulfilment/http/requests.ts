@@ -1,18 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsOptional,
-  Length,
-  Matches,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, Length, Matches } from 'class-validator';
 import {
   IDENTIFIER_PATTERN,
   IDENTIFIER_RULE,
   MAX_IDENTIFIER_LENGTH,
 } from '@allocation/allocation-domain';
+import { IsOmittable } from '../../http/omittable';
 import { PageQuery } from '../../http/page.query';
 
 /** At most this many orders name one pick list; more is a list of everything anyway. */
@@ -25,7 +18,7 @@ export class CreatePickListRequest {
     description: "Only these orders' lines; without it, every allocated line not yet picked",
     maxItems: MAX_PICK_ORDERS,
   })
-  @IsOptional()
+  @IsOmittable()
   // Checked from the bottom up: an array first, then its size, then each id.
   @Matches(IDENTIFIER_PATTERN, { each: true, message: `each of orderIds ${IDENTIFIER_RULE}` })
   @Length(1, MAX_IDENTIFIER_LENGTH, {
@@ -42,7 +35,7 @@ const STATUSES = ['open', 'confirmed', 'cancelled'] as const;
 
 export class ListPickListsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
   status?: (typeof STATUSES)[number];
 }

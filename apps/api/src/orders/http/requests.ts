@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsOmittable } from '../../http/omittable';
 import { MAX_ITEM_QUANTITY, MAX_UNIT_PRICE_MINOR } from '@allocation/orders-domain';
 import { PageQuery } from '../../http/page.query';
 import { IsIdentifier } from '../../allocation/http/validation';
@@ -11,7 +12,7 @@ const IsCurrency = (optional: boolean) =>
     ...(optional
       ? [
           ApiPropertyOptional({ example: 'EUR', default: 'EUR', description: 'ISO 4217 code' }),
-          IsOptional(),
+          IsOmittable(),
         ]
       : [ApiProperty({ example: 'EUR', description: 'ISO 4217 code' })]),
     // Not IsString first: a missing or numeric currency gets the same message as a bad one.
@@ -65,7 +66,7 @@ export class ListOrdersQuery extends PageQuery {
   customerId?: string;
 
   @ApiPropertyOptional({ enum: STATUSES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
   status?: (typeof STATUSES)[number];
 }
