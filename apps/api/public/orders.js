@@ -7,7 +7,8 @@ const describeAllocation = (allocation) => {
   if (allocation === null) return 'not placed';
   if (allocation.status === 'pending') return 'pending';
   if (allocation.status === 'backordered') return 'backordered: waiting for stock';
-  return `allocated: ${allocation.batches.map((b) => `${b.quantity} from ${b.batchReference}`).join(', ')}`;
+  const from = allocation.batches.map((b) => `${b.quantity} from ${b.batchReference}`).join(', ');
+  return `${allocation.status === 'shipped' ? 'shipped' : 'allocated'}: ${from}`;
 };
 
 const removeButton = (order, item) => {
@@ -127,14 +128,30 @@ orderAction(
 );
 orderAction('cancel-order', 'cancel', (o) => `Order ${o.orderId} cancelled.`);
 
-// Allocation reports each line as it is decided: the open order follows without a reload.
-const TYPES =
-  'Allocated,Deallocated,OutOfStock,Backordered,BackorderCancelled,OrderPlaced,OrderCancelled';
+// Allocation reports each line as it is decided, fulfilment each shipment, orders each change
+// of state: the open order and the list follow without a reload, so they always agree.
+const TYPES = [
+  'Allocated',
+  'Deallocated',
+  'OutOfStock',
+  'Backordered',
+  'BackorderCancelled',
+  'Shipped',
+  'OrderPlaced',
+  'OrderCancelled',
+  'OrderShipped',
+].join(',');
+const ORDER_STATES = new Set(['OrderPlaced', 'OrderCancelled', 'OrderShipped']);
 const stream = new EventSource(streamUrl(`/api/events/stream?type=${TYPES}`));
 let refresh;
+let refreshList;
 stream.addEventListener('message', (message) => {
   const event = JSON.parse(message.data);
-  if (event.data.orderId !== current.orderId) return;
+  if (ORDER_STATES.has(event.type)) {
+    clearTimeout(refreshList);
+    refreshList = setTimeout(() => attempt(loadOrders), 100);
+  }
+  if (current.orderId === null || event.data.orderId !== current.orderId) return;
   clearTimeout(refresh);
   refresh = setTimeout(() => attempt(() => openOrder(current.orderId)), 100);
 });

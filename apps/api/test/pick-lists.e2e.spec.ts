@@ -242,14 +242,28 @@ describe('orders whose lines have all shipped', () => {
     expect(first.body.batches.map((b: { sku: string }) => b.sku)).toEqual(['OS-CHAIR']);
     await t.http.post(`/api/pick-lists/${first.body.id}/confirm`);
     await sleep(300);
-    expect((await statusOf('os-1')).status).toBe('placed');
+    const half = await statusOf('os-1');
+    expect(half.status).toBe('placed');
+    expect(half.items.map((i) => i.allocation)).toEqual([
+      { status: 'shipped', batches: [{ batchReference: 'os-chair', quantity: 2 }] },
+      { status: 'backordered' },
+    ]);
 
     // The desks arrive; the waiting line is allocated, picked and shipped.
     await t.http.patch('/api/batches/os-desk').send({ quantity: 3 });
     const second = await pick(['os-1']);
     expect(second.status).toBe(201);
     await t.http.post(`/api/pick-lists/${second.body.id}/confirm`);
-    expect((await until('os-1', (o) => o.status === 'shipped')).status).toBe('shipped');
+    const shipped = await until('os-1', (o) => o.status === 'shipped');
+    // Every view of the order tells the same story: the order, its lines, the list, allocation.
+    expect(shipped.items.map((i) => i.allocation)).toEqual([
+      { status: 'shipped', batches: [{ batchReference: 'os-chair', quantity: 2 }] },
+      { status: 'shipped', batches: [{ batchReference: 'os-desk', quantity: 3 }] },
+    ]);
+    const listed = (await t.http.get('/api/orders?customerId=c-ship')).body.items;
+    expect(listed.find((o: { orderId: string }) => o.orderId === 'os-1').status).toBe('shipped');
+    const allocations = (await t.http.get('/api/allocations/os-1')).body;
+    expect(allocations.map((a: { status: string }) => a.status)).toEqual(['shipped', 'shipped']);
   });
 });
 

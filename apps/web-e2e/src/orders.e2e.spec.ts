@@ -165,4 +165,27 @@ describe('the Orders page', () => {
     expect(arrived.status).toBe(201);
     await itemShows('WEB-SOFA', /allocated: 25 from web-b3/);
   });
+
+  it('follows the order to shipped, in its panel and in the list, without a reload', async () => {
+    const orderId = await page.locator('#order-id').innerText();
+    const post = (path: string, body?: unknown) =>
+      fetch(`${service.base}${path}`, {
+        method: 'POST',
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const list = await post('/api/pick-lists', { orderIds: [orderId] });
+    expect(list.status).toBe(201);
+    const { id } = (await list.json()) as { id: string };
+    expect((await post(`/api/pick-lists/${id}/confirm`)).status).toBe(200);
+
+    await itemShows('WEB-SOFA', /shipped: 25 from web-b3/);
+    await page.locator('#order-status').getByText('shipped').waitFor();
+    const row = page
+      .getByRole('table', { name: 'Recent orders' })
+      .getByRole('row')
+      .filter({ hasText: orderId });
+    await row.getByText('shipped').waitFor();
+    await browser.snapshot('order-shipped');
+  });
 });

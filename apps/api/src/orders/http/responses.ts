@@ -13,9 +13,10 @@ class BatchPortionResponse {
 
 export class LineAllocationResponse {
   @ApiProperty({
-    enum: ['pending', 'allocated', 'backordered'],
+    enum: ['pending', 'allocated', 'backordered', 'shipped'],
     example: 'allocated',
-    description: '`backordered`: no stock yet; it is allocated when stock for its SKU arrives',
+    description:
+      '`backordered`: no stock yet; it is allocated when stock for its SKU arrives. `shipped`: picked and gone, from these batches',
   })
   status!: string;
   @ApiPropertyOptional({ type: [BatchPortionResponse] }) batches?: BatchPortionResponse[];

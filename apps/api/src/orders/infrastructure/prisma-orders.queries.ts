@@ -22,7 +22,21 @@ interface ItemRow {
   unit_price_minor: number;
   batches: Array<{ batchReference: string; quantity: number }> | null;
   backordered: boolean;
+  shipped: Array<{ batchReference: string; quantity: number }> | null;
 }
+
+/**
+ * Where allocation has the line: shipped (out of the warehouse, no longer allocated), allocated
+ * in its batches, waiting for stock, or not yet decided. The same story `GET /api/allocations`
+ * tells, read from the same tables.
+ */
+const lineAllocation = (item: ItemRow): LineAllocation => {
+  if (item.shipped !== null && item.batches === null) {
+    return { status: 'shipped', batches: item.shipped };
+  }
+  if (item.batches !== null) return { status: 'allocated', batches: item.batches };
+  return item.backordered ? { status: 'backordered' } : { status: 'pending' };
+};
 
 /**
  * Orders read straight from their tables; each placed line's allocation comes from what
@@ -52,28 +66,27 @@ export class PrismaOrdersQueries implements OrdersQueries {
                                      FROM allocations_view v
                                     WHERE v.order_id = o.id AND v.sku = i.sku),
                        'backordered', EXISTS (SELECT 1 FROM backorders k
-                                               WHERE k.order_id = o.id AND k.sku = i.sku))
+                                               WHERE k.order_id = o.id AND k.sku = i.sku),
+                       'shipped', (SELECT json_agg(json_build_object('batchReference', s.batch_reference,
+                                                                     'quantity', s.quantity)
+                                                   ORDER BY s.batch_reference)
+                                     FROM shipped_lines s
+                                    WHERE s.order_id = o.id AND s.sku = i.sku))
                      ORDER BY i.position)
                 FROM order_items i WHERE i.order_id = o.id) AS items
         FROM orders o WHERE o.id = ${id}`;
     if (row === undefined) return O.none;
     const handedOver = row.status === 'placed' || row.status === 'shipped';
     const items = (row.items ?? []).map((item) => {
-      const allocation: LineAllocation | null = !handedOver
-        ? null
-        : item.batches !== null
-          ? { status: 'allocated', batches: item.batches }
-          : item.backordered
-            ? { status: 'backordered' }
-            : { status: 'pending' };
       return {
         sku: item.sku,
         quantity: item.quantity,
         unitPrice: money(item.unit_price_minor, row.currency),
         lineTotal: money(Number(item.unit_price_minor) * item.quantity, row.currency),
-        allocation,
+        allocation: handedOver ? lineAllocation(item) : null,
       };
     });
+
     return O.some({
       orderId: row.id,
       customerId: row.customer_id,

@@ -6,7 +6,7 @@ export type LineAllocation =
   | { readonly status: 'pending' }
   | { readonly status: 'backordered' }
   | {
-      readonly status: 'allocated';
+      readonly status: 'allocated' | 'shipped';
       readonly batches: ReadonlyArray<{
         readonly batchReference: string;
         readonly quantity: number;
