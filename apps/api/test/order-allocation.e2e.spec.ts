@@ -61,6 +61,39 @@ describe('placing an order hands its lines to allocation', () => {
     expect((await t.http.get('/api/allocations/hand-o1')).body).toHaveLength(2);
   });
 
+  it('backorders a line for a SKU allocation has never seen, and serves it from the first batch', async () => {
+    // The README's example on a fresh database: a price, no stock at all yet.
+    await orderOf('new-o1', [['NEW-SKU', 2]]);
+    expect((await t.http.post('/api/orders/new-o1/place')).status).toBe(200);
+    const { order } = await waitForLines('new-o1', (line) => line.allocation?.status !== 'pending');
+    expect(order.items.map((item) => item['allocation'])).toEqual([{ status: 'backordered' }]);
+    const product = (await t.http.get('/api/products/NEW-SKU')).body;
+    expect(product).toMatchObject({ sku: 'NEW-SKU', batches: [] });
+    expect(product.backorders).toEqual([
+      expect.objectContaining({ orderId: 'new-o1', quantity: 2 }),
+    ]);
+    await waitForFeedHorizon(t.databaseUrl);
+    const events = (await t.http.get('/api/events?type=OutOfStock,Backordered&limit=1000')).body;
+    expect(
+      events.items
+        .filter((e: { data: { orderId: string } }) => e.data.orderId === 'new-o1')
+        .map((e: { type: string }) => e.type),
+    ).toEqual(['OutOfStock', 'Backordered']);
+
+    await t.http.post('/api/batches').send({ reference: 'new-b1', sku: 'NEW-SKU', quantity: 5 });
+    const served = await waitForLines('new-o1', (line) => line.allocation?.status === 'allocated');
+    expect(served.order.items.map((item) => item['allocation'])).toEqual([
+      { status: 'allocated', batches: [{ batchReference: 'new-b1', quantity: 2 }] },
+    ]);
+    // A direct allocation of a SKU nobody has seen is still the reference service's 400.
+    const direct = await t.http
+      .post('/api/allocations')
+      .send({ orderId: 'new-o2', sku: 'NEVER-SEEN', quantity: 1 });
+    expect(direct.status).toBe(400);
+    expect(direct.body.message).toBe('Invalid sku NEVER-SEEN');
+    expect((await t.http.get('/api/products/NEVER-SEEN')).status).toBe(404);
+  });
+
   it('frees the stock of a placed order that is cancelled', async () => {
     expect((await t.http.post('/api/orders/hand-o1/cancel')).status).toBe(200);
     for (

@@ -57,40 +57,42 @@ type Step =
   | { kind: 'deallocate'; order: number }
   | { kind: 'change'; batch: number; quantity: number };
 
-const step: fc.Arbitrary<Step> = fc.oneof(
-  {
-    weight: 6,
-    arbitrary: fc.record({
-      kind: fc.constant('allocate' as const),
-      order: fc.nat(6),
-      sku: fc.nat(2),
-      quantity: fc.integer({ min: 1, max: 7 }),
-      split: fc.boolean(),
-      waits: fc.boolean(),
-    }),
-  },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('repeat' as const), index: fc.nat() }) },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('conflicting' as const),
-      index: fc.nat(),
-      quantity: fc.integer({ min: 1, max: 7 }),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({ kind: fc.constant('deallocate' as const), order: fc.nat(6) }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('change' as const),
-      batch: fc.nat(5),
-      quantity: fc.nat(10),
-    }),
-  },
-);
+/** Steps over SKUs S0..S`lastSku`; S0-S2 have batches, any higher one is never stocked. */
+const stepOver = (lastSku: number): fc.Arbitrary<Step> =>
+  fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('allocate' as const),
+        order: fc.nat(6),
+        sku: fc.nat(lastSku),
+        quantity: fc.integer({ min: 1, max: 7 }),
+        split: fc.boolean(),
+        waits: fc.boolean(),
+      }),
+    },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('repeat' as const), index: fc.nat() }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('conflicting' as const),
+        index: fc.nat(),
+        quantity: fc.integer({ min: 1, max: 7 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('deallocate' as const), order: fc.nat(6) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('change' as const),
+        batch: fc.nat(5),
+        quantity: fc.nat(10),
+      }),
+    },
+  );
 
 let run = 0;
 
@@ -177,31 +179,45 @@ const stateOf = async (prisma: PrismaService, prefix: string) => {
 };
 
 describe('allocations batched together (group commit)', () => {
-  it('give exactly the results, events and final state of running them one by one', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 24 }), async (steps) => {
-        run += 1;
-        const prefix = `r${run}-`;
-        const setup = [0, 1, 2].flatMap((sku) => [
-          createBatchCommand(`${prefix}b${sku * 2}`, `${prefix}S${sku}`, 4),
-          createBatchCommand(`${prefix}b${sku * 2 + 1}`, `${prefix}S${sku}`, 6, '2027-01-01'),
-        ]);
-        for (const side of [oneByOne, batched]) {
-          for (const command of setup) must(await side.bus.handle(command));
-        }
-        const commands = commandsOf(steps, prefix);
-        const expected: unknown[] = [];
-        for (const command of commands) expected.push(seen(await oneByOne.bus.handle(command)));
-        expect(await runBatched(commands)).toEqual(expected);
-        expect(await stateOf(batched.prisma, prefix)).toEqual(
-          await stateOf(oneByOne.prisma, prefix),
-        );
-      }),
-      { numRuns: 40 },
+  const sameAsOneByOne = (lastSku: number, numRuns: number) =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.array(stepOver(lastSku), { minLength: 1, maxLength: 24 }),
+        async (steps) => {
+          run += 1;
+          const prefix = `r${run}-`;
+          const setup = [0, 1, 2].flatMap((sku) => [
+            createBatchCommand(`${prefix}b${sku * 2}`, `${prefix}S${sku}`, 4),
+            createBatchCommand(`${prefix}b${sku * 2 + 1}`, `${prefix}S${sku}`, 6, '2027-01-01'),
+          ]);
+          for (const side of [oneByOne, batched]) {
+            for (const command of setup) must(await side.bus.handle(command));
+          }
+          const commands = commandsOf(steps, prefix);
+          const expected: unknown[] = [];
+          for (const command of commands) expected.push(seen(await oneByOne.bus.handle(command)));
+          expect(await runBatched(commands)).toEqual(expected);
+          expect(await stateOf(batched.prisma, prefix)).toEqual(
+            await stateOf(oneByOne.prisma, prefix),
+          );
+        },
+      ),
+      { numRuns },
     );
+
+  it('give exactly the results, events and final state of running them one by one', async () => {
+    await sameAsOneByOne(2, 40);
     // The property means something only if batches really formed.
     expect(batched.batcher.stats.commands).toBeGreaterThan(batched.batcher.stats.batches);
     expect(batched.batcher.stats.fallbacks).toBe(0);
+  });
+
+  it('do the same with SKUs never stocked: a placed line creates its product and waits', async () => {
+    const before = { ...batched.batcher.stats };
+    await sameAsOneByOne(4, 30);
+    expect(batched.batcher.stats.commands - before.commands).toBeGreaterThan(
+      batched.batcher.stats.batches - before.batches,
+    );
   });
 
   it('run a batch that cannot commit again one command at a time, with the same results', async () => {

@@ -46,6 +46,13 @@ export const outcomeLabel = (outcome: AllocationOutcome): string => {
   return outcome.right.value.created ? outcome.right.value.outcome : 'repeat';
 };
 
+/** A placed order's line for a SKU allocation has never seen: the batch runs one at a time. */
+class NewProductInBatch extends Error {
+  constructor(sku: string) {
+    super(`Product ${sku} does not exist yet`);
+  }
+}
+
 interface Waiting {
   readonly command: Allocate;
   readonly resolve: (outcome: AllocationOutcome) => void;
@@ -166,6 +173,9 @@ export const allocateTogether = async (
     const product = products.get(command.sku);
     const ofProduct = lines.get(command.sku);
     if (product === undefined || ofProduct === undefined) {
+      // A product that does not exist yet is created on the one-at-a-time path (the batch's
+      // statement only updates products); that happens once per SKU.
+      if (command.backorder) throw new NewProductInBatch(command.sku);
       return E.left(unknownSku(command.sku));
     }
     const standing = ofProduct.get(command.orderId) ?? O.none;

@@ -60,7 +60,7 @@ describe('allocating placed orders', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('warns about a SKU that has no batch at all, and goes on', async () => {
+  it('backorders a line for a SKU allocation has never seen: the product begins with it', async () => {
     const { unitOfWork, consumer, warnings } = await setUp();
     await consumer.handle([
       placed('o1', [
@@ -68,8 +68,17 @@ describe('allocating placed orders', () => {
         ['LAMP', 1],
       ]),
     ]);
-    expect(warnings).toEqual(['Order o1: line GHOST not allocated: Invalid sku GHOST']);
-    expect(unitOfWork.viewOf('o1')).toHaveLength(1);
+    expect(warnings).toEqual([]);
+    expect(unitOfWork.viewOf('o1').map((row) => row.sku)).toEqual(['LAMP']);
+    expect(unitOfWork.product('GHOST')).toMatchObject({
+      version: 1,
+      batches: [],
+      backorders: [{ orderId: 'o1', sku: 'GHOST', quantity: 1, allowSplit: false }],
+    });
+    expect(unitOfWork.outbox.filter((e) => 'orderId' in e && e.sku === 'GHOST')).toEqual([
+      { _tag: 'OutOfStock', orderId: 'o1', sku: 'GHOST', quantity: 1 },
+      { _tag: 'Backordered', orderId: 'o1', sku: 'GHOST', quantity: 1 },
+    ]);
   });
 
   it('deallocates a placed order that is cancelled, also twice, but not a draft one', async () => {

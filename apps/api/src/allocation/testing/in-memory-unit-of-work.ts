@@ -247,7 +247,18 @@ export class InMemoryUnitOfWork implements AllocationUnitOfWork {
 
   constructor(private readonly maxAttempts = 3) {}
 
-  async run<L, A>(
+  /** Runs one at a time: two drafts of the whole state committed together would lose one. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<L, A>(
+    work: (context: AllocationTransaction) => Promise<E.Either<L, A>>,
+  ): Promise<E.Either<L | RetriesExhausted, A>> {
+    const next = this.tail.then(() => this.attempt(work));
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  private async attempt<L, A>(
     work: (context: AllocationTransaction) => Promise<E.Either<L, A>>,
   ): Promise<E.Either<L | RetriesExhausted, A>> {
     for (let attempt = 1; ; attempt++) {

@@ -184,8 +184,8 @@ const toOrderResponse = (order: OrderView): OrderResponse => ({
   items: order.items.map((item) => ({
     ...item,
     allocation:
-      item.allocation === null || item.allocation.status !== 'allocated'
+      item.allocation === null || !('batches' in item.allocation)
         ? item.allocation
-        : { status: 'allocated', batches: [...item.allocation.batches] },
+        : { status: item.allocation.status, batches: [...item.allocation.batches] },
   })),
 });
