@@ -33,11 +33,13 @@ it('answers 201 or 503 while its connections are dropped, and stores every 201',
     8,
     (_c, _i, orderId) =>
       t.http.post('/api/allocations').send({ orderId, sku: 'LAMP', quantity: 1 }),
-    async () => {
+    async (moreAnswers) => {
+      // Connections dropped eight times, each after another ten answers, then forty more.
       for (let i = 0; i < 8; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 60));
+        await moreAnswers(10);
         await dropConnections();
       }
+      await moreAnswers(40);
     },
   );
 
@@ -50,5 +52,5 @@ it('answers 201 or 503 while its connections are dropped, and stores every 201',
   const stored = await admin.query<{ order_id: string }>('SELECT order_id FROM allocations');
   const storedIds = new Set(stored.rows.map((r) => r.order_id));
   expect(answers.filter((a) => a.status === 201 && !storedIds.has(a.orderId))).toEqual([]);
-  expect(answers.length).toBeGreaterThan(50);
+  expect(answers.length).toBeGreaterThanOrEqual(120);
 });

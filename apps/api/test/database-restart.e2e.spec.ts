@@ -44,12 +44,13 @@ it('answers 201 or 503 through a database restart, recovers, and stores every 20
       c % 2 === 0
         ? http.post('/api/allocations').send({ orderId, sku: 'LAMP', quantity: 1 })
         : http.patch('/api/batches/b1').send({ quantity: 100_000 + i }),
-    async () => {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+    async (moreAnswers) => {
+      // Paced by answers: the service is under load before, between and after the restarts.
+      await moreAnswers(40);
       await cluster.restart();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await moreAnswers(40);
       await cluster.restart();
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await moreAnswers(60);
     },
   );
 

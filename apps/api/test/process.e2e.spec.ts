@@ -134,7 +134,12 @@ describe('the service process', () => {
         agent.destroy();
       };
       const clients = Promise.all(Array.from({ length: 12 }, (_, c) => client(c)));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Stopped once traffic is really flowing (by count, not after a time that a slow machine
+      // fills with fewer requests); the deadline only stops a hang.
+      for (const deadline = Date.now() + 60_000; answered.size < 100;) {
+        if (Date.now() > deadline) throw new Error(`only ${answered.size} answers before stopping`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       service.child.kill('SIGTERM');
       await clients;
       expect(await service.exited).toBe(0);
@@ -153,7 +158,7 @@ describe('the service process', () => {
       const storedIds = stored.rows.map((r) => r.order_id);
       expect(storedIds.filter((id) => answered.get(id) !== 201)).toEqual([]);
       expect(storedIds.length).toBe(answered.size);
-      expect(answered.size).toBeGreaterThan(100);
+      expect(answered.size).toBeGreaterThanOrEqual(100);
       expect(
         [...new Set(failed.values())].every((code) => /ECONNREFUSED|ECONNRESET/.test(code)),
       ).toBe(true);
