@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +159,39 @@ describe('bad rows', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`${lines}:5002 column quantity:`);
+  });
+
+  it('are each reported at their own line, deep in a large file', async () => {
+    const good = Array.from({ length: 299_999 }, (_, i) => `o${i},LAMP,1`).join('\n');
+    const after = Array.from({ length: 2_000 }, (_, i) => `p${i},LAMP,1`).join('\n');
+    const lines = file(
+      'large.csv',
+      `order_id,sku,quantity\n${good}\nbad-1,LAMP,x\nbad-2,LAMP,-1\n${after}\n`,
+    );
+    const stock = file('stock.csv', 'reference,sku,quantity,eta\nbig,LAMP,1000000,\n');
+    const result = await planner('plan', '--batches', stock, '--orders', lines);
+    expect(result.code).toBe(1);
+    const listed = result.stderr.split('\n').filter((l) => l.includes(lines));
+    expect(listed).toEqual([
+      `  ${lines}:300001 column quantity: quantity must be a positive whole number, got "x"`,
+      `  ${lines}:300002 column quantity: quantity must be a positive whole number, got "-1"`,
+    ]);
+  }, 60_000);
+
+  it('report an unclosed quote at its own line and still find every other bad row', async () => {
+    const good = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => `o${from + i},LAMP,1`).join('\n');
+    const text =
+      `order_id,sku,quantity\n${good(2, 100)}\no101,"LAMP,1\n${good(102, 150)}\n` +
+      `o151,LA MP,1\n${good(152, 200)}\n`;
+    const lines = file('quote.csv', text);
+    const result = await planner('plan', '--batches', file('b.csv', BATCHES), '--orders', lines);
+    expect(result.code).toBe(1);
+    const listed = result.stderr.split('\n').filter((l) => l.includes(lines));
+    expect(listed).toEqual([
+      `  ${lines}:101 column sku: not valid CSV: a quote opened here is not closed on this line`,
+      expect.stringMatching(new RegExp(`^  ${lines}:151 column sku: sku must .*, got "LA MP"$`)),
+    ]);
   });
 
   it('stop the run after listing 20 of them', async () => {
@@ -368,4 +401,41 @@ describe('the built command', () => {
       ]),
     ).rejects.toMatchObject({ code: 1 });
   });
+
+  it('says only what is wrong when an input file is missing: exit 1, no stack (5 runs of 5)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const failed = await promisify(execFile)(process.execPath, [
+        bin,
+        'plan',
+        '--batches',
+        file('b.csv', BATCHES),
+        '--orders',
+        join(dir, 'missing.csv'),
+      ]).catch((error: { code: number; stdout: string; stderr: string }) => error);
+      expect(failed).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: `planner: ${join(dir, 'missing.csv')}: cannot be read (no such file?)\n`,
+      });
+    }
+  });
+
+  it('builds itself on the first run after `npm install`, when it has not been built', async () => {
+    const dist = join(__dirname, '..', '..', '..', 'dist', 'apps', 'planner');
+    const aside = `${dist}.aside-${process.pid}`;
+    renameSync(dist, aside);
+    try {
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        [bin, 'plan', '--batches', file('b.csv', BATCHES), '--orders', file('l.csv', LINES)],
+        { env: { ...process.env, NX_DAEMON: 'false' } },
+      );
+      expect(stdout).toContain('o1,LAMP,b1,8,allocated,');
+      expect(stderr).toContain('building it first');
+      expect(existsSync(join(dist, 'main.js'))).toBe(true);
+    } finally {
+      if (existsSync(dist)) rmSync(aside, { recursive: true, force: true });
+      else renameSync(aside, dist);
+    }
+  }, 120_000);
 });

@@ -1,5 +1,12 @@
 import * as E from 'fp-ts/Either';
-import { createReadStream, createWriteStream, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  type WriteStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -104,7 +111,15 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
   // in --out or on standard output (where it is copied once complete).
   const scratch = options.out === undefined ? mkdtempSync(join(tmpdir(), 'planner-')) : undefined;
   const planFile = scratch === undefined ? `${options.out}.partial` : join(scratch, 'plan.csv');
-  const cleanUp = () => {
+  let out: WriteStream | undefined;
+  // The plan's stream opens asynchronously: it is closed (and its opening awaited) before its
+  // folder goes, or it would fail to open there later with nobody listening.
+  const cleanUp = async () => {
+    if (out !== undefined && !out.closed) {
+      const closed = once(out, 'close').catch(() => undefined);
+      out.destroy();
+      await closed;
+    }
     rmSync(planFile, { force: true });
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   };
@@ -128,15 +143,16 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
       });
     }
     if (problemCount > 0 && !skipInvalid) {
-      cleanUp();
+      await cleanUp();
       return listProblems(io, problems, problemCount);
     }
 
-    const out = createWriteStream(planFile, { encoding: 'utf8' });
+    out = createWriteStream(planFile, { encoding: 'utf8' });
+    const plan = out;
     const progress = new Progress(`planning ${options.orders}`);
     let lines = 0;
     const ordersFile = options.orders as string;
-    await writeTo(out, PLAN_HEADER);
+    await writeTo(plan, PLAN_HEADER);
     let text = '';
     await readCsv(
       ordersFile,
@@ -154,7 +170,7 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
             if (text.length > 64 * 1024) {
               const chunk = text;
               text = '';
-              if (!out.write(chunk)) return once(out, 'drain').then(() => undefined);
+              if (!plan.write(chunk)) return once(plan, 'drain').then(() => undefined);
             }
           }
         }
@@ -162,19 +178,19 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
       },
       (read, total) => progress.update(read, total, lines),
     );
-    await writeTo(out, text);
+    await writeTo(plan, text);
     progress.done();
     await new Promise<void>((resolve, reject) =>
-      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      plan.end((error?: Error | null) => (error ? reject(error) : resolve())),
     );
     if (problemCount > 0 && !skipInvalid) {
-      cleanUp();
+      await cleanUp();
       return listProblems(io, problems, problemCount);
     }
     if (options.out !== undefined) renameSync(planFile, options.out);
     else {
       await pipeline(createReadStream(planFile), io.stdout, { end: false });
-      cleanUp();
+      await cleanUp();
     }
 
     const summaries = planner.summary();
@@ -198,7 +214,7 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
     }
     return 0;
   } catch (error) {
-    cleanUp();
+    await cleanUp();
     if (error instanceof InputError) {
       io.stderr.write(`planner: ${error.message}\n`);
       return 1;

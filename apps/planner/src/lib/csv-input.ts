@@ -1,5 +1,5 @@
-import { parse } from 'csv-parse';
 import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 
 /** A row that cannot be planned: where it is and why, in the value objects' own words. */
 export interface RowProblem {
@@ -31,12 +31,58 @@ export const problemText = (p: RowProblem): string =>
 /** What a row handler answers: go on, stop reading, or wait (the output is catching up). */
 export type RowReply = void | 'stop' | Promise<void>;
 
+/** A line's fields, or why the line is not CSV (and in which field, counting from 0). */
+export type SplitLine =
+  | { readonly ok: true; readonly cells: string[] }
+  | { readonly ok: false; readonly field: number; readonly reason: string };
+
 /**
- * Streams a CSV file's rows (csv-parse) to `onRow`, checking the header against the expected
- * columns. Rows with the wrong number of fields are handed over as problems; everything else is
- * checked by the caller with the domain's value objects. Line numbers are the parser's own, read
- * as each row is emitted (csv-parse's per-row `info` option would triple the parsing time).
- * `onBytes` follows progress through the file.
+ * One line of CSV into its fields: comma-separated, each trimmed, a field in double quotes may
+ * hold commas and `""` for a quote. No field of these files can hold a line break (identifiers,
+ * numbers and dates never do), so every record is one line: a quote left open is that line's
+ * fault alone and cannot swallow the rest of the file.
+ */
+export const splitCsvLine = (text: string): SplitLine => {
+  const cells: string[] = [];
+  let i = 0;
+  for (let field = 0; ; field++) {
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    if (text[i] === '"') {
+      let value = '';
+      let closed = false;
+      for (i++; i < text.length; i++) {
+        if (text[i] !== '"') value += text[i];
+        else if (text[i + 1] === '"') {
+          value += '"';
+          i++;
+        } else {
+          closed = true;
+          i++;
+          break;
+        }
+      }
+      if (!closed)
+        return { ok: false, field, reason: 'a quote opened here is not closed on this line' };
+      while (text[i] === ' ' || text[i] === '\t') i++;
+      if (i < text.length && text[i] !== ',') {
+        return { ok: false, field, reason: 'text after the closing quote' };
+      }
+      cells.push(value);
+    } else {
+      const end = text.indexOf(',', i);
+      cells.push(text.slice(i, end === -1 ? text.length : end).trim());
+      i = end === -1 ? text.length : end;
+    }
+    if (i >= text.length) return { ok: true, cells };
+    i++; // the comma
+  }
+};
+
+/**
+ * Streams a CSV file's rows to `onRow`, line by line (so each row's line number is exact),
+ * checking the header against the expected columns. Rows that are not CSV or have the wrong
+ * number of fields are handed over as problems; everything else is checked by the caller with
+ * the domain's value objects. `onBytes` follows progress through the file.
  */
 export const readCsv = async (
   file: string,
@@ -53,74 +99,63 @@ export const readCsv = async (
   const expected = spec.columns.join(', ');
   if (total === 0)
     throw new InputError(`${file}: the file is empty; expected a header: ${expected}`);
-  const input = createReadStream(file);
+  const input = createReadStream(file, { encoding: 'utf8' });
   let read = 0;
   input.on('data', (chunk) => {
-    read += chunk.length;
+    read += Buffer.byteLength(chunk);
     onBytes(read, total);
   });
-  const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true });
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let header: string[] | undefined;
-  await new Promise<void>((resolve, reject) => {
-    const fail = (error: unknown) => {
-      input.destroy();
-      parser.destroy();
-      if (error instanceof InputError) reject(error);
-      else {
-        const where = (error as { lines?: number }).lines;
-        const reason = error instanceof Error ? error.message : String(error);
-        reject(
-          new InputError(
-            `${file}${where === undefined ? '' : `:${where}`}: not valid CSV (${reason})`,
-          ),
+  let line = 0;
+  try {
+    for await (const raw of lines) {
+      line += 1;
+      const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (text.trim() === '') continue;
+      if (text.includes('\u0000')) {
+        throw new InputError(
+          header === undefined
+            ? `${file}: this is not a CSV file (it holds binary data)`
+            : `${file}:${line}: this is not a CSV file (it holds binary data)`,
         );
       }
-    };
-    const stop = () => {
-      input.destroy();
-      parser.destroy();
-      resolve();
-    };
-    parser.on('data', (cells: string[]) => {
-      try {
-        const line = parser.info.lines;
-        if (header === undefined) {
-          header = checkHeader(file, cells, spec);
-          return;
-        }
-        if (cells.some((cell) => cell.includes('\u0000'))) {
-          throw new InputError(`${file}:${line}: this is not a CSV file (it holds binary data)`);
-        }
-        let reply: RowReply;
-        if (cells.length !== header.length) {
-          reply = onRow({
-            file,
-            line,
-            reason: `${cells.length} fields where the header has ${header.length}`,
-          });
-        } else {
-          const values: Record<string, string> = {};
-          for (let i = 0; i < header.length; i++) values[header[i] as string] = cells[i] ?? '';
-          reply = onRow({ line, values });
-        }
-        if (reply === 'stop') stop();
-        else if (reply instanceof Promise) {
-          parser.pause();
-          reply.then(() => parser.resume(), fail);
-        }
-      } catch (error) {
-        fail(error);
-      }
-    });
-    parser.on('error', fail);
-    input.on('error', fail);
-    parser.on('end', () => {
+      const split = splitCsvLine(text);
       if (header === undefined) {
-        reject(new InputError(`${file}: the file holds no rows; expected a header: ${expected}`));
-      } else resolve();
-    });
-    input.pipe(parser);
-  });
+        if (!split.ok) throw new InputError(`${file}:${line}: not valid CSV (${split.reason})`);
+        header = checkHeader(file, split.cells, spec);
+        continue;
+      }
+      let reply: RowReply;
+      if (!split.ok) {
+        const column = header[split.field];
+        reply = onRow({
+          file,
+          line,
+          ...(column === undefined ? {} : { column }),
+          reason: `not valid CSV: ${split.reason}`,
+        });
+      } else if (split.cells.length !== header.length) {
+        reply = onRow({
+          file,
+          line,
+          reason: `${split.cells.length} fields where the header has ${header.length}`,
+        });
+      } else {
+        const values: Record<string, string> = {};
+        for (let i = 0; i < header.length; i++) values[header[i] as string] = split.cells[i] ?? '';
+        reply = onRow({ line, values });
+      }
+      if (reply === 'stop') break;
+      if (reply instanceof Promise) await reply;
+    }
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+  if (header === undefined) {
+    throw new InputError(`${file}: the file holds no rows; expected a header: ${expected}`);
+  }
 };
 
 const checkHeader = (file: string, cells: ReadonlyArray<string>, spec: CsvSpec): string[] => {

@@ -27,7 +27,13 @@ const column =
   (file: string, row: CsvRow) =>
   <A>(name: string, result: E.Either<InvalidValue, A>): Checked<A> =>
     E.mapLeft((error: InvalidValue) =>
-      NEA.of<RowProblem>({ file, line: row.line, column: name, reason: error.message }),
+      NEA.of<RowProblem>({
+        file,
+        line: row.line,
+        column: name,
+        // The value as written, so the row can be found and mended.
+        reason: `${error.message}, got ${JSON.stringify(row.values[name] ?? '')}`,
+      }),
     )(result);
 
 /** Text to a number only when it is digits: "1e3" or "2.0" stay text and are refused as such. */
