@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { startTestApp, type TestApp } from './support';
 
 let t: TestApp;
@@ -190,5 +191,56 @@ describe('a line that waits for stock', () => {
     expect((await t.http.get('/api/allocations/w-1')).status).toBe(404);
     expect((await t.http.get('/api/products/WAITS')).body.backorders).toEqual([]);
     expect((await t.http.delete('/api/allocations/w-1')).status).toBe(404);
+  });
+});
+
+describe('lines pushed out of their batches', () => {
+  it('wait in the order they were accepted, and are served in that order', async () => {
+    const batch = (reference: string, quantity: number, eta: string | null) =>
+      t.http.post('/api/batches').send({ reference, sku: 'QUEUE', quantity, eta });
+    await batch('q-A', 10, null);
+    await batch('q-B', 20, '2031-01-01');
+    await batch('q-C', 5, '2031-06-01');
+    for (const [orderId, quantity] of [
+      ['q-o1', 8],
+      ['q-o2', 15],
+      ['q-o3', 9],
+    ] as const) {
+      const answer = await allocate({ orderId, sku: 'QUEUE', quantity, allowSplit: true });
+      expect(answer.status).toBe(201);
+    }
+    expect((await t.http.patch('/api/batches/q-A').send({ quantity: 3 })).status).toBe(200);
+    expect((await t.http.delete('/api/batches/q-C')).status).toBe(204);
+    const waiting = (await t.http.get('/api/products/QUEUE')).body.backorders;
+    expect(
+      waiting.map((b: { orderId: string; quantity: number }) => [b.orderId, b.quantity]),
+    ).toEqual([
+      ['q-o1', 8],
+      ['q-o3', 9],
+    ]);
+    // Eight units arrive: o1, accepted first, takes them although o3 lost its batch last.
+    await batch('q-D', 8, null);
+    expect((await t.http.get('/api/allocations/q-o1')).body).toEqual([
+      { sku: 'QUEUE', batchReference: 'q-D', quantity: 8, status: 'allocated' },
+    ]);
+    expect(
+      (await t.http.get('/api/products/QUEUE')).body.backorders.map(
+        (b: { orderId: string }) => b.orderId,
+      ),
+    ).toEqual(['q-o3']);
+    // Through all of that each line kept the stamp of the version that accepted it (three
+    // batches made versions 1-3; o1, o2, o3 were accepted by 4, 5, 6).
+    const db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    const stamps = await db.query<{ order_id: string; accepted: string }>(
+      `SELECT order_id, accepted FROM allocations WHERE sku = 'QUEUE'
+        UNION SELECT order_id, accepted FROM backorders WHERE sku = 'QUEUE' ORDER BY 1`,
+    );
+    await db.end();
+    expect(stamps.rows.map((r) => [r.order_id, Number(r.accepted)])).toEqual([
+      ['q-o1', 4],
+      ['q-o2', 5],
+      ['q-o3', 6],
+    ]);
   });
 });

@@ -259,7 +259,7 @@ describe('files that are not what they should be', () => {
 
   it('an empty file', () =>
     failsWith('', /the file is empty; expected a header: reference, sku, quantity, eta/));
-  it('a header and no rows is fine: nothing to plan from', async () => {
+  it('a header and no rows is fine: nothing to plan from, every line waits', async () => {
     const result = await planner(
       'plan',
       '--batches',
@@ -268,7 +268,7 @@ describe('files that are not what they should be', () => {
       file('l.csv', LINES),
     );
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('o1,LAMP,,8,refused,Invalid sku LAMP');
+    expect(result.stdout).toContain('o1,LAMP,,8,backordered,');
   });
   it('no header', () =>
     failsWith('b1,LAMP,10,\n', /:1: no header; the first line must name the columns/));

@@ -81,9 +81,9 @@ describe('planning lines', () => {
     expect(statuses(planner.plan(line('o2', 'LAMP', 99)))).toEqual(['repeat']);
   });
 
-  it('refuses a line of a SKU that has no batches, in the domain words', () => {
+  it('backorders a line of a SKU that has no batches, as the service does a placed line', () => {
     expect(plannerWith().plan(line('o1', 'DESK', 1))).toEqual([
-      expect.objectContaining({ status: 'refused', note: 'Invalid sku DESK' }),
+      expect.objectContaining({ status: 'backordered', quantity: 1 }),
     ]);
   });
 
@@ -105,10 +105,10 @@ describe('planning lines', () => {
     expect(planner.summary()).toEqual([
       {
         sku: 'DESK',
-        demanded: 0,
+        demanded: 1,
         allocated: 0,
-        backordered: 0,
-        refusedLines: 1,
+        backordered: 1,
+        refusedLines: 0,
         stockLeft: 0,
         batches: [],
       },

@@ -7,7 +7,6 @@ import {
   duplicateBatchReference,
   emptyProduct,
   productAvailableQuantity,
-  unknownSku,
   type AllocateOptions,
   type AllocatedLine,
   type Batch,
@@ -133,15 +132,22 @@ export class Planner {
 
   plan(line: OrderLine): ReadonlyArray<PlanRow> {
     const state = this.stateOf(line.sku);
-    const { product, tally } = state;
-    if (product === undefined) return refused(tally, line, unknownSku(line.sku).message);
+    const { tally } = state;
+    // As the service takes a placed order's line: a SKU with no batch at all is backordered,
+    // the product coming into being with it.
+    const product = state.product ?? emptyProduct(line.sku);
     const quantity = state.lines.get(line.orderId);
     // The line as allocated, for the domain to tell a repeat from a conflict by its order id and
     // quantity; its portions are in the plan already and play no part in that.
     const existing: O.Option<AllocatedLine> =
       quantity === undefined
         ? O.none
-        : O.some({ ...line, quantity, portions: [{ batchReference: NOT_KEPT, quantity }] });
+        : O.some({
+            ...line,
+            quantity,
+            portions: [{ batchReference: NOT_KEPT, quantity }],
+            accepted: 0,
+          });
     const decided = allocate(product, line, existing, this.allocateOptions);
     if (E.isLeft(decided)) return refused(tally, line, decided.left.message);
     const { value } = decided.right;

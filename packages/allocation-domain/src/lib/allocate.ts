@@ -88,7 +88,7 @@ export const allocate = (
   const portions = portionsFor(product.batches, line.quantity, options.allowSplit);
   if (portions === undefined) {
     return options.backorder === true
-      ? E.right(joinBackorders(product, backorderOf(line, options.allowSplit)))
+      ? E.right(joinBackorders(product, backorderOf(line, options.allowSplit, product.version + 1)))
       : E.left(outOfStock(line.orderId, line.sku, line.quantity));
   }
   const allocated: AllocatedLine = {
@@ -96,6 +96,8 @@ export const allocate = (
     sku: line.sku,
     quantity: line.quantity,
     portions,
+    // Accepted by the version this change makes.
+    accepted: product.version + 1,
   };
   return E.right({
     product: withBatches(product, applyPortions(product.batches, portions, 1)),

@@ -4,11 +4,12 @@ import type { AllocatedLine, Backorder, OrderLine } from './order-line';
 import type { Product } from './product';
 import { allocatedEvents, applyPortions, portionsFor } from './stock';
 
-export const backorderOf = (line: OrderLine, allowSplit: boolean): Backorder => ({
+export const backorderOf = (line: OrderLine, allowSplit: boolean, accepted: number): Backorder => ({
   orderId: line.orderId,
   sku: line.sku,
   quantity: line.quantity,
   allowSplit,
+  accepted,
 });
 
 export const backorderedEvents = (line: Backorder): [DomainEvent, Backordered] => [
@@ -20,12 +21,33 @@ export const findBackorder = (product: Product, orderId: string): Backorder | un
   product.backorders.find((waiting) => waiting.orderId === orderId);
 
 /**
+ * `pushedOut` merged into the queue (both in acceptance order): each line with whether it is new
+ * to the queue. Equal stamps (rows older than the stamp) keep the queue's line first.
+ */
+const inAcceptanceOrder = (
+  queue: ReadonlyArray<Backorder>,
+  pushedOut: ReadonlyArray<Backorder>,
+): Array<readonly [Backorder, boolean]> => {
+  const incoming = [...pushedOut].sort((a, b) => a.accepted - b.accepted);
+  const merged: Array<readonly [Backorder, boolean]> = [];
+  let i = 0;
+  for (const waiting of queue) {
+    while (i < incoming.length && (incoming[i] as Backorder).accepted < waiting.accepted) {
+      merged.push([incoming[i++] as Backorder, true]);
+    }
+    merged.push([waiting, false]);
+  }
+  while (i < incoming.length) merged.push([incoming[i++] as Backorder, true]);
+  return merged;
+};
+
+/**
  * The end of every change that frees or adds stock: the free stock of `batches` is offered to
- * the lines waiting for it, first come, first served. `pushedOut` (lines a batch change just
- * deallocated) go first: they were accepted before anything still waiting. Then the backorders,
- * oldest first. Each takes what fits, whole or, when it allows, split; one that does not fit
- * keeps its place and the lines behind it still get their turn. A pushed-out line that finds
- * nothing joins the queue ahead of the older backorders and says so (`OutOfStock`,
+ * the lines waiting for it, first come, first served: in the order the product accepted them,
+ * `pushedOut` (lines a batch change just deallocated) among the backorders by when they were
+ * accepted, not by when they lost their batch. Each takes what fits, whole or, when it allows,
+ * split; one that does not fit keeps its place and the lines behind it still get their turn. A
+ * pushed-out line that finds nothing takes its place in the queue and says so (`OutOfStock`,
  * `Backordered`). Returns the next version of the product.
  */
 export const settle = (
@@ -49,13 +71,13 @@ export const settle = (
       sku: line.sku,
       quantity: line.quantity,
       portions,
+      accepted: line.accepted,
     };
     current = applyPortions(current, portions, 1);
     filled.push(served);
     events.push(...allocatedEvents(served));
   };
-  pushedOut.forEach((line) => offer(line, true));
-  product.backorders.forEach((line) => offer(line, false));
+  for (const [line, isNew] of inAcceptanceOrder(product.backorders, pushedOut)) offer(line, isNew);
   return {
     product: {
       sku: product.sku,

@@ -42,7 +42,7 @@ describe('an order line that finds no stock', () => {
     );
     expect(changed.value).toEqual({
       outcome: 'backordered',
-      backorder: { orderId: 'o1', sku: 'LAMP', quantity: 5, allowSplit: false },
+      backorder: { orderId: 'o1', sku: 'LAMP', quantity: 5, allowSplit: false, accepted: 2 },
       created: true,
     });
     expect(changed.events).toEqual([
@@ -198,15 +198,43 @@ describe('a line pushed out of its batch', () => {
       'Backordered',
     ]);
     expect(changed.product.backorders).toEqual([
-      { orderId: 'o2', sku: 'LAMP', quantity: 3, allowSplit: false },
+      { orderId: 'o2', sku: 'LAMP', quantity: 3, allowSplit: false, accepted: 3 },
     ]);
   });
 
-  it('is backordered when its batch is removed and nothing else has room', () => {
+  it('is backordered when its batch is removed and nothing else has room, oldest first', () => {
     const ledger = setup();
     unwrap(ledger.removeBatch(ref('b1')));
-    expect(waitingOrders(ledger.product)).toEqual(['o2', 'o1']);
+    expect(waitingOrders(ledger.product)).toEqual(['o1', 'o2']);
     expect(ledger.allLines()).toEqual([]);
+  });
+
+  it('waits in the order it was accepted, not the order it lost its batch', () => {
+    // Shrink A, then delete C: o1 (accepted first) must stay ahead of o3.
+    const ledger = new Ledger(
+      productWith('LAMP', [
+        { ref: 'A', qty: 10 },
+        { ref: 'B', qty: 20, eta: '2031-01-01' },
+        { ref: 'C', qty: 5, eta: '2031-06-01' },
+      ]),
+    );
+    ledger.allocate(line('o1', 'LAMP', 8), true);
+    ledger.allocate(line('o2', 'LAMP', 15), true);
+    ledger.allocate(line('o3', 'LAMP', 9), true);
+    unwrap(ledger.changeBatchQuantity(ref('A'), stock(3)));
+    unwrap(ledger.removeBatch(ref('C')));
+    expect(ledger.product.backorders.map((b) => [b.orderId, b.quantity])).toEqual([
+      ['o1', 8],
+      ['o3', 9],
+    ]);
+    // Stock arrives: o1 is served first, then o3 (split) from what is left.
+    const arrived = unwrap(ledger.addBatch(newBatch('D', 10)));
+    const served = arrived.events.flatMap((e) => (e._tag === 'Allocated' ? [e.orderId] : []));
+    expect([...new Set(served)]).toEqual(['o1', 'o3']);
+    expect(ledger.lineOf('o1')).toEqual(
+      O.some(expect.objectContaining({ portions: [{ batchReference: 'D', quantity: 8 }] })),
+    );
+    expect(waitingOrders(ledger.product)).toEqual([]);
   });
 
   it('goes ahead of the older backorders: it was accepted first', () => {

@@ -200,6 +200,17 @@ describe('for any sequence of commands', () => {
     });
   });
 
+  it('the queue is in the order the lines were accepted, pushed-out lines included', () => {
+    always((ledger) => {
+      const stamps = ledger.product.backorders.map((b) => b.accepted);
+      expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
+      // Each line keeps the stamp of the change that accepted it, wherever it stands.
+      const all = [...stamps, ...ledger.allLines().map((l) => l.accepted)];
+      expect(new Set(all).size).toBe(all.length);
+      for (const stamp of all) expect(stamp).toBeLessThanOrEqual(ledger.product.version);
+    });
+  });
+
   it('nothing accepted is forgotten: every line stands allocated or waits until deallocated', () => {
     fc.assert(
       fc.property(steps, (sequence) => {

@@ -286,7 +286,11 @@ describe('deallocating', () => {
       { _tag: 'Deallocated', quantity: 5, portions: [{ batchReference: 'b2', quantity: 5 }] },
     ]);
     expect(changed.value.remaining).toEqual(
-      O.some({ ...line('o1', 'DESK', 10), portions: [{ batchReference: 'b1', quantity: 10 }] }),
+      O.some({
+        ...line('o1', 'DESK', 10),
+        portions: [{ batchReference: 'b1', quantity: 10 }],
+        accepted: 3,
+      }),
     );
   });
 
@@ -314,6 +318,7 @@ describe('deallocating', () => {
     const other: AllocatedLine = {
       ...line('o1', 'LAMP', 1),
       portions: [{ batchReference: ref('x'), quantity: qty(1) }],
+      accepted: 1,
     };
     const error = unwrapLeft(deallocate(setup().product, orderId('o1'), O.some(other)));
     expect(error._tag).toBe('SkuMismatch');
@@ -342,7 +347,7 @@ describe('changing a batch quantity', () => {
     expect(availableQuantity(batchOf(changed.product, 'b1'))).toBe(2);
   });
 
-  it('emits one Deallocated event per removed line, then reallocates each where it fits', () => {
+  it('emits one Deallocated event per removed line, then reallocates each where it fits, oldest first', () => {
     const ledger = setup();
     const changed = unwrap(ledger.changeBatchQuantity(ref('b1'), stock(5)));
     expect(changed.events).toEqual([
@@ -365,8 +370,9 @@ describe('changing a batch quantity', () => {
         portions: [{ batchReference: 'b1', quantity: 3 }],
         wasSplit: false,
       },
-      { _tag: 'Allocated', orderId: 'o3', sku: 'CHAIR', quantity: 3, batchReference: 'b2' },
+      // Served again in the order they were accepted: o2 came before o3.
       { _tag: 'Allocated', orderId: 'o2', sku: 'CHAIR', quantity: 3, batchReference: 'b2' },
+      { _tag: 'Allocated', orderId: 'o3', sku: 'CHAIR', quantity: 3, batchReference: 'b2' },
     ]);
     expect(ledger.lineOf('o3')).toEqual(
       O.some(expect.objectContaining({ portions: [{ batchReference: 'b2', quantity: 3 }] })),

@@ -62,10 +62,10 @@ const releaseLines = (
   events: lines.map((line) => deallocatedEvent(line, reason)),
 });
 
-/** Lines that lost their batch want stock again, ahead of the older backorders. */
+/** Lines that lost their batch want stock again, in their place by when they were accepted. */
 const pushedOut = (lines: ReadonlyArray<AllocatedLine>): Backorder[] =>
   // A line that had been split may be split again.
-  lines.map((line) => backorderOf(line, line.portions.length > 1));
+  lines.map((line) => backorderOf(line, line.portions.length > 1, line.accepted));
 
 /**
  * Sets a batch's purchased quantity, never below what open pick lists hold of it. When that

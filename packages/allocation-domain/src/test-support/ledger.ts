@@ -118,14 +118,21 @@ export class Ledger {
     result: E.Either<L, { product: Product; events: ReadonlyArray<DomainEvent>; value: A }>,
   ) {
     if (E.isRight(result)) {
+      // As the database does: a line keeps the stamp it was accepted with, as allocated or as
+      // waiting; a line new to the product is accepted by the version this change makes.
+      const before = new Map<string, number>(
+        [...this.product.backorders, ...this.lines.values()].map((l) => [l.orderId, l.accepted]),
+      );
       this.product = result.right.product;
       this.events.push(...result.right.events);
-      result.right.events.forEach((event) => this.follow(event));
+      result.right.events.forEach((event) =>
+        this.follow(event, before.get(event._tag === 'Allocated' ? event.orderId : '')),
+      );
     }
     return result;
   }
 
-  private follow(event: DomainEvent): void {
+  private follow(event: DomainEvent, accepted: number | undefined): void {
     if (event._tag === 'Allocated') {
       const portion = {
         batchReference: event.batchReference as BatchReference,
@@ -142,6 +149,7 @@ export class Ledger {
               sku: this.product.sku,
               quantity: portion.quantity,
               portions: [portion],
+              accepted: accepted ?? this.product.version,
             }
           : {
               ...line,

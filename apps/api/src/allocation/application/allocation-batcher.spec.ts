@@ -163,7 +163,7 @@ const stateOf = async (prisma: PrismaService, prefix: string) => {
         WHERE sku LIKE $1 ORDER BY reference`,
     ),
     lines: await q(
-      `SELECT order_id, sku, batch_reference, quantity::int FROM allocations
+      `SELECT order_id, sku, batch_reference, quantity::int, accepted::int FROM allocations
         WHERE sku LIKE $1 ORDER BY order_id, sku, batch_reference`,
     ),
     view: await q(
@@ -171,8 +171,8 @@ const stateOf = async (prisma: PrismaService, prefix: string) => {
         WHERE sku LIKE $1 ORDER BY order_id, sku, batch_reference`,
     ),
     backorders: await q(
-      `SELECT sku, order_id, quantity::int, allow_split, position FROM backorders
-        WHERE sku LIKE $1 ORDER BY sku, position`,
+      `SELECT sku, order_id, quantity::int, allow_split, accepted::int, position FROM backorders
+        WHERE sku LIKE $1 ORDER BY sku, accepted, position`,
     ),
     outbox: await q(`SELECT type, data FROM outbox WHERE data->>'sku' LIKE $1 ORDER BY xid, id`),
   };

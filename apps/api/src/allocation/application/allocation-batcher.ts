@@ -195,7 +195,7 @@ export const allocateTogether = async (
       ofProduct.set(command.orderId, O.some(value.line));
       const portions = allocated.get(command.sku) ?? [];
       for (const portion of value.line.portions)
-        portions.push({ orderId: command.orderId, ...portion });
+        portions.push({ orderId: command.orderId, ...portion, accepted: value.line.accepted });
       allocated.set(command.sku, portions);
     }
     recorded.push(...events);

@@ -7,7 +7,6 @@ import {
   type OrderId,
   type PickListId,
   type Product,
-  type Quantity,
   type Sku,
 } from '@allocation/allocation-domain';
 import { ConcurrencyConflict } from '../../application/unit-of-work';
@@ -17,13 +16,12 @@ import type {
   ProductForBatch,
 } from '../ports/allocation-batch';
 import type { StandingLine } from '../ports/product.repository';
-import { groupIntoLines } from './rows';
+import { groupIntoLines, toBackorder, type BackorderCell } from './rows';
 import { isDivisionByZero } from '../../infrastructure/database/postgres-errors';
 import type { PreparedStatement, SqlPool } from '../../infrastructure/database/prisma.service';
 
 type BatchCell = [string, number, number, number, string | null, number];
-type BackorderCell = [string, number, boolean];
-type LineCell = [string, string, number, string | null];
+type LineCell = [string, string, number, string | null, number];
 
 // A type, not an interface: `pg` wants rows indexable by column name.
 type Row = {
@@ -46,11 +44,11 @@ const LOAD: PreparedStatement = {
                    b.allocated_quantity, b.reserved_quantity, to_char(b.eta, 'YYYY-MM-DD'),
                    b.position)), '[]')
             FROM batches b WHERE b.sku = p.sku) AS batches,
-         (SELECT coalesce(json_agg(json_build_array(k.order_id, k.quantity, k.allow_split)
-                   ORDER BY k.position), '[]')
+         (SELECT coalesce(json_agg(json_build_array(k.order_id, k.quantity, k.allow_split,
+                   k.accepted) ORDER BY k.accepted, k.position), '[]')
             FROM backorders k WHERE k.sku = p.sku) AS backorders,
          (SELECT coalesce(json_agg(json_build_array(a.order_id, a.batch_reference, a.quantity,
-                   a.pick_list_id) ORDER BY a.id), '[]')
+                   a.pick_list_id, a.accepted) ORDER BY a.id), '[]')
             FROM allocations a JOIN wanted w ON w.sku = a.sku AND w.order_id = a.order_id
            WHERE a.sku = p.sku) AS lines,
          (SELECT coalesce(json_agg(DISTINCT s.order_id), '[]')
@@ -62,7 +60,8 @@ const LOAD: PreparedStatement = {
 /**
  * Claims every product's version ($1-$3), sets the batches' totals ($4-$5), inserts the lines
  * and their read-model rows ($6-$9), rewrites the waiting queues that moved ($10-$15) and appends
- * the events ($16). If any claim fails ($17 is how many there must be) the final select divides
+ * the events ($16); $18 and $19 are when the lines and the waiting lines were accepted. If any
+ * claim fails ($17 is how many there must be) the final select divides
  * by zero, which undoes the whole statement.
  */
 const COMMIT: PreparedStatement = {
@@ -78,30 +77,31 @@ const COMMIT: PreparedStatement = {
       FROM unnest($4::text[], $5::bigint[]) AS x(reference, allocated)
      WHERE b.reference = x.reference AND b.sku IN (SELECT sku FROM claimed)
   ), portions AS (
-    SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::bigint[])
-           AS n(order_id, sku, batch_reference, quantity)
+    SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::bigint[], $18::bigint[])
+           AS n(order_id, sku, batch_reference, quantity, accepted)
      WHERE n.sku IN (SELECT sku FROM claimed)
   ), held AS (
-    INSERT INTO allocations (order_id, sku, batch_reference, quantity)
-    SELECT order_id, sku, batch_reference, quantity FROM portions
+    INSERT INTO allocations (order_id, sku, batch_reference, quantity, accepted)
+    SELECT order_id, sku, batch_reference, quantity, accepted FROM portions
   ), viewed AS (
     INSERT INTO allocations_view (order_id, sku, batch_reference, quantity)
     SELECT order_id, sku, batch_reference, quantity FROM portions
   ), queue AS (
-    SELECT * FROM unnest($10::text[], $11::text[], $12::bigint[], $13::boolean[], $14::int[])
-           AS q(sku, order_id, quantity, allow_split, position)
+    SELECT * FROM unnest($10::text[], $11::text[], $12::bigint[], $13::boolean[], $14::int[],
+                         $19::bigint[])
+           AS q(sku, order_id, quantity, allow_split, position, accepted)
   ), served AS (
     DELETE FROM backorders k
      WHERE k.sku = ANY($15::text[])
        AND k.sku IN (SELECT sku FROM claimed)
        AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.sku = k.sku AND q.order_id = k.order_id)
   ), waiting AS (
-    INSERT INTO backorders (sku, order_id, quantity, allow_split, position)
-    SELECT sku, order_id, quantity, allow_split, position FROM queue
+    INSERT INTO backorders (sku, order_id, quantity, allow_split, position, accepted)
+    SELECT sku, order_id, quantity, allow_split, position, accepted FROM queue
      WHERE sku IN (SELECT sku FROM claimed)
     ON CONFLICT (sku, order_id) DO UPDATE
        SET quantity = EXCLUDED.quantity, allow_split = EXCLUDED.allow_split,
-           position = EXCLUDED.position
+           position = EXCLUDED.position, accepted = EXCLUDED.accepted
   ), outboxed AS (
     INSERT INTO outbox (type, data)
     SELECT event->>'_tag', event - '_tag'
@@ -151,21 +151,17 @@ export class PrismaAllocationBatchStore implements AllocationBatchStore {
             position: Number(position),
           }))
           .sort(compareBatchPreference),
-        backorders: row.backorders.map(([orderId, quantity, allowSplit]) => ({
-          orderId: orderId as OrderId,
-          sku,
-          quantity: Number(quantity) as Quantity,
-          allowSplit,
-        })),
+        backorders: row.backorders.map(toBackorder(sku)),
       };
       const lines = new Map<string, StandingLine>(
         groupIntoLines(
-          row.lines.map(([orderId, batchReference, quantity, pickListId]) => ({
+          row.lines.map(([orderId, batchReference, quantity, pickListId, accepted]) => ({
             orderId,
             sku,
             batchReference,
             quantity: Number(quantity),
             pickListId: pickListId as PickListId | null,
+            accepted: Number(accepted),
           })),
         ).map((line) => [line.orderId as string, O.some(line)]),
       );
@@ -217,6 +213,8 @@ export class PrismaAllocationBatchStore implements AllocationBatchStore {
         requeued.map((p) => p.sku),
         JSON.stringify(events),
         changes.length,
+        portions.map((p) => p.accepted),
+        queue.map((b) => b.accepted),
       ]);
     } catch (error) {
       if (isDivisionByZero(error)) {

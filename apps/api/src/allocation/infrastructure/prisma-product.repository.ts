@@ -29,9 +29,10 @@ interface LineRow {
   batch_reference: string;
   quantity: bigint | number;
   pick_list_id: string | null;
+  accepted: bigint | number;
 }
 
-const lineColumns = Prisma.sql`id, order_id, sku, batch_reference, quantity, pick_list_id`;
+const lineColumns = Prisma.sql`id, order_id, sku, batch_reference, quantity, pick_list_id, accepted`;
 
 // Lines are read in pages when a batch shrinks, newest first, until enough are found.
 const LINE_PAGE_SIZE = 200;
@@ -86,7 +87,7 @@ export class PrismaProductRepository implements ProductRepository {
       SELECT ${lineColumns}, false AS shipped FROM allocations
        WHERE sku = ${sku} AND order_id = ${orderId}
       UNION ALL
-      SELECT 0, order_id, sku, batch_reference, quantity, pick_list_id, true FROM shipped_lines
+      SELECT 0, order_id, sku, batch_reference, quantity, pick_list_id, 0, true FROM shipped_lines
        WHERE sku = ${sku} AND order_id = ${orderId}
       ORDER BY shipped, id`;
     const live = rows.filter((row) => !row.shipped);
@@ -248,6 +249,10 @@ export class PrismaProductRepository implements ProductRepository {
     backordersChanged: boolean,
   ): Promise<void> {
     const queue = backordersChanged ? product.backorders : [];
+    // A line served from the queue keeps the stamp it waited with.
+    const waitedSince = new Map<string, number>(
+      (this.seen.get(product.sku)?.backorders ?? []).map((b) => [b.orderId, b.accepted]),
+    );
     const shipped = lines.shipped ?? [];
     const reservation = lines.reservation ?? { orderIds: [], pickListId: null };
     const rows = await this.db.$queryRaw<Array<{ claimed: number }>>`
@@ -287,31 +292,39 @@ export class PrismaProductRepository implements ProductRepository {
            AND a.order_id = ANY(${reservation.orderIds}::text[])
       ), held AS (
         -- A line served again in a batch it had just left gets a new id: it is now the newest.
-        INSERT INTO allocations (order_id, sku, batch_reference, quantity)
-        SELECT n.order_id, ${product.sku}, n.batch_reference, n.quantity
+        -- It keeps when it was accepted: as it waited in the queue, or as its rows were before
+        -- this statement; a line new to the product is accepted by this version.
+        INSERT INTO allocations (order_id, sku, batch_reference, quantity, accepted)
+        SELECT n.order_id, ${product.sku}, n.batch_reference, n.quantity,
+               coalesce(n.accepted,
+                        (SELECT min(a.accepted) FROM allocations a
+                          WHERE a.sku = ${product.sku} AND a.order_id = n.order_id),
+                        ${product.version})
           FROM unnest(${lines.held.map((p) => p.orderId)}::text[],
                       ${lines.held.map((p) => p.batchReference)}::text[],
-                      ${lines.held.map((p) => p.quantity)}::bigint[])
-               AS n(order_id, batch_reference, quantity)
+                      ${lines.held.map((p) => p.quantity)}::bigint[],
+                      ${lines.held.map((p) => waitedSince.get(p.orderId) ?? null)}::bigint[])
+               AS n(order_id, batch_reference, quantity, accepted)
          WHERE EXISTS (SELECT 1 FROM claimed)
         ON CONFLICT (order_id, sku, batch_reference)
-        DO UPDATE SET quantity = EXCLUDED.quantity, id = EXCLUDED.id
+        DO UPDATE SET quantity = EXCLUDED.quantity, id = EXCLUDED.id, accepted = EXCLUDED.accepted
       ), served AS (
         DELETE FROM backorders k
          WHERE ${backordersChanged} AND EXISTS (SELECT 1 FROM claimed)
            AND k.sku = ${product.sku}
            AND k.order_id <> ALL(${queue.map((b) => b.orderId)}::text[])
       ), waiting AS (
-        INSERT INTO backorders (sku, order_id, quantity, allow_split, position)
-        SELECT ${product.sku}, q.order_id, q.quantity, q.allow_split, q.position
+        INSERT INTO backorders (sku, order_id, quantity, allow_split, accepted, position)
+        SELECT ${product.sku}, q.order_id, q.quantity, q.allow_split, q.accepted, q.position
           FROM unnest(${queue.map((b) => b.orderId)}::text[],
                       ${queue.map((b) => b.quantity)}::bigint[],
-                      ${queue.map((b) => b.allowSplit)}::boolean[])
-               WITH ORDINALITY AS q(order_id, quantity, allow_split, position)
+                      ${queue.map((b) => b.allowSplit)}::boolean[],
+                      ${queue.map((b) => b.accepted)}::bigint[])
+               WITH ORDINALITY AS q(order_id, quantity, allow_split, accepted, position)
          WHERE EXISTS (SELECT 1 FROM claimed)
         ON CONFLICT (sku, order_id)
         DO UPDATE SET quantity = EXCLUDED.quantity, allow_split = EXCLUDED.allow_split,
-                      position = EXCLUDED.position
+                      accepted = EXCLUDED.accepted, position = EXCLUDED.position
       )
       SELECT count(*)::int AS claimed FROM claimed`;
     if (Number(rows[0]?.claimed) !== 1) {
@@ -352,5 +365,6 @@ const toLines = (rows: ReadonlyArray<LineRow>): AllocatedLine[] =>
       batchReference: row.batch_reference,
       quantity: Number(row.quantity),
       pickListId: row.pick_list_id,
+      accepted: Number(row.accepted),
     })),
   );

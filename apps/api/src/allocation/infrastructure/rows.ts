@@ -2,6 +2,7 @@ import * as O from 'fp-ts/Option';
 import {
   compareBatchPreference,
   type AllocatedLine,
+  type Backorder,
   type Batch,
   type BatchReference,
   type CalendarDate,
@@ -47,8 +48,23 @@ export const toBatch = (row: BatchRow): Batch => ({
   position: Number(row.position),
 });
 
-/** A backorder as the product query aggregates it: [order id, quantity, allow split]. */
-type BackorderCell = [string, number, boolean];
+/** A backorder as the product queries aggregate it: [order id, quantity, allow split, accepted]. */
+export type BackorderCell = [string, number | string, boolean, number | string];
+
+/** The queue as the product queries select it, in the order it is served. */
+export const backorderCells = Prisma.sql`coalesce(json_agg(json_build_array(k.order_id,
+  k.quantity, k.allow_split, k.accepted) ORDER BY k.accepted, k.position), '[]')`;
+
+/** The one mapping from a queue cell to a `Backorder`. */
+export const toBackorder =
+  (sku: Sku) =>
+  ([orderId, quantity, allowSplit, accepted]: BackorderCell): Backorder => ({
+    orderId: orderId as OrderId,
+    sku,
+    quantity: Number(quantity) as Quantity,
+    allowSplit,
+    accepted: Number(accepted),
+  });
 
 type ProductRow = { product_sku: string; version: number; backorders: BackorderCell[] } & (
   BatchRow | { [K in keyof BatchRow]: null }
@@ -61,9 +77,7 @@ type ProductRow = { product_sku: string; version: number; backorders: BackorderC
 export const selectProduct = async (db: SqlClient, sku: Prisma.Sql): Promise<O.Option<Product>> => {
   const rows = await db.$queryRaw<ProductRow[]>`
     SELECT p.sku AS product_sku, p.version, ${batchColumns},
-           (SELECT coalesce(json_agg(json_build_array(k.order_id, k.quantity, k.allow_split)
-                                     ORDER BY k.position), '[]')
-              FROM backorders k WHERE k.sku = p.sku) AS backorders
+           (SELECT ${backorderCells} FROM backorders k WHERE k.sku = p.sku) AS backorders
       FROM products p LEFT JOIN batches b ON b.sku = p.sku
      WHERE p.sku = ${sku}`;
   const first = rows[0];
@@ -73,12 +87,7 @@ export const selectProduct = async (db: SqlClient, sku: Prisma.Sql): Promise<O.O
     sku: first.product_sku as Sku,
     version: Number(first.version),
     batches: batches.sort(compareBatchPreference),
-    backorders: first.backorders.map(([orderId, quantity, allowSplit]) => ({
-      orderId: orderId as OrderId,
-      sku: first.product_sku as Sku,
-      quantity: quantity as Quantity,
-      allowSplit,
-    })),
+    backorders: first.backorders.map(toBackorder(first.product_sku as Sku)),
   });
 };
 
@@ -90,13 +99,21 @@ export interface PortionRow {
   readonly quantity: number;
   /** The open pick list the line is reserved on, if any. */
   readonly pickListId?: string | null;
+  /** When the product accepted the line (the same on each of its rows). */
+  readonly accepted: number;
 }
 
 /** Groups portion rows into lines, keeping the order in which each line first appears. */
 export const groupIntoLines = (rows: ReadonlyArray<PortionRow>): AllocatedLine[] => {
   const lines = new Map<
     string,
-    { orderId: string; sku: string; pickListId: string | null; portions: Portion[] }
+    {
+      orderId: string;
+      sku: string;
+      pickListId: string | null;
+      accepted: number;
+      portions: Portion[];
+    }
   >();
   for (const row of rows) {
     const key = `${row.orderId}\u0000${row.sku}`;
@@ -104,6 +121,7 @@ export const groupIntoLines = (rows: ReadonlyArray<PortionRow>): AllocatedLine[]
       orderId: row.orderId,
       sku: row.sku,
       pickListId: row.pickListId ?? null,
+      accepted: row.accepted,
       portions: [],
     };
     line.portions.push({
@@ -112,7 +130,7 @@ export const groupIntoLines = (rows: ReadonlyArray<PortionRow>): AllocatedLine[]
     });
     lines.set(key, line);
   }
-  return [...lines.values()].flatMap(({ orderId, sku, pickListId, portions }) => {
+  return [...lines.values()].flatMap(({ orderId, sku, pickListId, accepted, portions }) => {
     const [head, ...tail] = portions;
     if (head === undefined) return [];
     const line: AllocatedLine = {
@@ -120,6 +138,7 @@ export const groupIntoLines = (rows: ReadonlyArray<PortionRow>): AllocatedLine[]
       sku: sku as Sku,
       quantity: portions.reduce((sum, p) => sum + p.quantity, 0) as Quantity,
       portions: [head, ...tail],
+      accepted,
     };
     return [pickListId === null ? line : { ...line, reservedFor: pickListId as PickListId }];
   });

@@ -23,6 +23,8 @@ export interface BatchedProductChange {
     readonly orderId: OrderId;
     readonly batchReference: BatchReference;
     readonly quantity: Quantity;
+    /** When the product accepted the line the portion is of. */
+    readonly accepted: number;
   }>;
 }
 

@@ -158,6 +158,14 @@ export class InMemoryProductRepository implements ProductRepository {
       const elsewhere = O.isSome(await this.getByBatchReference(batch.reference));
       if (elsewhere) return E.left(duplicateBatchReference(batch.reference));
     }
+    // As the database does: a held line keeps when it was accepted (as it waited, or as its
+    // rows were); a line new to the product is accepted by this version.
+    const acceptedBefore = new Map<string, number>([
+      ...this.state.lines
+        .filter((row) => row.sku === product.sku)
+        .map((row) => [row.orderId, row.accepted] as const),
+      ...(stored?.backorders ?? []).map((b) => [b.orderId, b.accepted] as const),
+    ]);
     // A held portion replaces the row its line had in that batch, as the newest row.
     const gone = [...lines.released, ...lines.held];
     this.state.lines = this.state.lines.filter(
@@ -188,6 +196,7 @@ export class InMemoryProductRepository implements ProductRepository {
         sku: product.sku,
         batchReference: portion.batchReference,
         quantity: portion.quantity,
+        accepted: acceptedBefore.get(portion.orderId) ?? product.version,
       });
     }
     this.state.products.set(product.sku, product);
