@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import request from 'supertest';
 import { MACHINE_REDIS_URL, PrivateRedis, RedisListener } from '../src/testing/redis-server';
-import { startTestApp, type TestApp } from './support';
+import { Client } from 'pg';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AllocationWorkers } from '../src/allocation/allocation-workers';
+import { createApp } from '../src/app';
+import { openDatabase } from '../src/infrastructure/database/database';
+import { createTestDatabase, type TestDatabase } from '../src/testing/test-database';
+import { startTestApp, testConfig, type TestApp } from './support';
 
 const unique = (name: string) => `${name}-${randomBytes(4).toString('hex')}`;
 
@@ -47,7 +54,7 @@ describe('with REDIS_URL set, as the reference service is spoken to', () => {
     await t.close();
   });
 
-  it('change batch quantity leading to reallocation: line_allocated arrives within a second', async () => {
+  it('change batch quantity leading to reallocation: line_allocated is published', async () => {
     const [orderid, sku] = [unique('order'), unique('sku')];
     const [earlier, later] = [unique('batch-earlier'), unique('batch-later')];
     await t.http.post('/add_batch').send({ ref: earlier, sku, qty: 10, eta: '2011-01-01' });
@@ -164,5 +171,92 @@ describe('when Redis restarts', () => {
     } finally {
       publisher.disconnect();
     }
+  });
+});
+
+describe('with two instances on one database', () => {
+  let database: TestDatabase;
+  let publisher: Redis;
+  const apps: NestFastifyApplication[] = [];
+  const batch = unique('two-b');
+
+  const instance = async (): Promise<NestFastifyApplication> => {
+    const config = { ...testConfig(database.url), redisUrl: MACHINE_REDIS_URL };
+    const app = await createApp(config, await openDatabase(config.database));
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    apps.push(app);
+    return app;
+  };
+  const leads = (app: NestFastifyApplication) => app.get(AllocationWorkers).takesRedisCommands;
+  const leaderOf = async (candidates: ReadonlyArray<NestFastifyApplication>) => {
+    let leader: NestFastifyApplication | undefined;
+    await eventually(async () => {
+      const leading = candidates.filter(leads);
+      expect(leading).toHaveLength(1);
+      leader = leading[0];
+    }, 10_000);
+    return leader as NestFastifyApplication;
+  };
+  const send = async (from: number, to: number) => {
+    for (let qty = from; qty <= to; qty++) {
+      await publisher.publish('change_batch_quantity', JSON.stringify({ batchref: batch, qty }));
+    }
+  };
+  /** The quantities the batch was set to, as its events tell, in commit order. */
+  const changes = async (): Promise<number[]> => {
+    const db = new Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      const rows = await db.query<{ quantity: string }>(
+        `SELECT data->>'quantity' AS quantity FROM outbox
+          WHERE type = 'BatchQuantityChanged' AND data->>'reference' = $1 ORDER BY id`,
+        [batch],
+      );
+      return rows.rows.map((row) => Number(row.quantity));
+    } finally {
+      await db.end();
+    }
+  };
+  const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrate: false });
+    publisher = publisherOn(MACHINE_REDIS_URL);
+  });
+
+  afterAll(async () => {
+    publisher.disconnect();
+    for (const app of apps) await app.close().catch(() => undefined);
+    await database.drop();
+  });
+
+  it('executes each change_batch_quantity message once, through a restart of the leader', async () => {
+    const [first, second] = [await instance(), await instance()];
+    const created = await request(first.getHttpServer())
+      .post('/api/batches')
+      .send({ reference: batch, sku: unique('TWO'), quantity: 1_000 });
+    expect(created.status).toBe(201);
+    const leader = await leaderOf([first, second]);
+    const standby = leader === first ? second : first;
+
+    await send(1, 20);
+    await eventually(async () => expect(await changes()).toEqual(upTo(20)), 10_000);
+    // The leader is stopped (SIGTERM does the same) while messages keep coming; it comes back.
+    const stopping = leader.close();
+    await send(21, 40);
+    await stopping;
+    await send(41, 50);
+    expect(await leaderOf([standby])).toBe(standby);
+    const restarted = await instance();
+    await send(51, 60);
+    await eventually(async () => expect(await changes()).toEqual(upTo(60)), 10_000);
+    expect(leads(restarted)).toBe(false);
+    // Nothing comes twice, even late: one more message, executed after all the others.
+    await send(61, 61);
+    await eventually(async () => expect(await changes()).toEqual(upTo(61)), 10_000);
+    expect(
+      (await request(standby.getHttpServer()).get(`/api/batches/${batch}`)).body,
+    ).toMatchObject({ purchasedQuantity: 61 });
   });
 });

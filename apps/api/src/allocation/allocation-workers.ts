@@ -1,12 +1,12 @@
 import { Inject, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { OutboxSignal } from '../application/outbox-signal';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ConsumerLoop, defaultConsumerLoopOptions } from '../events/application/consumer-loop';
 import { OUTBOX_CONSUMERS, type OutboxConsumers } from '../events/ports/outbox-consumers';
 import { LogNotifier, SmtpNotifier } from '../infrastructure/mail/smtp-notifier';
-import { connectRedis } from '../infrastructure/redis/redis-connection';
+import type { OpenDatabase } from '../infrastructure/database/database';
+import { OPEN_DATABASE } from '../infrastructure/database/database.module';
 import { ALLOCATION_BUS, type AllocationBus } from './application/allocation-bus';
 import { AllocationBatcher } from './application/allocation-batcher';
 import { outOfStockNotifier } from './notifications/out-of-stock.notifier';
@@ -15,15 +15,19 @@ import {
   CHANGE_BATCH_QUANTITY_CHANNEL,
   changeBatchQuantityHandler,
 } from './redis/change-batch-quantity.subscriber';
+import { defaultInboundOptions, InboundCommands, soleLeadership } from './redis/inbound-commands';
+import { ioredisInbound } from './redis/ioredis-inbound';
+import { PostgresLeadership } from './redis/postgres-leadership';
 
 /**
  * Allocation's own readers and listeners for the life of the app: out-of-stock notices, placed
- * orders to allocate, and Redis commands when `REDIS_URL` is set.
+ * orders to allocate, and Redis commands when `REDIS_URL` is set (executed by one instance at a
+ * time).
  */
 export class AllocationWorkers implements OnApplicationBootstrap, OnModuleDestroy {
   private notices: { loop: ConsumerLoop; close(): void } | undefined;
   private placedOrders: ConsumerLoop | undefined;
-  private subscriber: Redis | undefined;
+  private inbound: InboundCommands | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -31,6 +35,7 @@ export class AllocationWorkers implements OnApplicationBootstrap, OnModuleDestro
     private readonly batcher: AllocationBatcher,
     @Inject(OUTBOX_CONSUMERS) private readonly consumers: OutboxConsumers,
     private readonly signal: OutboxSignal,
+    @Inject(OPEN_DATABASE) private readonly database: OpenDatabase,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,20 +64,28 @@ export class AllocationWorkers implements OnApplicationBootstrap, OnModuleDestro
 
     if (this.config.redisUrl !== null) {
       const log = new Logger('RedisCommands');
-      const handle = changeBatchQuantityHandler(this.bus, log);
-      const redis = connectRedis(this.config.redisUrl, 'commands', log, { queueWhileDown: true });
-      redis.on('message', (channel: string, message: string) => {
-        if (channel === CHANGE_BATCH_QUANTITY_CHANNEL) void handle(message);
-      });
-      void redis.subscribe(CHANGE_BATCH_QUANTITY_CHANNEL).catch((error: unknown) => {
-        log.error(`Subscribing to ${CHANGE_BATCH_QUANTITY_CHANNEL} failed: ${String(error)}`);
-      });
-      this.subscriber = redis;
+      // Every instance listens; one at a time executes (see InboundCommands).
+      this.inbound = new InboundCommands(
+        ioredisInbound(this.config.redisUrl, log),
+        this.database.embedded
+          ? soleLeadership()
+          : new PostgresLeadership(this.database.url, CHANGE_BATCH_QUANTITY_CHANNEL),
+        changeBatchQuantityHandler(this.bus, log),
+        log,
+        defaultInboundOptions(CHANGE_BATCH_QUANTITY_CHANNEL),
+      );
+      this.inbound.start();
     }
   }
 
+  /** Whether this instance is the one executing Redis commands now. */
+  get takesRedisCommands(): boolean {
+    return this.inbound?.isLeading ?? false;
+  }
+
   async onModuleDestroy(): Promise<void> {
-    this.subscriber?.disconnect();
+    // First: a successor takes over from the handover mark while this one can still execute.
+    await this.inbound?.stop();
     await this.placedOrders?.stop();
     await this.notices?.loop.stop();
     this.notices?.close();
