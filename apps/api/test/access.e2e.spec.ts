@@ -148,6 +148,9 @@ describe('with a rate limit', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.body).toMatchObject({ statusCode: 429, code: 'TOO_MANY_REQUESTS' });
     for (let i = 0; i < 10; i++) expect((await t.http.get('/api/health')).status).toBe(200);
+    // Decided on the matched route, as access is: spelling a path differently changes nothing.
+    expect((await t.http.get('/%61pi/batches')).status).toBe(429);
+    expect((await t.http.get('/%61pi/health')).status).toBe(200);
   });
 
   it('sends the security headers on every answer, refusals included', async () => {

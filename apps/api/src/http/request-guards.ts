@@ -43,7 +43,8 @@ export const installRequestGuards = (fastify: FastifyInstance, guards: RequestGu
     void reply.headers(guards.securityHeaders);
     // While draining, each connection closes after its response instead of waiting for another.
     if (guards.isStopping()) void reply.header('Connection', 'close');
-    if (limiter !== undefined && isRateLimited(request.url)) {
+    // Like access, on the route that matched: `/%61pi/health` is not a way around the limit.
+    if (limiter !== undefined && isRateLimited(request.routeOptions.url ?? request.url)) {
       const counted = limiter.hit(request.ip);
       if (!counted.allowed) {
         const message = tooManyRequests(rateLimit.max, rateLimit.windowMs, counted.retryAfter);
