@@ -7,9 +7,9 @@ const describeReallocations = (batch) => {
   const moves = batch.reallocations.map((r) =>
     r.outcome === 'reallocated'
       ? `order ${r.orderId} (${r.quantity} × ${r.sku}) moved to ${r.to.map((p) => p.batchReference).join(', ')}`
-      : `order ${r.orderId} (${r.quantity} × ${r.sku}) is out of stock`,
+      : `order ${r.orderId} (${r.quantity} × ${r.sku}) is backordered until stock arrives`,
   );
-  return `Reallocated: ${moves.join('; ')}.`;
+  return `Lines that had to leave it: ${moves.join('; ')}.`;
 };
 
 const quantityEditor = (batch) => {
@@ -33,7 +33,7 @@ const quantityEditor = (batch) => {
   form.append(input, save, remove);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    attempt(async () => {
+    act(form, async () => {
       const path = `/api/batches/${encodeURIComponent(batch.reference)}`;
       const changed = await call('PATCH', path, { quantity: Number(input.value) });
       await loadBatches();
@@ -43,11 +43,19 @@ const quantityEditor = (batch) => {
     });
   });
   remove.addEventListener('click', () => {
-    if (!window.confirm(`Delete batch ${batch.reference}? Its lines will be reallocated.`)) return;
-    attempt(async () => {
+    const lines =
+      batch.allocatedQuantity === 0
+        ? 'It holds no allocated lines.'
+        : `Its ${count(batch.allocatedQuantity, 'allocated unit')} will move to other batches where stock allows, or be backordered.`;
+    if (!window.confirm(`Delete batch ${batch.reference}? ${lines}`)) return;
+    act(form, async () => {
       await call('DELETE', `/api/batches/${encodeURIComponent(batch.reference)}`);
       await loadBatches();
-      show(`Batch ${batch.reference} deleted; its lines were reallocated where stock allowed.`);
+      show(
+        batch.allocatedQuantity === 0
+          ? `Batch ${batch.reference} deleted.`
+          : `Batch ${batch.reference} deleted; its lines moved to other batches where stock allowed and wait as backorders where it did not.`,
+      );
     });
   });
   return form;
@@ -62,8 +70,18 @@ const loadBatches = async () => {
     state.page = pages;
     return loadBatches();
   }
+  const table = document.getElementById('batch-table');
+  // What the person is typing survives the refresh: edited quantities and the focus stay put.
+  const edited = new Map(
+    [...table.querySelectorAll('input')]
+      .filter((input) => input.value !== input.defaultValue)
+      .map((input) => [input.getAttribute('aria-label'), input.value]),
+  );
+  const focused = table.contains(document.activeElement)
+    ? document.activeElement.getAttribute('aria-label')
+    : null;
   fillTable(
-    document.getElementById('batch-table'),
+    table,
     page.items.map((b) => [
       b.reference,
       b.sku,
@@ -74,6 +92,11 @@ const loadBatches = async () => {
       quantityEditor(b),
     ]),
   );
+  for (const control of table.querySelectorAll('input, button')) {
+    const label = control.getAttribute('aria-label');
+    if (edited.has(label)) control.value = edited.get(label);
+    if (label === focused) control.focus();
+  }
   const first = page.total === 0 ? 0 : (state.page - 1) * PAGE_SIZE + 1;
   const last = (state.page - 1) * PAGE_SIZE + page.items.length;
   document.getElementById('page-info').textContent =
@@ -86,7 +109,7 @@ const onSubmit = (id, handler) =>
   document.getElementById(id).addEventListener('submit', (event) => {
     event.preventDefault();
     const form = event.target;
-    attempt(() => handler(new FormData(form), form));
+    act(form, () => handler(new FormData(form), form));
   });
 
 onSubmit('batch-form', async (form, element) => {
@@ -131,8 +154,8 @@ onSubmit('order-form', async (form) => {
   // The order id stays, ready for "Deallocate order".
   const waiting = rows.filter((r) => r.status === 'backordered').length;
   show(
-    `Order ${orderId} has ${rows.length - waiting} allocation(s)` +
-      (waiting > 0 ? ` and ${waiting} backordered line(s).` : '.'),
+    `Order ${orderId} has ${count(rows.length - waiting, 'allocation')}` +
+      (waiting > 0 ? ` and ${count(waiting, 'backordered line')}.` : '.'),
   );
 });
 
@@ -140,7 +163,8 @@ document.getElementById('deallocate').addEventListener('click', () => {
   const form = document.getElementById('order-form');
   const orderId = new FormData(form).get('orderId');
   if (!orderId) return show('Enter an order id first.', true);
-  attempt(async () => {
+  if (!window.confirm(`Deallocate order ${orderId}? Its stock goes back to its batches.`)) return;
+  act(document.getElementById('deallocate'), async () => {
     await call('DELETE', `/api/allocations/${encodeURIComponent(orderId)}`);
     document.getElementById('order-table').hidden = true;
     form.reset();
@@ -179,15 +203,18 @@ onSubmit('filter-form', async (form) => {
   await loadBatches();
 });
 
-document.getElementById('previous-page').addEventListener('click', () => {
-  state.page = Math.max(1, state.page - 1);
-  attempt(loadBatches);
-});
-
-document.getElementById('next-page').addEventListener('click', () => {
-  state.page += 1;
-  attempt(loadBatches);
-});
+for (const [id, step] of [
+  ['previous-page', -1],
+  ['next-page', 1],
+]) {
+  const button = document.getElementById(id);
+  button.addEventListener('click', () =>
+    act(button, async () => {
+      state.page = Math.max(1, state.page + step);
+      await loadBatches();
+    }),
+  );
+}
 
 /** Activity: every event the service commits, live, newest first. */
 const ACTIVITY_LIMIT = 50;
@@ -255,16 +282,10 @@ const addActivity = (event) => {
   scheduleRefresh(300);
 };
 
-/** Someone changed stock: the batch table follows, once per burst, but never under a typing hand. */
+/** Someone changed stock: the batch table follows, once per burst, keeping what is typed. */
 const scheduleRefresh = (ms) => {
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => {
-    if (document.getElementById('batch-table').contains(document.activeElement)) {
-      scheduleRefresh(1000);
-    } else {
-      attempt(loadBatches);
-    }
-  }, ms);
+  refreshTimer = setTimeout(() => attempt(loadBatches), ms);
 };
 
 const followActivity = () => {

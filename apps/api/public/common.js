@@ -4,7 +4,11 @@ const statusLine = document.getElementById('status');
 const show = (text, isError = false) => {
   statusLine.textContent = text;
   statusLine.className = isError ? 'error' : '';
+  statusLine.removeAttribute('aria-busy');
 };
+
+/** "1 unit", "3 units": counts in words. */
+const count = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 class ApiError extends Error {
   constructor(status, body) {
@@ -125,11 +129,35 @@ const fillTable = (table, rows) => {
   );
 };
 
-/** Runs an action, reporting its failure in the status line. */
+/** Runs a background action (a refresh), reporting its failure in the status line. */
 const attempt = async (action) => {
   try {
     await action();
   } catch (error) {
     show(describeError(error), true);
+  }
+};
+
+/**
+ * Runs what a person asked for: the last message goes, the page says it is working, and the
+ * control (a button, or a form's buttons) takes no second press until the answer is in, so a
+ * double click on a slow answer does the thing once. The action says what happened.
+ */
+const act = async (control, action) => {
+  if (control.dataset.busy === 'true') return;
+  control.dataset.busy = 'true';
+  control.setAttribute('aria-busy', 'true');
+  statusLine.textContent = 'Working…';
+  statusLine.className = 'working';
+  statusLine.setAttribute('aria-busy', 'true');
+  try {
+    await action();
+  } catch (error) {
+    show(describeError(error), true);
+  } finally {
+    delete control.dataset.busy;
+    control.removeAttribute('aria-busy');
+    // An action that said nothing leaves no "Working…" behind.
+    if (statusLine.className === 'working') show('');
   }
 };

@@ -1,6 +1,6 @@
 // The orders page: create an order, add priced items, place it and watch each line's allocation
 // arrive live; cancel. Helpers are in common.js and money.js.
-const current = { orderId: null };
+const current = { orderId: null, placing: null };
 const panel = document.getElementById('order-panel');
 
 const describeAllocation = (allocation) => {
@@ -18,13 +18,27 @@ const removeButton = (order, item) => {
   button.setAttribute('aria-label', `Remove ${item.sku}`);
   button.disabled = order.status !== 'draft';
   button.addEventListener('click', () =>
-    attempt(async () => {
+    act(button, async () => {
       const path = `/api/orders/${encodeURIComponent(order.orderId)}/items/${encodeURIComponent(item.sku)}`;
       showOrder(await call('DELETE', path));
       show(`${item.sku} removed from order ${order.orderId}.`);
     }),
   );
   return button;
+};
+
+/** Once every line of an order just placed is decided, the page says how it went. */
+const reportPlacement = (order) => {
+  if (current.placing !== order.orderId || order.status !== 'placed') return;
+  const statuses = order.items.map((item) => item.allocation?.status);
+  if (statuses.includes('pending')) return;
+  current.placing = null;
+  const allocated = statuses.filter((s) => s === 'allocated').length;
+  const waiting = statuses.filter((s) => s === 'backordered').length;
+  show(
+    `Order ${order.orderId}: ${count(allocated, 'line')} allocated` +
+      (waiting > 0 ? `, ${count(waiting, 'line')} backordered until stock arrives.` : '.'),
+  );
 };
 
 const showOrder = (order) => {
@@ -49,6 +63,7 @@ const showOrder = (order) => {
   document.getElementById('place-order').disabled = !draft || order.items.length === 0;
   document.getElementById('cancel-order').disabled = !(draft || order.status === 'placed');
   panel.hidden = false;
+  reportPlacement(order);
 };
 
 const loadOrders = async () => {
@@ -59,7 +74,7 @@ const loadOrders = async () => {
       const open = document.createElement('a');
       open.href = `#${encodeURIComponent(order.orderId)}`;
       open.textContent = order.orderId;
-      open.addEventListener('click', () => attempt(() => openOrder(order.orderId)));
+      open.addEventListener('click', () => act(open, () => openOrder(order.orderId)));
       return [open, order.customerId, order.status, order.lines, formatMoney(order.total)];
     }),
   );
@@ -72,7 +87,7 @@ const openOrder = async (orderId) => {
 document.getElementById('new-order-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
-  attempt(async () => {
+  act(event.target, async () => {
     const order = await call('POST', '/api/orders', {
       customerId: String(form.get('customerId')).trim(),
       currency: String(form.get('currency')),
@@ -87,7 +102,7 @@ document.getElementById('new-order-form').addEventListener('submit', (event) => 
 document.getElementById('open-order-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const orderId = String(new FormData(event.target).get('orderId')).trim();
-  attempt(async () => {
+  act(event.target, async () => {
     await openOrder(orderId);
     show(`Order ${orderId} opened.`);
   });
@@ -96,7 +111,7 @@ document.getElementById('open-order-form').addEventListener('submit', (event) =>
 document.getElementById('add-item-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
-  attempt(async () => {
+  act(event.target, async () => {
     const order = await call('POST', `/api/orders/${encodeURIComponent(current.orderId)}/items`, {
       sku: String(form.get('sku')).trim(),
       quantity: Number(form.get('quantity')),
@@ -108,9 +123,11 @@ document.getElementById('add-item-form').addEventListener('submit', (event) => {
   });
 });
 
-const orderAction = (id, action, done) =>
-  document.getElementById(id).addEventListener('click', () =>
-    attempt(async () => {
+const orderAction = (id, action, done, ask) => {
+  const button = document.getElementById(id);
+  button.addEventListener('click', () => {
+    if (ask !== undefined && !window.confirm(ask())) return;
+    act(button, async () => {
       const order = await call(
         'POST',
         `/api/orders/${encodeURIComponent(current.orderId)}/${action}`,
@@ -118,15 +135,23 @@ const orderAction = (id, action, done) =>
       showOrder(order);
       await loadOrders();
       show(done(order));
-    }),
-  );
+    });
+  });
+};
 
+orderAction('place-order', 'place', (o) => {
+  current.placing = o.orderId;
+  return `Order ${o.orderId} placed: its lines are being allocated.`;
+});
 orderAction(
-  'place-order',
-  'place',
-  (o) => `Order ${o.orderId} placed: its lines are being allocated.`,
+  'cancel-order',
+  'cancel',
+  (o) => `Order ${o.orderId} cancelled.`,
+  () =>
+    document.getElementById('order-status').textContent === 'placed'
+      ? `Cancel order ${current.orderId}? Its allocated lines go back to stock.`
+      : `Cancel order ${current.orderId}? It cannot be placed afterwards.`,
 );
-orderAction('cancel-order', 'cancel', (o) => `Order ${o.orderId} cancelled.`);
 
 // Allocation reports each line as it is decided, fulfilment each shipment, orders each change
 // of state: the open order and the list follow without a reload, so they always agree.

@@ -20,7 +20,7 @@ const renderList = (list) => {
   article.querySelector('h3').textContent = title;
   const units = list.batches.reduce((sum, b) => sum + b.quantity, 0);
   article.querySelector('.pick-meta').textContent =
-    `Made ${new Date(list.createdAt).toLocaleString()} · ${list.batches.length} batch(es), ${units} unit(s)`;
+    `Made ${new Date(list.createdAt).toLocaleString()} · ${count(list.batches.length, 'batch', 'batches')}, ${count(units, 'unit')}`;
   const table = article.querySelector('table');
   table.setAttribute('aria-label', title);
   fillTable(
@@ -37,18 +37,24 @@ const renderList = (list) => {
   article
     .querySelector('[data-action="print"]')
     .addEventListener('click', () => printOnly(article));
+  const asks = {
+    confirm: `Confirm pick list ${list.id} as shipped? ${count(units, 'unit')} leave their batches for good.`,
+    cancel: `Cancel pick list ${list.id}? Its lines go back to be picked later.`,
+  };
   for (const action of ['confirm', 'cancel']) {
-    article.querySelector(`[data-action="${action}"]`).addEventListener('click', () =>
-      attempt(async () => {
+    const button = article.querySelector(`[data-action="${action}"]`);
+    button.addEventListener('click', () => {
+      if (!window.confirm(asks[action])) return;
+      act(button, async () => {
         await call('POST', `/api/pick-lists/${encodeURIComponent(list.id)}/${action}`);
         await loadLists();
         show(
           action === 'confirm'
-            ? `Pick list ${list.id} confirmed: ${units} unit(s) shipped.`
+            ? `Pick list ${list.id} confirmed: ${count(units, 'unit')} shipped.`
             : `Pick list ${list.id} cancelled: its lines are free to pick again.`,
         );
-      }),
-    );
+      });
+    });
   }
   return article;
 };
@@ -75,12 +81,14 @@ document.getElementById('pick-form').addEventListener('submit', (event) => {
     .split(/[\s,]+/)
     .map((id) => id.trim())
     .filter((id) => id !== '');
-  attempt(async () => {
+  act(event.target, async () => {
     const list = await call('POST', '/api/pick-lists', orderIds.length > 0 ? { orderIds } : {});
     event.target.reset();
     await loadLists();
     const units = list.batches.reduce((sum, b) => sum + b.quantity, 0);
-    show(`Pick list ${list.id} made: ${units} unit(s) from ${list.batches.length} batch(es).`);
+    show(
+      `Pick list ${list.id} made: ${count(units, 'unit')} from ${count(list.batches.length, 'batch', 'batches')}.`,
+    );
   });
 });
 

@@ -12,7 +12,7 @@ const loadPrices = async () => {
   document.getElementById('price-count').textContent =
     page.total > page.items.length
       ? `${page.items.length} of ${page.total} prices shown.`
-      : `${page.total} price(s).`;
+      : `${count(page.total, 'price')}.`;
 };
 
 document.getElementById('price-form').addEventListener('submit', (event) => {
@@ -22,13 +22,19 @@ document.getElementById('price-form').addEventListener('submit', (event) => {
   const amountMinor = toMinorUnits(form.get('amount'), currency);
   if (amountMinor === null) {
     const decimals = exponentOf(currency);
+    const like = formatMoney({ amountMinor: 1999, currency }).split(' ')[0];
     return show(
-      `Please write the price as a number with at most ${decimals} decimal${decimals === 1 ? '' : 's'}, like ${formatMoney({ amountMinor: 1999, currency }).split(' ')[0]}.`,
+      decimals === 0
+        ? `Please write the price as a whole number of ${currency}, like ${like}: it has no decimals.`
+        : `Please write the price as a number with at most ${count(decimals, 'decimal')}, like ${like}.`,
       true,
     );
   }
-  attempt(async () => {
-    const sku = String(form.get('sku')).trim();
+  const sku = String(form.get('sku')).trim();
+  if (amountMinor === 0 && !window.confirm(`Make ${sku} free (a price of 0)?`)) {
+    return show(`The price of ${sku} was not changed.`);
+  }
+  act(event.target, async () => {
     const price = await call('PUT', `/api/prices/${encodeURIComponent(sku)}`, {
       amountMinor,
       currency,

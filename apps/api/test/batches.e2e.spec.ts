@@ -76,17 +76,14 @@ describe('POST /api/batches', () => {
 
   it.each([
     [{ sku: 'TABLE', quantity: 5 }, 'reference must be a string'],
-    [
-      { reference: '', sku: 'TABLE', quantity: 5 },
-      'reference must be longer than or equal to 1 characters',
-    ],
+    [{ reference: '', sku: 'TABLE', quantity: 5 }, 'reference must not be empty'],
     [
       { reference: 'has space', sku: 'TABLE', quantity: 5 },
       "reference must start with a letter or digit and contain only letters, digits, '.', '_' or '-'",
     ],
     [
       { reference: 'x'.repeat(65), sku: 'TABLE', quantity: 5 },
-      'reference must be shorter than or equal to 64 characters',
+      'reference must be at most 64 characters',
     ],
     [{ reference: 'b', sku: 'TABLE', quantity: 0 }, 'quantity must not be less than 1'],
     [{ reference: 'b', sku: 'TABLE', quantity: -3 }, 'quantity must not be less than 1'],

@@ -107,12 +107,13 @@ describe('the Orders page', () => {
     await status().getByText('WEB-CHAIR has no price. Set it on the Prices page first.').waitFor();
 
     await page.getByRole('button', { name: 'Place order' }).click();
-    await status()
-      .getByText(/placed: its lines are being allocated\.$/)
-      .waitFor();
-    // Allocation decides after the commit; the page hears of it on the event stream.
+    // Allocation decides after the commit; the page hears of it on the event stream, and says
+    // how it went once every line is decided (no "being allocated" left behind).
     await itemShows('WEB-LAMP', /allocated: 2 from web-b1/);
     await itemShows('WEB-SOFA', /allocated: 1 from web-b2/);
+    await status()
+      .getByText(/^Order .+: 2 lines allocated\.$/)
+      .waitFor();
     expect(await page.locator('#order-status').innerText()).toBe('placed');
     expect(await page.getByRole('button', { name: 'Place order' }).isDisabled()).toBe(true);
     // A placed order's items are frozen: no form to add to it, no removing.
@@ -122,6 +123,7 @@ describe('the Orders page', () => {
   });
 
   it('cancels the placed order, freeing its stock', async () => {
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Cancel order' }).click();
     await status()
       .getByText(/cancelled\.$/)
@@ -153,8 +155,11 @@ describe('the Orders page', () => {
       .getByText(/now totals 11250\.00 EUR\.$/)
       .waitFor();
     await page.getByRole('button', { name: 'Place order' }).click();
-    // Only 10 sofas are in stock: the line waits.
+    // Only 10 sofas are in stock: the line waits, and the page says so.
     await itemShows('WEB-SOFA', /backordered: waiting for stock/);
+    await status()
+      .getByText(/^Order .+: 0 lines allocated, 1 line backordered until stock arrives\.$/)
+      .waitFor();
     await browser.snapshot('order-backordered');
 
     const arrived = await fetch(`${service.base}/api/batches`, {

@@ -50,7 +50,7 @@ describe('the Pick lists page', () => {
     await page.getByText('No open pick lists.').waitFor();
     await page.getByRole('button', { name: 'Make pick list' }).click();
     await status()
-      .getByText(/^Pick list .+ made: 15 unit\(s\) from 3 batch\(es\)\.$/)
+      .getByText(/^Pick list .+ made: 15 units from 3 batches\.$/)
       .waitFor();
 
     const list = page.locator('article.pick-list');
@@ -79,10 +79,19 @@ describe('the Pick lists page', () => {
     await page.emulateMedia({ media: 'screen' });
     await browser.snapshot('pick-lists');
 
+    // Shipping is for good: the page asks first, saying what will happen.
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
     await page.getByRole('button', { name: 'Confirm shipped' }).click();
     await status()
-      .getByText(/^Pick list .+ confirmed: 15 unit\(s\) shipped\.$/)
+      .getByText(/^Pick list .+ confirmed: 15 units shipped\.$/)
       .waitFor();
+    expect(asked).toMatch(
+      /^Confirm pick list .+ as shipped\? 15 units leave their batches for good\.$/,
+    );
     await page.getByText('No open pick lists.').waitFor();
     const shelf = (await api('GET', '/api/batches/pk-shelf')).body;
     expect(shelf).toMatchObject({ purchasedQuantity: 4, allocatedQuantity: 0 });
@@ -102,6 +111,11 @@ describe('the Pick lists page', () => {
     expect(made.status).toBe(201);
     const list = page.getByRole('article', { name: `Pick list ${String(made.body['id'])}` });
     await list.waitFor();
+    // Declined, nothing happens; accepted, the list is cancelled.
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await list.getByRole('button', { name: 'Cancel' }).click();
+    expect((await api('GET', '/api/batches/pk-rugs')).body).toMatchObject({ reservedQuantity: 1 });
+    page.once('dialog', (dialog) => void dialog.accept());
     await list.getByRole('button', { name: 'Cancel' }).click();
     await status()
       .getByText(/cancelled: its lines are free to pick again\.$/)

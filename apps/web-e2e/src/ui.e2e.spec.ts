@@ -93,7 +93,7 @@ describe('the web UI', () => {
     await batchRow('ui-now').getByRole('button', { name: 'Save quantity of ui-now' }).click();
     await page
       .getByText(
-        'Batch ui-now now holds 5. Reallocated: order ui-o2 (3 × UI-LAMP) moved to ui-later.',
+        'Batch ui-now now holds 5. Lines that had to leave it: order ui-o2 (3 × UI-LAMP) moved to ui-later.',
       )
       .waitFor();
     expect(await batchRow('ui-later').innerText()).toMatch(/10\s+3\s+7/);
@@ -104,7 +104,7 @@ describe('the web UI', () => {
     const form = section('Find an order');
     await form.getByLabel('Order id').fill('ui-o2');
     await form.getByRole('button', { name: 'Show allocations' }).click();
-    await status().getByText('Order ui-o2 has 1 allocation(s).').waitFor();
+    await status().getByText('Order ui-o2 has 1 allocation.').waitFor();
     const rows = page.getByRole('table', { name: 'Order allocations' }).getByRole('row');
     expect(await rows.nth(1).innerText()).toMatch(/UI-LAMP\s+ui-later\s+3/);
   });

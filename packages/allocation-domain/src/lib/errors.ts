@@ -162,6 +162,8 @@ export interface StockReserved {
   readonly message: string;
 }
 
+const unitsOf = (n: number): string => `${n} unit${n === 1 ? '' : 's'}`;
+
 export const stockReserved = (
   reference: string,
   reserved: number,
@@ -172,8 +174,8 @@ export const stockReserved = (
   reserved,
   message:
     change === 'shrink'
-      ? `Batch ${reference} has ${reserved} units on open pick lists; its quantity cannot go below ${reserved}`
-      : `Batch ${reference} has ${reserved} units on open pick lists; it cannot be removed`,
+      ? `Batch ${reference} has ${unitsOf(reserved)} on open pick lists; its quantity cannot go below ${reserved}`
+      : `Batch ${reference} has ${unitsOf(reserved)} on open pick lists; it cannot be removed`,
 });
 
 export interface NothingToPick {

@@ -7,6 +7,7 @@ import {
   PickListId,
   productAvailableQuantity,
   reserveLines,
+  stockReserved,
   shipLines,
   type PickList,
 } from '../index';
@@ -90,6 +91,12 @@ describe('a batch holding reserved lines', () => {
       message: 'Batch shelf has 9 units on open pick lists; its quantity cannot go below 9',
     });
     expect(E.isRight(ledger.changeBatchQuantity(ref('shelf'), stock(9)))).toBe(true);
+  });
+
+  it('says "1 unit", not "1 units", when one unit is reserved', () => {
+    expect(stockReserved(ref('shelf'), 1, 'remove').message).toBe(
+      'Batch shelf has 1 unit on open pick lists; it cannot be removed',
+    );
   });
 
   it('cannot be removed', () => {

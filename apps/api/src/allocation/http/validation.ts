@@ -1,6 +1,15 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import {
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 import {
   IDENTIFIER_PATTERN,
   IDENTIFIER_RULE,
@@ -29,7 +38,11 @@ export const IsIdentifier = (example: string, options: { optional?: boolean } = 
           }),
         ]),
     IsString(),
-    Length(1, MAX_IDENTIFIER_LENGTH),
+    // The domain's own words, as the planner and the value objects say them.
+    MinLength(1, { message: '$property must not be empty' }),
+    MaxLength(MAX_IDENTIFIER_LENGTH, {
+      message: `$property must be at most ${MAX_IDENTIFIER_LENGTH} characters`,
+    }),
     Matches(IDENTIFIER_PATTERN, { message: `$property ${IDENTIFIER_RULE}` }),
   );
 

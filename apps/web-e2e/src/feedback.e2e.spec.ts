@@ -1,0 +1,240 @@
+import type { Page } from 'playwright-core';
+import { openBrowser, type Browser } from './browser';
+import { startService, type RunningService } from './service';
+
+let service: RunningService;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  service = await startService();
+  browser = await openBrowser();
+  page = browser.page;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+const status = () => page.getByRole('status');
+const section = (title: string) => page.getByRole('region', { name: title, exact: true });
+
+const api = async (method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${service.base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+};
+
+const fillBatch = async (reference: string, sku: string, quantity: number) => {
+  const form = section('Add a batch');
+  await form.getByLabel('Reference').fill(reference);
+  await form.getByLabel('SKU').fill(sku);
+  await form.getByLabel('Quantity').fill(String(quantity));
+  return form.getByRole('button', { name: 'Add batch' });
+};
+
+/** Polls `read` until it satisfies `done`; a deadline only against a hang. */
+const until = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
+  for (const deadline = Date.now() + 10_000; ;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(value)}`);
+    await page.waitForTimeout(50);
+  }
+};
+
+describe('feedback while a request is in flight', () => {
+  beforeAll(async () => {
+    await page.goto(service.base);
+  });
+
+  it('takes a double click on a slow answer once: one batch, no "already exists"', async () => {
+    let posts = 0;
+    await page.route('**/api/batches', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      posts += 1;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      return route.continue();
+    });
+    const add = await fillBatch('slow-1', 'SLOW-LAMP', 5);
+    await add.dblclick();
+    // While the answer is on its way the page says so and the form is busy.
+    await status().getByText('Working…').waitFor();
+    expect(await section('Add a batch').locator('form').getAttribute('aria-busy')).toBe('true');
+    await status().getByText('Batch slow-1 added: 5 × SLOW-LAMP.').waitFor();
+    await page.unroute('**/api/batches');
+    expect(posts).toBe(1);
+    expect(await page.getByText('already exists').count()).toBe(0);
+    expect(await section('Add a batch').locator('form').getAttribute('aria-busy')).toBeNull();
+  });
+
+  it('clears the last message as soon as the next action starts', async () => {
+    const form = section('Allocate an order line');
+    await form.getByLabel('Order id').fill('fb-o1');
+    await form.getByLabel('SKU').fill('NO-SUCH');
+    await form.getByLabel('Quantity').fill('1');
+    await form.getByRole('button', { name: 'Allocate' }).click();
+    await status().getByText('Invalid sku NO-SUCH.').waitFor();
+    // Filtering says nothing of its own: the old error must not stay beside its result.
+    const filter = section('Batches');
+    await filter.getByLabel('Filter by SKU').fill('SLOW-LAMP');
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    // The status line is empty (and so hidden) once the filter is done.
+    await until(
+      async () => (await page.locator('#status').textContent()) ?? '',
+      (text) => text === '',
+    );
+  });
+
+  it('refuses a SKU longer than 64 characters in words, instead of cutting it short', async () => {
+    const long = `L${'x'.repeat(69)}`;
+    await (await fillBatch('long-1', long, 1)).click();
+    await status().getByText('Please check the form: Sku must be at most 64 characters.').waitFor();
+    expect((await api('GET', '/api/batches/long-1')).status).toBe(404);
+  });
+
+  it('keeps the batch table current while a quantity is being typed in it', async () => {
+    await api('POST', '/api/batches', { reference: 'typed-1', sku: 'TYPED', quantity: 4 });
+    await page.reload();
+    const filter = section('Batches');
+    await filter.getByLabel('Filter by SKU').fill('TYPED');
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    const input = page.getByLabel('New quantity for typed-1');
+    await input.fill('9');
+    // Someone else allocates from the batch while the quantity is being typed.
+    await api('POST', '/api/allocations', { orderId: 'typed-o1', sku: 'TYPED', quantity: 1 });
+    const row = page.getByRole('table', { name: 'Batches', exact: true }).getByRole('row', {
+      name: /typed-1/,
+    });
+    await until(
+      () => row.innerText(),
+      (text) => /4\s+1\s+3/.test(text),
+    );
+    expect(await input.inputValue()).toBe('9');
+    expect(await page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe(
+      'New quantity for typed-1',
+    );
+  });
+});
+
+describe('asking before what cannot be undone', () => {
+  it('asks before deallocating an order, and does nothing when declined', async () => {
+    await page.goto(service.base);
+    await api('POST', '/api/allocations', { orderId: 'ask-o1', sku: 'TYPED', quantity: 1 });
+    const form = section('Find an order');
+    await form.getByLabel('Order id').fill('ask-o1');
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.dismiss();
+    });
+    await form.getByRole('button', { name: 'Deallocate order' }).click();
+    await until(
+      async () => asked,
+      (text) => text !== '',
+    );
+    expect(asked).toBe('Deallocate order ask-o1? Its stock goes back to its batches.');
+    expect((await api('GET', '/api/allocations/ask-o1')).status).toBe(200);
+  });
+
+  it('asks before a price of 0, and words the decimals of a currency that has none', async () => {
+    await page.goto(`${service.base}/prices.html`);
+    const form = section('Set a price');
+    await form.getByLabel('SKU').fill('FREE-THING');
+    await form.getByLabel('Unit price').fill('0');
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await form.getByRole('button', { name: 'Set price' }).click();
+    await status().getByText('The price of FREE-THING was not changed.').waitFor();
+    expect((await api('GET', '/api/prices/FREE-THING')).status).toBe(404);
+
+    await form.getByLabel('Currency').selectOption('JPY');
+    await form.getByLabel('Unit price').fill('19.5');
+    await form.getByRole('button', { name: 'Set price' }).click();
+    await status()
+      .getByText('Please write the price as a whole number of JPY, like 1999: it has no decimals.')
+      .waitFor();
+  });
+});
+
+describe('every page at desk, tablet and phone widths', () => {
+  const PAGES = ['/', '/orders.html', '/prices.html', '/pick-lists.html'];
+
+  beforeAll(async () => {
+    // A 64-character SKU: the longest the service takes, in the widest tables.
+    const sku = `W${'I'.repeat(63)}`;
+    expect(
+      (await api('POST', '/api/batches', { reference: 'wide-1', sku, quantity: 3 })).status,
+    ).toBe(201);
+    await api('POST', '/api/allocations', { orderId: `o-${'9'.repeat(62)}`, sku, quantity: 1 });
+  });
+
+  afterAll(async () => {
+    await page.setViewportSize({ width: 1280, height: 1000 });
+  });
+
+  it.each([
+    [1280, 'desk'],
+    [820, 'tablet'],
+    [390, 'phone'],
+  ])('never scrolls the page sideways at %i px (%s)', async (width, name) => {
+    await page.setViewportSize({ width, height: 900 });
+    for (const path of PAGES) {
+      await page.goto(`${service.base}${path}`);
+      await page.getByRole('banner').waitFor();
+      // Run in the page (a string, so this file needs no DOM types).
+      const { scrollWidth, innerWidth } = await page.evaluate<{
+        scrollWidth: number;
+        innerWidth: number;
+      }>('({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })');
+      expect({ path, scrollWidth }).toEqual({ path, scrollWidth: innerWidth });
+      if (path === '/' && width >= 1280) {
+        // At a desk the batch table, 64-character SKU and all, fits inside its card.
+        const fits = await page.evaluate<boolean>(`(() => {
+          const table = document.getElementById('batch-table');
+          return table.closest('section').scrollWidth <= table.closest('section').clientWidth;
+        })()`);
+        expect(fits).toBe(true);
+      }
+      const shown = path === '/' ? 'stock' : path.slice(1, -'.html'.length);
+      await browser.snapshot(`${shown}-${name}`);
+      // The header's title and its links never run into each other.
+      const title = await page.getByRole('banner').getByRole('heading').boundingBox();
+      const links = await page.getByRole('banner').getByRole('link').all();
+      for (const link of links) {
+        const box = await link.boundingBox();
+        if (title === null || box === null) throw new Error('header not laid out');
+        const overlaps =
+          box.x < title.x + title.width &&
+          title.x < box.x + box.width &&
+          box.y < title.y + title.height &&
+          title.y < box.y + box.height;
+        expect({ path, link: await link.innerText(), overlaps }).toEqual({
+          path,
+          link: await link.innerText(),
+          overlaps: false,
+        });
+      }
+    }
+  });
+
+  it('gives every button and field a touch target of at least 44 px on a phone', async () => {
+    await page.setViewportSize({ width: 390, height: 900 });
+    for (const path of PAGES) {
+      await page.goto(`${service.base}${path}`);
+      await page.getByRole('banner').waitFor();
+      const small = await page.evaluate<string[]>(`
+        [...document.querySelectorAll('button, input, select, header a')]
+          .filter((element) => {
+            const box = element.getBoundingClientRect();
+            return box.width > 0 && box.height > 0 && box.height < 44;
+          })
+          .map((element) => element.outerHTML.slice(0, 80))`);
+      expect({ path, small }).toEqual({ path, small: [] });
+    }
+  });
+});
