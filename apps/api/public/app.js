@@ -258,8 +258,21 @@ const describeEvent = ({ type, data }) => {
       return `Order ${data.orderId} cancelled`;
     case 'OrderShipped':
       return `Order ${data.orderId} shipped`;
+    case 'Shipped':
+      return `Order ${data.orderId}: ${data.quantity} × ${data.sku} shipped from ${data.batchReference} (pick list ${data.pickListId})`;
+    case 'PickListCreated': {
+      const units = data.batches.reduce((sum, b) => sum + b.quantity, 0);
+      return `Pick list ${data.pickListId} made: ${count(units, 'unit')} from ${count(data.batches.length, 'batch', 'batches')}`;
+    }
+    case 'PickListConfirmed': {
+      const units = data.shipped.reduce((sum, line) => sum + line.quantity, 0);
+      return `Pick list ${data.pickListId} confirmed: ${count(units, 'unit')} shipped`;
+    }
+    case 'PickListCancelled':
+      return `Pick list ${data.pickListId} cancelled: its lines are free to pick again`;
     default:
-      return `${type}`;
+      // A kind of event this page does not know yet: its name, in words.
+      return type.replace(/([a-z])([A-Z])/g, '$1 $2');
   }
 };
 

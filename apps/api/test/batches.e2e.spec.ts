@@ -145,6 +145,14 @@ describe('GET /api/batches', () => {
     expect(second.body.items.map((b: { reference: string }) => b.reference)).toEqual(['list-late']);
   });
 
+  it('matches the sku in any case', async () => {
+    const response = await t.http.get('/api/batches?sku=listed');
+    expect(response.body.total).toBe(3);
+    expect(new Set(response.body.items.map((b: { sku: string }) => b.sku))).toEqual(
+      new Set(['LISTED']),
+    );
+  });
+
   it('defaults to page 1 of 50', async () => {
     const response = await t.http.get('/api/batches');
     expect(response.body).toMatchObject({ page: 1, pageSize: 50 });

@@ -193,4 +193,36 @@ describe('the Orders page', () => {
     await row.getByText('shipped').waitFor();
     await browser.snapshot('order-shipped');
   });
+
+  it('pages and filters the list of orders by customer and status', async () => {
+    const post = (path: string, body?: unknown) =>
+      fetch(`${service.base}${path}`, {
+        method: 'POST',
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    for (let i = 1; i <= 25; i++) {
+      await post('/api/orders', { customerId: 'many-orders', orderId: `many-${i}` });
+    }
+    await post('/api/orders/many-7/items', { sku: 'WEB-LAMP', quantity: 1 });
+    await post('/api/orders/many-7/cancel');
+    await page.goto(`${service.base}/orders.html`);
+    const recent = section('Recent orders');
+    await recent.getByLabel('Customer').fill('many-orders');
+    await recent.getByRole('button', { name: 'Filter' }).click();
+    await recent.getByText('Page 1 of 2 · orders 1–20 of 25').waitFor();
+    await recent.getByRole('button', { name: 'Next' }).click();
+    await recent.getByText('Page 2 of 2 · orders 21–25 of 25').waitFor();
+    expect(await recent.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    // The order on page 2 can be opened from the list.
+    const rows = recent.getByRole('table').getByRole('row');
+    expect(await rows.count()).toBe(6);
+
+    await recent.getByLabel('Status').selectOption('cancelled');
+    await recent.getByRole('button', { name: 'Filter' }).click();
+    await recent.getByText('Page 1 of 1 · orders 1–1 of 1').waitFor();
+    await recent.getByRole('link', { name: 'many-7' }).click();
+    await page.locator('#order-status').getByText('cancelled').waitFor();
+    await browser.snapshot('orders-filtered');
+  });
 });

@@ -229,6 +229,18 @@ describe('the web UI', () => {
     // Allocation takes the placed order's line from the outbox; the table follows.
     await panel.getByText('Order act-ord: 1 × ACT-LAMP allocated from act-b1').waitFor();
     await rowShows('act-b1', /act-b1\s+ACT-LAMP\s+—\s+5\s+3\s+2/);
+
+    // Picking and shipping, in words with their details rather than event names.
+    const list = (await (
+      await api('POST', '/api/pick-lists', { orderIds: ['act-o1'] })
+    ).json()) as { id: string };
+    await panel.getByText(`Pick list ${list.id} made: 2 units from 1 batch`).waitFor();
+    await api('POST', `/api/pick-lists/${list.id}/confirm`);
+    await panel
+      .getByText(`Order act-o1: 2 × ACT-LAMP shipped from act-b1 (pick list ${list.id})`)
+      .waitFor();
+    await panel.getByText(`Pick list ${list.id} confirmed: 2 units shipped`).waitFor();
+    expect(await panel.getByText(/PickList|^Shipped$/).count()).toBe(0);
     await snapshot('activity');
   });
 });

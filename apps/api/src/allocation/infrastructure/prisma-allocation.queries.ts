@@ -15,7 +15,11 @@ export class PrismaAllocationQueries implements AllocationQueries {
   constructor(private readonly db: SqlClient) {}
 
   async batches(filter: BatchFilter): Promise<BatchPage> {
-    const where = filter.sku === undefined ? Prisma.empty : Prisma.sql`WHERE b.sku = ${filter.sku}`;
+    // SKUs are matched in any case: a person typing "red-chair" means RED-CHAIR.
+    const where =
+      filter.sku === undefined
+        ? Prisma.empty
+        : Prisma.sql`WHERE upper(b.sku) = upper(${filter.sku})`;
     const [rows, counted] = await Promise.all([
       this.db.$queryRaw<BatchRow[]>`
         SELECT ${batchColumns} FROM batches b ${where}
