@@ -5,11 +5,30 @@ const template = document.getElementById('pick-list-template');
 
 const ordersOf = (batch) => batch.lines.map((l) => `${l.orderId} × ${l.quantity}`).join(', ');
 
-const tickBox = (label) => {
+const LISTS_PAGE_SIZE = 20;
+const shown = { status: 'open', page: 1 };
+
+const tickBox = (label, units, onTick) => {
   const box = document.createElement('input');
   box.type = 'checkbox';
+  box.dataset.units = String(units);
   box.setAttribute('aria-label', label);
+  box.addEventListener('change', onTick);
   return box;
+};
+
+/** Picked / to pick, from the batches ticked off so far, as a bar and in words. */
+const showProgress = (article, units) => {
+  const picked = [...article.querySelectorAll('tbody input:checked')].reduce(
+    (sum, box) => sum + Number(box.dataset.units),
+    0,
+  );
+  const bar = article.querySelector('progress');
+  bar.max = units;
+  bar.value = picked;
+  const words = `${picked} of ${count(units, 'unit')} picked`;
+  bar.setAttribute('aria-label', words);
+  article.querySelector('.pick-progress span').textContent = words;
 };
 
 const renderList = (list) => {
@@ -26,7 +45,9 @@ const renderList = (list) => {
   fillTable(
     table,
     list.batches.map((b) => [
-      tickBox(`Picked ${b.quantity} × ${b.sku} from ${b.batchReference}`),
+      tickBox(`Picked ${b.quantity} × ${b.sku} from ${b.batchReference}`, b.quantity, () =>
+        showProgress(article, units),
+      ),
       b.batchReference,
       b.sku,
       b.eta,
@@ -34,6 +55,16 @@ const renderList = (list) => {
       ordersOf(b),
     ]),
   );
+  showProgress(article, units);
+  // Only an open list can still be picked, shipped or cancelled.
+  const open = list.status === 'open';
+  article.querySelector('.pick-progress').hidden = !open;
+  for (const action of ['confirm', 'cancel']) {
+    article.querySelector(`[data-action="${action}"]`).hidden = !open;
+  }
+  if (!open) {
+    article.querySelector('.pick-meta').textContent += ` · ${list.status}`;
+  }
   article
     .querySelector('[data-action="print"]')
     .addEventListener('click', () => printOnly(article));
@@ -69,10 +100,48 @@ const printOnly = (article) => {
 };
 
 const loadLists = async () => {
-  const page = await call('GET', '/api/pick-lists?status=open&pageSize=100');
+  const query = new URLSearchParams({
+    status: shown.status,
+    page: String(shown.page),
+    pageSize: String(LISTS_PAGE_SIZE),
+  });
+  const page = await call('GET', `/api/pick-lists?${query}`);
+  const pages = Math.max(1, Math.ceil(page.total / LISTS_PAGE_SIZE));
+  if (shown.page > pages) {
+    shown.page = pages;
+    return loadLists();
+  }
   lists.replaceChildren(...page.items.map(renderList));
-  document.getElementById('pick-empty').hidden = page.items.length > 0;
+  const empty = document.getElementById('pick-empty');
+  empty.textContent = `No ${shown.status} pick lists.`;
+  empty.hidden = page.items.length > 0;
+  const first = page.total === 0 ? 0 : (shown.page - 1) * LISTS_PAGE_SIZE + 1;
+  const last = (shown.page - 1) * LISTS_PAGE_SIZE + page.items.length;
+  document.getElementById('lists-page-info').textContent =
+    `Page ${shown.page} of ${pages} · lists ${first}–${last} of ${page.total}`;
+  document.getElementById('lists-previous').disabled = shown.page <= 1;
+  document.getElementById('lists-next').disabled = shown.page >= pages;
 };
+
+document.getElementById('pick-filter').addEventListener('submit', (event) => {
+  event.preventDefault();
+  shown.status = String(new FormData(event.target).get('status'));
+  shown.page = 1;
+  act(event.target, loadLists);
+});
+
+for (const [id, step] of [
+  ['lists-previous', -1],
+  ['lists-next', 1],
+]) {
+  const button = document.getElementById(id);
+  button.addEventListener('click', () =>
+    act(button, async () => {
+      shown.page = Math.max(1, shown.page + step);
+      await loadLists();
+    }),
+  );
+}
 
 document.getElementById('pick-form').addEventListener('submit', (event) => {
   event.preventDefault();

@@ -68,7 +68,13 @@ describe('the Pick lists page', () => {
       await page.waitForTimeout(100);
     }
     expect(rows).toEqual(expected);
+    // Progress, picked against to pick, follows the ticks.
+    await list.getByText('0 of 15 units picked').waitFor();
     await list.getByRole('checkbox', { name: 'Picked 6 × PK-LAMP from pk-shelf' }).check();
+    await list.getByText('6 of 15 units picked').waitFor();
+    expect(await list.locator('progress').evaluate((bar) => (bar as { value: number }).value)).toBe(
+      6,
+    );
 
     // The printed page: the list alone, with its tick column, no buttons or forms.
     await page.emulateMedia({ media: 'print' });
@@ -95,6 +101,17 @@ describe('the Pick lists page', () => {
     await page.getByText('No open pick lists.').waitFor();
     const shelf = (await api('GET', '/api/batches/pk-shelf')).body;
     expect(shelf).toMatchObject({ purchasedQuantity: 4, allocatedQuantity: 0 });
+
+    // Shipped lists are still there to look at, without the actions of an open one.
+    await page.getByLabel('Status').selectOption('confirmed');
+    await page.getByRole('button', { name: 'Show' }).click();
+    const shipped = page.locator('article.pick-list');
+    await shipped.getByText(/· confirmed$/).waitFor();
+    expect(await shipped.getByRole('button', { name: 'Confirm shipped' }).isVisible()).toBe(false);
+    await page.getByText('Page 1 of 1 · lists 1–1 of 1').waitFor();
+    await page.getByLabel('Status').selectOption('open');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByText('No open pick lists.').waitFor();
   });
 
   it('says when there is nothing left to pick', async () => {
