@@ -8,14 +8,16 @@ import { startTestApp, type TestApp } from './support';
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-const SKUS = 10_000;
+// Warm-up, then two measured rounds of fresh SKUs.
+const ROUND = 5_000;
+const SKUS = 3 * ROUND;
 let t: TestApp;
 
 beforeAll(async () => {
   t = await startTestApp();
   const client = new Client({ connectionString: t.databaseUrl });
   await client.connect();
-  // 10,000 products of one batch each, written straight in SQL: the test is about reading them.
+  // 15,000 products of one batch each, written straight in SQL: the test is about reading them.
   await client.query(`
     INSERT INTO products (sku, version) SELECT 'READ-' || g, 1 FROM generate_series(1, ${SKUS}) g;
     INSERT INTO batches (reference, sku, purchased_quantity, allocated_quantity, eta, position)
@@ -32,7 +34,7 @@ const heapAfterCollecting = (): number => {
 };
 
 describe('reading products', () => {
-  it('leaves the heap flat after reading 10,000 distinct SKUs', async () => {
+  it('leaves the heap flat while reading thousands of distinct SKUs', async () => {
     const products = t.app.get(ProductsController);
     const read = async (from: number, to: number) => {
       for (let i = from; i <= to; i++) {
@@ -40,15 +42,19 @@ describe('reading products', () => {
         if (product.availableQuantity !== 10) throw new Error(`READ-${i} read wrong`);
       }
     };
-    // Warm up, and let the first half absorb what is set up once (code paths, pools, the
-    // outbox readers' first turns): only the second half is measured.
-    await read(1, SKUS / 2);
-    const before = heapAfterCollecting();
-    await read(SKUS / 2 + 1, SKUS);
-    const grown = heapAfterCollecting() - before;
-    // Remembering each product read (as a per-process cache would) costs about 2.6 MB for these
-    // 5,000 SKUs; reading without remembering leaves a few hundred kB of noise.
-    expect(grown).toBeLessThan(1_200_000);
+    // Warm up, and let the first round absorb what is set up once (code paths, pools, the
+    // outbox readers' first turns): only the next two are measured.
+    await read(1, ROUND);
+    const growth = async (from: number) => {
+      const before = heapAfterCollecting();
+      await read(from, from + ROUND - 1);
+      return heapAfterCollecting() - before;
+    };
+    const rounds = [await growth(ROUND + 1), await growth(2 * ROUND + 1)];
+    // Remembering each product read (as a per-process cache would) costs about 2.6 MB per round
+    // of 5,000 new SKUs, every round; reading without remembering leaves a few hundred kB of
+    // noise, which something else running in this worker can push up in one round but not both.
+    expect(Math.min(...rounds)).toBeLessThan(1_200_000);
   });
 
   it('answers GET /api/products/:sku from committed rows', async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { satisfies } from 'semver';
 import { locate } from '../src/infrastructure/database/paths';
@@ -7,19 +7,51 @@ import { locate } from '../src/infrastructure/database/paths';
 const root = dirname(locate('nx.json'));
 
 describe("npm test's output", () => {
-  it('is plain text a CI log shows as it is: no colour codes cut up by the line prefixes', () => {
-    // The same runner command `npm test` ends with, on one small project.
-    const run = spawnSync('npm', ['run', 'test:projects', '--', '--projects=orders-domain'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false' },
-      timeout: 120_000,
-    });
-    const output = `${run.stdout}${run.stderr}`;
-    expect(run.status).toBe(0);
-    expect(output).toMatch(/orders-domain: PASS/);
+  /** The runner command `npm test` ends with, on one small project, with extra jest flags. */
+  const runProjects = (jestFlags: ReadonlyArray<string> = []) => {
+    const run = spawnSync(
+      'npm',
+      ['run', 'test:projects', '--', '--projects=orders-domain', '--', ...jestFlags],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, NX_DAEMON: 'false' },
+        timeout: 120_000,
+      },
+    );
+    return { status: run.status, output: `${run.stdout}${run.stderr}` };
+  };
+
+  it('is plain text a CI log shows as it is: no colour codes cut up by line prefixes', () => {
+    const { status, output } = runProjects();
+    expect(status).toBe(0);
+    expect(output).toMatch(/PASS orders-domain/);
     // An escape character in the log is what came out as `api: [22m`.
     expect(output.includes('\u001b')).toBe(false);
+  });
+
+  it('shows a failure whole: text written piece by piece stays on one line', () => {
+    // A failing test of its own, outside every project's test pattern, picked by --testMatch.
+    const dir = join(root, 'packages', 'orders-domain', `output-check-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'failing.check.ts'),
+      `it('fails on purpose', () => {
+  for (const c of 'written-one-character-at-a-time') process.stderr.write(c);
+  process.stderr.write('\\n');
+  expect({ answer: 41 }).toEqual({ answer: 42 });
+});
+`,
+    );
+    try {
+      const { status, output } = runProjects([`--testMatch=${dir}/*.check.ts`, '--coverage=false']);
+      expect(status).not.toBe(0);
+      expect(output).toContain('written-one-character-at-a-time');
+      expect(output).toMatch(/- {3}"answer": 42,\n\s+\+ {3}"answer": 41,/);
+      expect(output.includes('\u001b')).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
