@@ -179,10 +179,23 @@ onSubmit('product-form', async (form) => {
   const product = await call('GET', `/api/products/${encodeURIComponent(form.get('sku'))}`);
   document.getElementById('product-version').textContent = String(product.version);
   document.getElementById('product-available').textContent = String(product.availableQuantity);
-  document.getElementById('product-backorders').textContent =
-    product.backorders.length === 0
-      ? 'none'
-      : product.backorders.map((b) => `${b.orderId} (${b.quantity})`).join(', ');
+  // The queue in serving order, each line with its place.
+  const queue = document.getElementById('product-backorders');
+  if (product.backorders.length === 0) queue.textContent = 'none';
+  else {
+    const list = document.createElement('ol');
+    list.className = 'queue';
+    for (const b of product.backorders) {
+      const item = document.createElement('li');
+      item.textContent = `order ${b.orderId}: ${count(b.quantity, 'unit')}`;
+      list.append(item);
+    }
+    queue.replaceChildren(list);
+  }
+  document.getElementById('product-chart-summary').textContent = drawStockChart(
+    document.getElementById('product-chart'),
+    product,
+  );
   fillTable(
     document.getElementById('product-table'),
     product.batches.map((b) => [

@@ -161,6 +161,66 @@ describe('asking before what cannot be undone', () => {
   });
 });
 
+describe("a product's stock over time", () => {
+  it('charts stock on hand and on order against demand, and lists the queue in serving order', async () => {
+    await api('POST', '/api/batches', { reference: 'ch-now', sku: 'CHART', quantity: 4 });
+    await api('POST', '/api/batches', {
+      reference: 'ch-june',
+      sku: 'CHART',
+      quantity: 6,
+      eta: '2031-06-01',
+    });
+    await api('POST', '/api/batches', {
+      reference: 'ch-jan',
+      sku: 'CHART',
+      quantity: 5,
+      eta: '2031-01-01',
+    });
+    await api('POST', '/api/allocations', { orderId: 'ch-o1', sku: 'CHART', quantity: 4 });
+    await api('POST', '/api/allocations', { orderId: 'ch-o2', sku: 'CHART', quantity: 5 });
+    await api('POST', '/api/allocations', { orderId: 'ch-o3', sku: 'CHART', quantity: 6 });
+    // The January batch goes: its line waits for stock.
+    await api('DELETE', '/api/batches/ch-jan');
+    await page.goto(service.base);
+    const product = section('Product');
+    await product.getByLabel('Product SKU').fill('CHART');
+    await product.getByRole('button', { name: 'Show product' }).click();
+    const chart = product.getByRole('img', { name: /^Stock over time for CHART\./ });
+    await chart.waitFor();
+    // On hand now 4, then 10 in June; 10 allocated and 5 waiting: 5 units short.
+    expect(await product.locator('#product-chart-summary').innerText()).toBe(
+      '5 units backordered: stock on hand and on order is 5 units short; they are served as soon as that much arrives.',
+    );
+    const labels = await chart.locator('text').allTextContents();
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        'now',
+        '2031-06-01',
+        '4',
+        '10',
+        'allocated 10',
+        'allocated + backordered 15',
+      ]),
+    );
+    expect(await product.locator('#product-backorders li').allInnerTexts()).toEqual([
+      'order ch-o2: 5 units',
+    ]);
+    await browser.snapshot('stock-chart');
+    // Five more units on order: the waiting line takes them at once, and nothing waits.
+    await api('POST', '/api/batches', {
+      reference: 'ch-july',
+      sku: 'CHART',
+      quantity: 5,
+      eta: '2031-07-01',
+    });
+    await product.getByRole('button', { name: 'Show product' }).click();
+    await product
+      .getByText('No backorders: 4 units on hand now, 11 more units on order.')
+      .waitFor();
+    expect(await product.locator('#product-backorders').innerText()).toBe('none');
+  });
+});
+
 describe('every page at desk, tablet and phone widths', () => {
   const PAGES = ['/', '/orders.html', '/prices.html', '/pick-lists.html'];
 
