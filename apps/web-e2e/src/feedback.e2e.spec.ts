@@ -161,6 +161,21 @@ describe('asking before what cannot be undone', () => {
   });
 });
 
+describe('the price catalogue', () => {
+  it('is paged, 50 prices a page', async () => {
+    for (let i = 1; i <= 55; i++) {
+      const sku = `CAT-${String(i).padStart(2, '0')}`;
+      await api('PUT', `/api/prices/${sku}`, { amountMinor: 100 + i, currency: 'EUR' });
+    }
+    await page.goto(`${service.base}/prices.html`);
+    const catalogue = section('Price catalogue');
+    await catalogue.getByText(/^Page 1 of 2 · prices 1–50 of \d+$/).waitFor();
+    await catalogue.getByRole('button', { name: 'Next' }).click();
+    await catalogue.getByText(/^Page 2 of 2 · prices 51–\d+ of \d+$/).waitFor();
+    expect(await catalogue.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+  });
+});
+
 describe("a product's stock over time", () => {
   it('charts stock on hand and on order against demand, and lists the queue in serving order', async () => {
     await api('POST', '/api/batches', { reference: 'ch-now', sku: 'CHART', quantity: 4 });
