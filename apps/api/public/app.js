@@ -49,16 +49,67 @@ const quantityEditor = (batch) => {
         : `Its ${count(batch.allocatedQuantity, 'allocated unit')} will move to other batches where stock allows, or be backordered.`;
     if (!window.confirm(`Delete batch ${batch.reference}? ${lines}`)) return;
     act(form, async () => {
+      // What became of its lines is told by the events of the same change, on the live stream.
+      const told = eventsUntilRemoved(batch.reference);
       await call('DELETE', `/api/batches/${encodeURIComponent(batch.reference)}`);
       await loadBatches();
-      show(
-        batch.allocatedQuantity === 0
-          ? `Batch ${batch.reference} deleted.`
-          : `Batch ${batch.reference} deleted; its lines moved to other batches where stock allowed and wait as backorders where it did not.`,
-      );
+      const events = await told;
+      show(`Batch ${batch.reference} deleted. ${describeRemoval(batch.reference, events)}`);
     });
   });
   return form;
+};
+
+/** Stream listeners: each is given every event the page hears. */
+const listeners = new Set();
+
+/**
+ * The events heard until the batch's `BatchRemoved` and the rest of that change (which the
+ * stream delivers together), or whatever came within a few seconds if the stream is down.
+ */
+const eventsUntilRemoved = (reference) =>
+  new Promise((resolve) => {
+    const heard = [];
+    let settle;
+    const finish = () => {
+      listeners.delete(listen);
+      resolve(heard);
+    };
+    const listen = (event) => {
+      heard.push(event);
+      if (event.type === 'BatchRemoved' && event.data.reference === reference) {
+        settle = setTimeout(finish, 200);
+      } else if (settle !== undefined) {
+        clearTimeout(settle);
+        settle = setTimeout(finish, 200);
+      }
+    };
+    listeners.add(listen);
+    setTimeout(finish, 5_000);
+  });
+
+/** The lines a removed batch let go, and where each ended: another batch, or the queue. */
+const describeRemoval = (reference, events) => {
+  const released = events.filter(
+    (e) =>
+      e.type === 'Deallocated' &&
+      e.data.reason === 'BatchRemoved' &&
+      e.data.portions.some((p) => p.batchReference === reference),
+  );
+  if (released.length === 0) {
+    return events.some((e) => e.type === 'BatchRemoved' && e.data.reference === reference)
+      ? 'It held no allocated lines.'
+      : 'Its lines moved to other batches where stock allowed, or wait as backorders (see Activity).';
+  }
+  const fates = released.map(({ data }) => {
+    const to = events
+      .filter((e) => e.type === 'Allocated' && e.data.orderId === data.orderId)
+      .map((e) => e.data.batchReference);
+    return to.length > 0
+      ? `order ${data.orderId} (${data.quantity} × ${data.sku}) moved to ${to.join(', ')}`
+      : `order ${data.orderId} (${data.quantity} × ${data.sku}) is backordered until stock arrives`;
+  });
+  return `Lines that had to leave it: ${fates.join('; ')}.`;
 };
 
 const loadBatches = async () => {
@@ -325,7 +376,11 @@ const followActivity = () => {
     activityState.textContent = 'reconnecting…';
     activityState.className = 'live-state';
   });
-  source.addEventListener('message', (message) => addActivity(JSON.parse(message.data)));
+  source.addEventListener('message', (message) => {
+    const event = JSON.parse(message.data);
+    addActivity(event);
+    for (const listen of listeners) listen(event);
+  });
 };
 
 followActivity();

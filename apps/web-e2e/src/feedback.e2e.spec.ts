@@ -161,6 +161,39 @@ describe('asking before what cannot be undone', () => {
   });
 });
 
+describe('deleting a batch', () => {
+  it('says where each of its lines went: another batch, or the queue', async () => {
+    await api('POST', '/api/batches', { reference: 'del-a', sku: 'DEL', quantity: 3 });
+    await api('POST', '/api/batches', {
+      reference: 'del-b',
+      sku: 'DEL',
+      quantity: 2,
+      eta: '2031-01-01',
+    });
+    await api('POST', '/api/allocations', { orderId: 'del-o1', sku: 'DEL', quantity: 2 });
+    await api('POST', '/api/allocations', { orderId: 'del-o2', sku: 'DEL', quantity: 1 });
+    await page.goto(service.base);
+    await section('Activity').getByText('live', { exact: true }).waitFor();
+    const filter = section('Batches');
+    await filter.getByLabel('Filter by SKU').fill('DEL');
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
+    await page.getByRole('button', { name: 'Delete del-a' }).click();
+    await status()
+      .getByText(
+        'Batch del-a deleted. Lines that had to leave it: order del-o2 (1 × DEL) is backordered until stock arrives; order del-o1 (2 × DEL) moved to del-b.',
+      )
+      .waitFor();
+    expect(asked).toBe(
+      'Delete batch del-a? Its 3 allocated units will move to other batches where stock allows, or be backordered.',
+    );
+  });
+});
+
 describe('the price catalogue', () => {
   it('is paged, 50 prices a page', async () => {
     for (let i = 1; i <= 55; i++) {
@@ -295,6 +328,27 @@ describe('every page at desk, tablet and phone widths', () => {
         });
       }
     }
+  });
+
+  it('adds a batch and allocates from it on a phone, by keyboard alone', async () => {
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.goto(service.base);
+    await section('Add a batch').getByLabel('Reference').focus();
+    for (const text of ['kb-1', 'KEYS', '7']) {
+      await page.keyboard.type(text);
+      await page.keyboard.press('Tab');
+    }
+    // Past the ETA (none: in stock) to the button, and press it.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await status().getByText('Batch kb-1 added: 7 × KEYS.').waitFor();
+    await section('Allocate an order line').getByLabel('Order id').focus();
+    for (const text of ['kb-o1', 'KEYS', '3']) {
+      await page.keyboard.type(text);
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    await status().getByText('Order kb-o1: 3 × KEYS allocated (3 from kb-1).').waitFor();
   });
 
   it('gives every button and field a touch target of at least 44 px on a phone', async () => {
