@@ -1,6 +1,5 @@
 // The stock page: batches, allocations, products and live activity. Helpers are in common.js.
-const PAGE_SIZE = 50;
-const state = { page: 1, sku: '' };
+const state = { sku: '' };
 
 const describeReallocations = (batch) => {
   if (batch.reallocations.length === 0) return 'No order lines had to move.';
@@ -113,14 +112,10 @@ const describeRemoval = (reference, events) => {
 };
 
 const loadBatches = async () => {
-  const query = new URLSearchParams({ page: String(state.page), pageSize: String(PAGE_SIZE) });
+  const query = new URLSearchParams(batchPager.query());
   if (state.sku) query.set('sku', state.sku);
   const page = await call('GET', `/api/batches?${query}`);
-  const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE));
-  if (state.page > pages) {
-    state.page = pages;
-    return loadBatches();
-  }
+  if (!batchPager.show(page)) return loadBatches();
   const table = document.getElementById('batch-table');
   // What the person is typing survives the refresh: edited quantities and the focus stay put.
   const edited = new Map(
@@ -148,12 +143,6 @@ const loadBatches = async () => {
     if (edited.has(label)) control.value = edited.get(label);
     if (label === focused) control.focus();
   }
-  const first = page.total === 0 ? 0 : (state.page - 1) * PAGE_SIZE + 1;
-  const last = (state.page - 1) * PAGE_SIZE + page.items.length;
-  document.getElementById('page-info').textContent =
-    `Page ${state.page} of ${pages} · batches ${first}–${last} of ${page.total}`;
-  document.getElementById('previous-page').disabled = state.page <= 1;
-  document.getElementById('next-page').disabled = state.page >= pages;
 };
 
 const onSubmit = (id, handler) =>
@@ -263,22 +252,18 @@ onSubmit('product-form', async (form) => {
 
 onSubmit('filter-form', async (form) => {
   state.sku = String(form.get('sku') ?? '').trim();
-  state.page = 1;
+  batchPager.page = 1;
   await loadBatches();
 });
 
-for (const [id, step] of [
-  ['previous-page', -1],
-  ['next-page', 1],
-]) {
-  const button = document.getElementById(id);
-  button.addEventListener('click', () =>
-    act(button, async () => {
-      state.page = Math.max(1, state.page + step);
-      await loadBatches();
-    }),
-  );
-}
+const batchPager = makePager({
+  previous: 'previous-page',
+  next: 'next-page',
+  info: 'page-info',
+  noun: 'batches',
+  pageSize: 50,
+  load: () => loadBatches(),
+});
 
 /** Activity: every event the service commits, live, newest first. */
 const ACTIVITY_LIMIT = 50;

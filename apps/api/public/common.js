@@ -161,3 +161,43 @@ const act = async (control, action) => {
     if (statusLine.className === 'working') show('');
   }
 };
+
+/**
+ * A list's pager: its Previous and Next buttons and the line that says where the list stands
+ * ("Page 2 of 3 · orders 21–40 of 45"). `load` fetches the page `pager.page` names and hands
+ * its answer to `pager.show`, which says false when the list has shrunk below that page (the
+ * pager has stepped back; load again).
+ */
+const makePager = ({ previous, next, info, noun, pageSize, load }) => {
+  const pager = {
+    page: 1,
+    query: () => ({ page: String(pager.page), pageSize: String(pageSize) }),
+    show: (answer) => {
+      const pages = Math.max(1, Math.ceil(answer.total / pageSize));
+      if (pager.page > pages) {
+        pager.page = pages;
+        return false;
+      }
+      const first = answer.total === 0 ? 0 : (pager.page - 1) * pageSize + 1;
+      const last = (pager.page - 1) * pageSize + answer.items.length;
+      document.getElementById(info).textContent =
+        `Page ${pager.page} of ${pages} · ${noun} ${first}–${last} of ${answer.total}`;
+      document.getElementById(previous).disabled = pager.page <= 1;
+      document.getElementById(next).disabled = pager.page >= pages;
+      return true;
+    },
+  };
+  for (const [id, step] of [
+    [previous, -1],
+    [next, 1],
+  ]) {
+    const button = document.getElementById(id);
+    button.addEventListener('click', () =>
+      act(button, async () => {
+        pager.page = Math.max(1, pager.page + step);
+        await load();
+      }),
+    );
+  }
+  return pager;
+};

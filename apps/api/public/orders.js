@@ -66,28 +66,14 @@ const showOrder = (order) => {
   reportPlacement(order);
 };
 
-const ORDERS_PAGE_SIZE = 20;
-const list = { page: 1, customerId: '', status: '' };
+const list = { customerId: '', status: '' };
 
 const loadOrders = async () => {
-  const query = new URLSearchParams({
-    page: String(list.page),
-    pageSize: String(ORDERS_PAGE_SIZE),
-  });
+  const query = new URLSearchParams(orderPager.query());
   if (list.customerId) query.set('customerId', list.customerId);
   if (list.status) query.set('status', list.status);
   const page = await call('GET', `/api/orders?${query}`);
-  const pages = Math.max(1, Math.ceil(page.total / ORDERS_PAGE_SIZE));
-  if (list.page > pages) {
-    list.page = pages;
-    return loadOrders();
-  }
-  const first = page.total === 0 ? 0 : (list.page - 1) * ORDERS_PAGE_SIZE + 1;
-  const last = (list.page - 1) * ORDERS_PAGE_SIZE + page.items.length;
-  document.getElementById('orders-page-info').textContent =
-    `Page ${list.page} of ${pages} · orders ${first}–${last} of ${page.total}`;
-  document.getElementById('orders-previous').disabled = list.page <= 1;
-  document.getElementById('orders-next').disabled = list.page >= pages;
+  if (!orderPager.show(page)) return loadOrders();
   fillTable(
     document.getElementById('orders-table'),
     page.items.map((order) => {
@@ -206,22 +192,18 @@ document.getElementById('orders-filter').addEventListener('submit', (event) => {
   const form = new FormData(event.target);
   list.customerId = String(form.get('customerId') ?? '').trim();
   list.status = String(form.get('status') ?? '');
-  list.page = 1;
+  orderPager.page = 1;
   act(event.target, loadOrders);
 });
 
-for (const [id, step] of [
-  ['orders-previous', -1],
-  ['orders-next', 1],
-]) {
-  const button = document.getElementById(id);
-  button.addEventListener('click', () =>
-    act(button, async () => {
-      list.page = Math.max(1, list.page + step);
-      await loadOrders();
-    }),
-  );
-}
+const orderPager = makePager({
+  previous: 'orders-previous',
+  next: 'orders-next',
+  info: 'orders-page-info',
+  noun: 'orders',
+  pageSize: 20,
+  load: () => loadOrders(),
+});
 
 const fromHash = decodeURIComponent(window.location.hash.slice(1));
 attempt(async () => {

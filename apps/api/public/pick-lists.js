@@ -5,8 +5,7 @@ const template = document.getElementById('pick-list-template');
 
 const ordersOf = (batch) => batch.lines.map((l) => `${l.orderId} × ${l.quantity}`).join(', ');
 
-const LISTS_PAGE_SIZE = 20;
-const shown = { status: 'open', page: 1 };
+const shown = { status: 'open' };
 
 const tickBox = (label, units, onTick) => {
   const box = document.createElement('input');
@@ -100,48 +99,30 @@ const printOnly = (article) => {
 };
 
 const loadLists = async () => {
-  const query = new URLSearchParams({
-    status: shown.status,
-    page: String(shown.page),
-    pageSize: String(LISTS_PAGE_SIZE),
-  });
+  const query = new URLSearchParams({ status: shown.status, ...listPager.query() });
   const page = await call('GET', `/api/pick-lists?${query}`);
-  const pages = Math.max(1, Math.ceil(page.total / LISTS_PAGE_SIZE));
-  if (shown.page > pages) {
-    shown.page = pages;
-    return loadLists();
-  }
+  if (!listPager.show(page)) return loadLists();
   lists.replaceChildren(...page.items.map(renderList));
   const empty = document.getElementById('pick-empty');
   empty.textContent = `No ${shown.status} pick lists.`;
   empty.hidden = page.items.length > 0;
-  const first = page.total === 0 ? 0 : (shown.page - 1) * LISTS_PAGE_SIZE + 1;
-  const last = (shown.page - 1) * LISTS_PAGE_SIZE + page.items.length;
-  document.getElementById('lists-page-info').textContent =
-    `Page ${shown.page} of ${pages} · lists ${first}–${last} of ${page.total}`;
-  document.getElementById('lists-previous').disabled = shown.page <= 1;
-  document.getElementById('lists-next').disabled = shown.page >= pages;
 };
 
 document.getElementById('pick-filter').addEventListener('submit', (event) => {
   event.preventDefault();
   shown.status = String(new FormData(event.target).get('status'));
-  shown.page = 1;
+  listPager.page = 1;
   act(event.target, loadLists);
 });
 
-for (const [id, step] of [
-  ['lists-previous', -1],
-  ['lists-next', 1],
-]) {
-  const button = document.getElementById(id);
-  button.addEventListener('click', () =>
-    act(button, async () => {
-      shown.page = Math.max(1, shown.page + step);
-      await loadLists();
-    }),
-  );
-}
+const listPager = makePager({
+  previous: 'lists-previous',
+  next: 'lists-next',
+  info: 'lists-page-info',
+  noun: 'lists',
+  pageSize: 20,
+  load: () => loadLists(),
+});
 
 document.getElementById('pick-form').addEventListener('submit', (event) => {
   event.preventDefault();

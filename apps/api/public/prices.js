@@ -1,24 +1,7 @@
 // The price catalogue page. Helpers are in common.js and money.js.
-const PRICES_PAGE_SIZE = 50;
-const catalogue = { page: 1 };
-
 const loadPrices = async () => {
-  const query = new URLSearchParams({
-    page: String(catalogue.page),
-    pageSize: String(PRICES_PAGE_SIZE),
-  });
-  const page = await call('GET', `/api/prices?${query}`);
-  const pages = Math.max(1, Math.ceil(page.total / PRICES_PAGE_SIZE));
-  if (catalogue.page > pages) {
-    catalogue.page = pages;
-    return loadPrices();
-  }
-  const first = page.total === 0 ? 0 : (catalogue.page - 1) * PRICES_PAGE_SIZE + 1;
-  const last = (catalogue.page - 1) * PRICES_PAGE_SIZE + page.items.length;
-  document.getElementById('prices-page-info').textContent =
-    `Page ${catalogue.page} of ${pages} · prices ${first}–${last} of ${page.total}`;
-  document.getElementById('prices-previous').disabled = catalogue.page <= 1;
-  document.getElementById('prices-next').disabled = catalogue.page >= pages;
+  const page = await call('GET', `/api/prices?${new URLSearchParams(pricePager.query())}`);
+  if (!pricePager.show(page)) return loadPrices();
   fillTable(
     document.getElementById('price-table'),
     page.items.map((price) => [
@@ -30,18 +13,14 @@ const loadPrices = async () => {
   document.getElementById('price-count').textContent = `${count(page.total, 'price')} in all.`;
 };
 
-for (const [id, step] of [
-  ['prices-previous', -1],
-  ['prices-next', 1],
-]) {
-  const button = document.getElementById(id);
-  button.addEventListener('click', () =>
-    act(button, async () => {
-      catalogue.page = Math.max(1, catalogue.page + step);
-      await loadPrices();
-    }),
-  );
-}
+const pricePager = makePager({
+  previous: 'prices-previous',
+  next: 'prices-next',
+  info: 'prices-page-info',
+  noun: 'prices',
+  pageSize: 50,
+  load: () => loadPrices(),
+});
 
 document.getElementById('price-form').addEventListener('submit', (event) => {
   event.preventDefault();
