@@ -1,6 +1,10 @@
 // The price catalogue page. Helpers are in common.js and money.js.
+const filter = { sku: '' };
+
 const loadPrices = async () => {
-  const page = await call('GET', `/api/prices?${new URLSearchParams(pricePager.query())}`);
+  const query = new URLSearchParams(pricePager.query());
+  if (filter.sku) query.set('sku', filter.sku);
+  const page = await call('GET', `/api/prices?${query}`);
   if (!pricePager.show(page)) return loadPrices();
   fillTable(
     document.getElementById('price-table'),
@@ -20,6 +24,13 @@ const pricePager = makePager({
   noun: 'prices',
   pageSize: 50,
   load: () => loadPrices(),
+});
+
+document.getElementById('prices-filter').addEventListener('submit', (event) => {
+  event.preventDefault();
+  filter.sku = String(new FormData(event.target).get('sku') ?? '').trim();
+  pricePager.page = 1;
+  act(event.target, loadPrices);
 });
 
 document.getElementById('price-form').addEventListener('submit', (event) => {

@@ -33,6 +33,21 @@ describe('prices', () => {
     expect(page.items.map((p: { sku: string }) => p.sku)).toEqual(['ORD-CHAIR', 'ORD-LAMP']);
   });
 
+  it('lists the SKUs that start with ?sku=, in any case, and takes `_` as a character', async () => {
+    for (const sku of ['FLT_A1', 'FLT_B2', 'FLTXA3']) {
+      await t.http.put(`/api/prices/${sku}`).send({ amountMinor: 100, currency: 'EUR' });
+    }
+    // In the catalogue's own order (the database's collation); compared as sets here.
+    const skus = async (query: string) =>
+      (await t.http.get(`/api/prices?${query}`)).body.items
+        .map((p: { sku: string }) => p.sku)
+        .sort();
+    expect(await skus('sku=flt')).toEqual(['FLTXA3', 'FLT_A1', 'FLT_B2'].sort());
+    expect(await skus('sku=FLT_')).toEqual(['FLT_A1', 'FLT_B2']);
+    expect((await t.http.get('/api/prices?sku=flt_a')).body).toMatchObject({ total: 1 });
+    expect((await t.http.get('/api/prices?sku=bad%20sku')).status).toBe(400);
+  });
+
   it.each([
     [
       { amountMinor: 19.99, currency: 'EUR' },

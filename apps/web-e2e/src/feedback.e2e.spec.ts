@@ -206,6 +206,19 @@ describe('the price catalogue', () => {
     await catalogue.getByRole('button', { name: 'Next' }).click();
     await catalogue.getByText(/^Page 2 of 2 · prices 51–\d+ of \d+$/).waitFor();
     expect(await catalogue.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    // Filtered by the start of the SKU, in any case: from page 2 back to a list of one.
+    await catalogue.getByLabel('SKU starts with').fill('cat-5');
+    await catalogue.getByRole('button', { name: 'Filter' }).click();
+    await catalogue.getByText('Page 1 of 1 · prices 1–6 of 6').waitFor();
+    const skus = await catalogue.getByRole('table').getByRole('row').allInnerTexts();
+    expect(skus.slice(1).map((row) => row.split('\t')[0])).toEqual([
+      'CAT-50',
+      'CAT-51',
+      'CAT-52',
+      'CAT-53',
+      'CAT-54',
+      'CAT-55',
+    ]);
   });
 });
 
@@ -349,6 +362,47 @@ describe('every page at desk, tablet and phone widths', () => {
     }
     await page.keyboard.press('Enter');
     await status().getByText('Order kb-o1: 3 × KEYS allocated (3 from kb-1).').waitFor();
+  });
+
+  it('takes an order from creation to a shipped pick list by keyboard alone, on a phone', async () => {
+    await page.setViewportSize({ width: 390, height: 900 });
+    await api('POST', '/api/batches', { reference: 'kb-2', sku: 'KEYS', quantity: 5 });
+    await api('PUT', '/api/prices/KEYS', { amountMinor: 250, currency: 'EUR' });
+    await page.goto(`${service.base}/orders.html`);
+    await section('New order').getByLabel('Customer').focus();
+    await page.keyboard.type('kb-customer');
+    await page.keyboard.press('Enter');
+    await status()
+      .getByText(/^Order .+ created for kb-customer\. Add its items\.$/)
+      .waitFor();
+    await page.getByLabel('SKU', { exact: true }).focus();
+    await page.keyboard.type('KEYS');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('2');
+    await page.keyboard.press('Enter');
+    await status()
+      .getByText(/now totals 5\.00 EUR\.$/)
+      .waitFor();
+    await page.getByRole('button', { name: 'Place order' }).focus();
+    await page.keyboard.press('Enter');
+    await status()
+      .getByText(/^Order .+: 1 line allocated\.$/)
+      .waitFor();
+    const orderId = await page.locator('#order-id').innerText();
+
+    await page.goto(`${service.base}/pick-lists.html`);
+    await page.getByLabel('Orders (optional)').focus();
+    await page.keyboard.type(orderId);
+    await page.keyboard.press('Enter');
+    await status()
+      .getByText(/^Pick list .+ made: 2 units from 1 batch\.$/)
+      .waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Confirm shipped' }).focus();
+    await page.keyboard.press('Enter');
+    await status()
+      .getByText(/^Pick list .+ confirmed: 2 units shipped\.$/)
+      .waitFor();
   });
 
   it('gives every button and field a touch target of at least 44 px on a phone', async () => {

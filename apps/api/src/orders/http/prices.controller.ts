@@ -4,12 +4,12 @@ import * as O from 'fp-ts/Option';
 import { Sku } from '@allocation/allocation-domain';
 import { ApiErrors, GenericErrors } from '../../http/api-errors.decorator';
 import { ApiFailureException, failureOf } from '../../http/api-failure';
-import { DEFAULT_PAGE_SIZE, PageQuery } from '../../http/page.query';
+import { DEFAULT_PAGE_SIZE } from '../../http/page.query';
 import { setPriceCommand } from '../application/commands';
 import { ORDERS_BUS, type OrdersBus } from '../application/orders-bus';
 import { ORDERS_QUERIES, type OrdersQueries, type PriceView } from '../ports/orders.queries';
 import { orFail, OrdersErrors, PriceNotFound, writeErrors } from './orders-failures';
-import { SetPriceRequest } from './requests';
+import { ListPricesQuery, SetPriceRequest } from './requests';
 import { PricePageResponse, PriceResponse } from './responses';
 
 const skuParam = ApiParam({ name: 'sku', example: 'RED-CHAIR' });
@@ -36,13 +36,17 @@ export class PricesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The price catalogue, by SKU' })
+  @ApiOperation({ summary: 'The price catalogue, by SKU; `?sku=` keeps the SKUs starting with it' })
   @ApiOkResponse({ type: PricePageResponse })
   @ApiErrors(GenericErrors.validation)
-  async listPrices(@Query() query: PageQuery): Promise<PricePageResponse> {
+  async listPrices(@Query() query: ListPricesQuery): Promise<PricePageResponse> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
-    const found = await this.queries.prices({ page, pageSize });
+    const found = await this.queries.prices({
+      page,
+      pageSize,
+      ...(query.sku === undefined ? {} : { skuStartsWith: query.sku }),
+    });
     return { items: found.items.map(toPriceResponse), page, pageSize, total: found.total };
   }
 

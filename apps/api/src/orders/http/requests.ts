@@ -61,6 +61,12 @@ export class SetPriceRequest {
 
 const STATUSES = ['draft', 'placed', 'shipped', 'cancelled'] as const;
 
+export class ListPricesQuery extends PageQuery {
+  /** Only SKUs that start with this, in any case. */
+  @IsIdentifier('RED', { optional: true })
+  sku?: string;
+}
+
 export class ListOrdersQuery extends PageQuery {
   @IsIdentifier('customer-42', { optional: true })
   customerId?: string;

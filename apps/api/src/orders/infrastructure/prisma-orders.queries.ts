@@ -162,13 +162,18 @@ export class PrismaOrdersQueries implements OrdersQueries {
   async prices(page: {
     page: number;
     pageSize: number;
+    skuStartsWith?: string;
   }): Promise<{ items: ReadonlyArray<PriceView>; total: number }> {
+    // A prefix in any case, compared as text: `_` in a SKU is no LIKE wildcard here.
+    const prefix = page.skuStartsWith ?? '';
     const rows = await this.client.$queryRaw<PriceRow[]>`
-      SELECT sku, amount_minor, currency, updated_at FROM prices ORDER BY sku
+      SELECT sku, amount_minor, currency, updated_at FROM prices
+       WHERE upper(left(sku, length(${prefix}::text))) = upper(${prefix}::text)
+       ORDER BY sku
        LIMIT ${page.pageSize} OFFSET ${(page.page - 1) * page.pageSize}`;
-    const [count] = await this.client.$queryRaw<
-      Array<{ n: bigint }>
-    >`SELECT count(*) AS n FROM prices`;
+    const [count] = await this.client.$queryRaw<Array<{ n: bigint }>>`
+      SELECT count(*) AS n FROM prices
+       WHERE upper(left(sku, length(${prefix}::text))) = upper(${prefix}::text)`;
     return { items: rows.map(toPriceView), total: Number(count?.n ?? 0) };
   }
 }

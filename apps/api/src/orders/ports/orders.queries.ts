@@ -60,9 +60,11 @@ export interface OrdersQueries {
   order(id: OrderId): Promise<O.Option<OrderView>>;
   orders(filter: OrderFilter): Promise<{ items: ReadonlyArray<OrderSummary>; total: number }>;
   price(sku: Sku): Promise<O.Option<PriceView>>;
+  /** The catalogue by SKU, or only the SKUs that start with `skuStartsWith` (any case). */
   prices(page: {
     page: number;
     pageSize: number;
+    skuStartsWith?: string;
   }): Promise<{ items: ReadonlyArray<PriceView>; total: number }>;
 }
 
