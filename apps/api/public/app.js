@@ -11,6 +11,18 @@ const describeReallocations = (batch) => {
   return `Lines that had to leave it: ${moves.join('; ')}.`;
 };
 
+/** A preview's reallocations, said before the change: what will happen to each line. */
+const foretell = (preview) => {
+  if (preview.reallocations.length === 0) return 'No order line will have to move.';
+  const fates = preview.reallocations.map((r) =>
+    r.outcome === 'reallocated'
+      ? `order ${r.orderId} (${r.quantity} × ${r.sku}) will move to ${r.to.map((p) => p.batchReference).join(', ')}`
+      : `order ${r.orderId} (${r.quantity} × ${r.sku}) will be backordered`,
+  );
+  const waiting = preview.reallocations.filter((r) => r.outcome === 'backordered').length;
+  return `${sentence(fates.join('; '))}${waiting > 0 ? ` (${count(waiting, 'line')} backordered in all.)` : ''}`;
+};
+
 const quantityEditor = (batch) => {
   const form = document.createElement('form');
   form.className = 'actions';
@@ -34,6 +46,15 @@ const quantityEditor = (batch) => {
     event.preventDefault();
     act(form, async () => {
       const path = `/api/batches/${encodeURIComponent(batch.reference)}`;
+      // Shrinking below what is allocated moves lines: say which, and where, before doing it.
+      if (Number(input.value) < batch.allocatedQuantity) {
+        const preview = await call('GET', `${path}/preview?quantity=${Number(input.value)}`);
+        const question = `Set batch ${batch.reference} to ${Number(input.value)}? ${foretell(preview)}`;
+        if (preview.reallocations.length > 0 && !window.confirm(question)) {
+          show(`Batch ${batch.reference} was not changed.`);
+          return;
+        }
+      }
       const changed = await call('PATCH', path, { quantity: Number(input.value) });
       await loadBatches();
       show(
@@ -41,21 +62,22 @@ const quantityEditor = (batch) => {
       );
     });
   });
-  remove.addEventListener('click', () => {
-    const lines =
-      batch.allocatedQuantity === 0
-        ? 'It holds no allocated lines.'
-        : `Its ${count(batch.allocatedQuantity, 'allocated unit')} will move to other batches where stock allows, or be backordered.`;
-    if (!window.confirm(`Delete batch ${batch.reference}? ${lines}`)) return;
+  remove.addEventListener('click', () =>
     act(form, async () => {
+      const path = `/api/batches/${encodeURIComponent(batch.reference)}`;
+      const preview = await call('GET', `${path}/preview?remove=true`);
+      if (!window.confirm(`Delete batch ${batch.reference}? ${foretell(preview)}`)) {
+        show(`Batch ${batch.reference} was not deleted.`);
+        return;
+      }
       // What became of its lines is told by the events of the same change, on the live stream.
       const told = eventsUntilRemoved(batch.reference);
       await call('DELETE', `/api/batches/${encodeURIComponent(batch.reference)}`);
       await loadBatches();
       const events = await told;
       show(`Batch ${batch.reference} deleted. ${describeRemoval(batch.reference, events)}`);
-    });
-  });
+    }),
+  );
   return form;
 };
 

@@ -1,3 +1,4 @@
+import { databaseFingerprint } from './database-state';
 import { startTestApp, type TestApp } from './support';
 
 let t: TestApp;
@@ -228,6 +229,72 @@ describe('GET, PATCH and DELETE /api/batches/:reference', () => {
       { sku: 'DOOMED', batchReference: 'rescue', quantity: 2, status: 'allocated' },
     ]);
     expect((await t.http.delete('/api/batches/doomed')).status).toBe(404);
+  });
+});
+
+describe('GET /api/batches/:reference/preview', () => {
+  beforeAll(async () => {
+    await addBatch({ reference: 'pv-now', sku: 'PREVIEW', quantity: 5 });
+    await addBatch({ reference: 'pv-later', sku: 'PREVIEW', quantity: 3, eta: '2031-01-01' });
+    await t.http.post('/api/allocations').send({ orderId: 'pv-o1', sku: 'PREVIEW', quantity: 3 });
+    await t.http.post('/api/allocations').send({ orderId: 'pv-o2', sku: 'PREVIEW', quantity: 2 });
+  });
+
+  it('says where each line would go if the batch shrank, and changes nothing', async () => {
+    const before = await databaseFingerprint(t.databaseUrl);
+    const response = await t.http.get('/api/batches/pv-now/preview?quantity=1');
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ reference: 'pv-now', purchasedQuantity: 1 });
+    // Both lines leave (newest first); o1, accepted first, is served first from pv-later.
+    expect(response.body.reallocations).toEqual([
+      {
+        orderId: 'pv-o2',
+        sku: 'PREVIEW',
+        quantity: 2,
+        from: [{ batchReference: 'pv-now', quantity: 2 }],
+        to: [],
+        outcome: 'backordered',
+      },
+      {
+        orderId: 'pv-o1',
+        sku: 'PREVIEW',
+        quantity: 3,
+        from: [{ batchReference: 'pv-now', quantity: 3 }],
+        to: [{ batchReference: 'pv-later', quantity: 3 }],
+        outcome: 'reallocated',
+      },
+    ]);
+    // The database, outbox included, is as it was: the preview was rolled back.
+    expect(await databaseFingerprint(t.databaseUrl)).toEqual(before);
+  });
+
+  it('says what removing the batch would do, and the removal then does exactly that', async () => {
+    const preview = (await t.http.get('/api/batches/pv-now/preview?remove=true')).body;
+    const outcomes = preview.reallocations.map((r: { orderId: string; outcome: string }) => [
+      r.orderId,
+      r.outcome,
+    ]);
+    expect(outcomes).toEqual([
+      ['pv-o2', 'backordered'],
+      ['pv-o1', 'reallocated'],
+    ]);
+    expect((await t.http.delete('/api/batches/pv-now')).status).toBe(204);
+    expect((await t.http.get('/api/allocations/pv-o2')).body[0].status).toBe('backordered');
+    expect((await t.http.get('/api/allocations/pv-o1')).body[0].batchReference).toBe('pv-later');
+  });
+
+  it.each([
+    ['', 400],
+    ['?quantity=2&remove=true', 400],
+    ['?quantity=-1', 400],
+    ['?quantity=1.5', 400],
+    ['?remove=yes', 400],
+  ])('refuses %s with %i', async (query, status) => {
+    expect((await t.http.get(`/api/batches/pv-later/preview${query}`)).status).toBe(status);
+  });
+
+  it('answers 404 for a batch that does not exist', async () => {
+    expect((await t.http.get('/api/batches/no-such/preview?remove=true')).status).toBe(404);
   });
 });
 

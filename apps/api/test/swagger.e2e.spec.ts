@@ -38,7 +38,7 @@ describe('the OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) {
       expect(id).toMatch(
-        /^(get|list|create|add|allocate|deallocate|change|remove|check|place|cancel|set|confirm)[A-Z]\w*$/,
+        /^(get|list|create|add|allocate|deallocate|change|remove|check|place|cancel|set|confirm|preview)[A-Z]\w*$/,
       );
     }
     expect(operation('post', '/api/allocations').operationId).toBe('allocateLine');

@@ -188,9 +188,39 @@ describe('deleting a batch', () => {
         'Batch del-a deleted. Lines that had to leave it: order del-o2 (1 × DEL) is backordered until stock arrives; order del-o1 (2 × DEL) moved to del-b.',
       )
       .waitFor();
+    // Asked before, with what would happen to each line: the service's own preview.
     expect(asked).toBe(
-      'Delete batch del-a? Its 3 allocated units will move to other batches where stock allows, or be backordered.',
+      'Delete batch del-a? Order del-o2 (1 × DEL) will be backordered; order del-o1 (2 × DEL) will move to del-b. (1 line backordered in all.)',
     );
+  });
+});
+
+describe('shrinking a batch below what it holds', () => {
+  it('asks first, saying which lines will move or be backordered; declined, nothing changes', async () => {
+    await api('POST', '/api/batches', { reference: 'shr-a', sku: 'SHR', quantity: 4 });
+    await api('POST', '/api/allocations', { orderId: 'shr-o1', sku: 'SHR', quantity: 3 });
+    await page.goto(service.base);
+    const filter = section('Batches');
+    await filter.getByLabel('Filter by SKU').fill('SHR');
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    await page.getByLabel('New quantity for shr-a').fill('1');
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: 'Save quantity of shr-a' }).click();
+    await status().getByText('Batch shr-a was not changed.').waitFor();
+    expect(asked).toBe(
+      'Set batch shr-a to 1? Order shr-o1 (3 × SKU) will be backordered. (1 line backordered in all.)'.replace(
+        'SKU',
+        'SHR',
+      ),
+    );
+    expect((await api('GET', '/api/batches/shr-a')).body).toMatchObject({
+      purchasedQuantity: 4,
+      allocatedQuantity: 3,
+    });
   });
 });
 

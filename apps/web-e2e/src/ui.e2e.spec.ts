@@ -90,12 +90,19 @@ describe('the web UI', () => {
 
   it("edits a batch's quantity and says which lines were reallocated", async () => {
     await batchRow('ui-now').getByLabel('New quantity for ui-now').fill('5');
+    // Below what it holds: the page asks first, saying what will happen.
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
     await batchRow('ui-now').getByRole('button', { name: 'Save quantity of ui-now' }).click();
     await page
       .getByText(
         'Batch ui-now now holds 5. Lines that had to leave it: order ui-o2 (3 × UI-LAMP) moved to ui-later.',
       )
       .waitFor();
+    expect(asked).toBe('Set batch ui-now to 5? Order ui-o2 (3 × UI-LAMP) will move to ui-later.');
     expect(await batchRow('ui-later').innerText()).toMatch(/10\s+3\s+7/);
     await snapshot('edit-quantity');
   });

@@ -29,6 +29,11 @@ export type EventHandlers<Ev extends Message, Context, Failure> = {
   readonly [Tag in Ev['_tag']]?: ReadonlyArray<Handler<Tagged<Ev, Tag>, Context, Failure, void>>;
 };
 
+/** A preview's result, carried out of its unit of work as the Left that rolls it back. */
+class Previewed<H> {
+  constructor(readonly handled: H) {}
+}
+
 export interface Handled<A, Ev> {
   readonly value: A;
   /** Every event of the unit of work, including those caused by handling earlier ones. */
@@ -70,6 +75,28 @@ export class MessageBus<
     });
     if (E.isLeft(handled)) await this.recordAlone(this.keptOnFailure(handled.left));
     return handled;
+  }
+
+  /**
+   * What the command would do, decided and written exactly as `handle` does, then rolled back:
+   * nothing is kept and no event leaves. For the questions a person is asked before acting.
+   */
+  async preview<M extends C>(
+    command: M,
+  ): Promise<E.Either<Failure | RetriesExhausted, Handled<Results[M['_tag']], Ev>>> {
+    const outcome = await this.unitOfWork.run<
+      Failure | Previewed<Handled<Results[M['_tag']], Ev>>,
+      never
+    >(async (context) => {
+      const result = await this.commandHandlerOf(command)(command, context);
+      if (E.isLeft(result)) return result;
+      const drained = await this.drainEvents(context);
+      if (E.isLeft(drained)) return drained;
+      // A Left rolls the unit of work back; the preview travels out inside it.
+      return E.left(new Previewed({ value: result.right, events: [...context.events] }));
+    });
+    if (E.isRight(outcome)) return outcome;
+    return outcome.left instanceof Previewed ? E.right(outcome.left.handled) : E.left(outcome.left);
   }
 
   /** A unit of work that changes nothing but commits these events. */

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -30,6 +31,7 @@ import { ChangeBatchQuantityRequest } from './change-batch-quantity.request';
 import { changeBatchQuantityCommand, createBatchCommand } from '../application/commands';
 import { CreateBatchRequest } from './create-batch.request';
 import { ListBatchesQuery } from './list-batches.query';
+import { PreviewBatchChangeQuery } from './preview-batch-change.query';
 import {
   BatchChangeResponse,
   BatchPageResponse,
@@ -109,6 +111,37 @@ export class BatchesController {
   ): Promise<BatchChangeResponse> {
     const command = orFail(changeBatchQuantityCommand(reference, body.quantity));
     const { value, events } = orFail(await this.bus.handle(command));
+    return { ...toBatchResponse(value), reallocations: reallocationsOf(events) };
+  }
+
+  @Get(':reference/preview')
+  @ApiOperation({
+    summary:
+      'What changing the quantity (`?quantity=N`) or removing the batch (`?remove=true`) would do',
+    description:
+      'Decided exactly as the change itself, then rolled back: nothing changes and no event is recorded. `reallocations` says where each line would go, as PATCH does; the UI asks with it before acting.',
+  })
+  @referenceParam
+  @ApiOkResponse({ type: BatchChangeResponse })
+  @ApiErrors(
+    GenericErrors.validation,
+    AllocationErrors.InvalidValue,
+    AllocationErrors.BatchNotFound,
+    AllocationErrors.StockReserved,
+    AllocationErrors.StockLimitExceeded,
+  )
+  async previewBatchChange(
+    @Param('reference') reference: string,
+    @Query() query: PreviewBatchChangeQuery,
+  ): Promise<BatchChangeResponse> {
+    if ((query.quantity === undefined) === (query.remove === undefined)) {
+      throw new BadRequestException(['give either quantity or remove=true']);
+    }
+    const command =
+      query.quantity === undefined
+        ? { _tag: 'RemoveBatch' as const, reference: orFail(BatchReference(reference)) }
+        : orFail(changeBatchQuantityCommand(reference, Number(query.quantity)));
+    const { value, events } = orFail(await this.bus.preview(command));
     return { ...toBatchResponse(value), reallocations: reallocationsOf(events) };
   }
 
