@@ -135,3 +135,32 @@ describe('the message bus', () => {
     expect(unitOfWork.outbox).toEqual([{ _tag: 'Written', text: 'hello' }]);
   });
 });
+
+describe('previewing a command', () => {
+  it('answers as handling it would, events and all, and commits nothing', async () => {
+    const { unitOfWork, bus } = busWith({
+      Written: [
+        async (event, context) => E.right(context.record([{ _tag: 'Echoed', text: event.text }])),
+      ],
+    });
+    const preview = await bus.preview({ _tag: 'Write', text: 'draft' });
+    expect(preview).toEqual(
+      E.right({
+        value: 'wrote draft',
+        events: [
+          { _tag: 'Written', text: 'draft' },
+          { _tag: 'Echoed', text: 'draft' },
+        ],
+      }),
+    );
+    expect(unitOfWork.committed).toEqual([]);
+    expect(unitOfWork.outbox).toEqual([]);
+  });
+
+  it('answers a refusal as handling would, and records nothing even for kept events', async () => {
+    const { unitOfWork, bus } = busWith({}, () => [{ _tag: 'Echoed', text: 'kept' }]);
+    const preview = await bus.preview({ _tag: 'Write', text: '' });
+    expect(preview).toEqual(E.left({ _tag: 'Refused', message: 'Nothing to write' }));
+    expect(unitOfWork.outbox).toEqual([]);
+  });
+});
