@@ -221,6 +221,29 @@ describe('shrinking a batch below what it holds', () => {
       purchasedQuantity: 4,
       allocatedQuantity: 3,
     });
+    // Accepted, it says what happened in the same words: backordered, not "out of stock".
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Save quantity of shr-a' }).click();
+    await status()
+      .getByText(
+        'Batch shr-a now holds 1. Lines that had to leave it: order shr-o1 (3 × SHR) is backordered until stock arrives.',
+      )
+      .waitFor();
+  });
+
+  it('says "1 unit" when a pick list holds one unit of the batch', async () => {
+    await api('POST', '/api/batches', { reference: 'one-a', sku: 'ONE', quantity: 2 });
+    await api('POST', '/api/allocations', { orderId: 'one-o1', sku: 'ONE', quantity: 1 });
+    expect((await api('POST', '/api/pick-lists', { orderIds: ['one-o1'] })).status).toBe(201);
+    await page.goto(service.base);
+    const filter = section('Batches');
+    await filter.getByLabel('Filter by SKU').fill('ONE');
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    await page.getByLabel('New quantity for one-a').fill('0');
+    await page.getByRole('button', { name: 'Save quantity of one-a' }).click();
+    await status()
+      .getByText('Batch one-a has 1 unit on open pick lists; its quantity cannot go below 1.')
+      .waitFor();
   });
 });
 
@@ -428,11 +451,21 @@ describe('every page at desk, tablet and phone widths', () => {
       .getByText(/^Pick list .+ made: 2 units from 1 batch\.$/)
       .waitFor();
     page.once('dialog', (dialog) => void dialog.accept());
-    await page.getByRole('button', { name: 'Confirm shipped' }).focus();
+    const list = page.getByRole('article').filter({ hasText: `${orderId} × 2` });
+    await list.getByRole('button', { name: 'Confirm shipped' }).focus();
     await page.keyboard.press('Enter');
     await status()
       .getByText(/^Pick list .+ confirmed: 2 units shipped\.$/)
       .waitFor();
+
+    // And a price, on the same phone.
+    await page.goto(`${service.base}/prices.html`);
+    await section('Set a price').getByLabel('SKU').focus();
+    await page.keyboard.type('KEYS-2');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('3.50');
+    await page.keyboard.press('Enter');
+    await status().getByText('KEYS-2 now costs 3.50 EUR.').waitFor();
   });
 
   it('gives every button and field a touch target of at least 44 px on a phone', async () => {

@@ -135,10 +135,16 @@ describe('the Orders page', () => {
       if (waited > 10_000) throw new Error('the cancelled order was never deallocated');
       await page.waitForTimeout(50);
     }
-    const orders = await page
-      .getByRole('table', { name: 'Recent orders' })
-      .getByRole('row')
-      .allInnerTexts();
+    // The list follows the stream and may be re-rendered while it is read: read until it settles.
+    let orders: string[] = [];
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      orders = await page
+        .getByRole('table', { name: 'Recent orders' })
+        .getByRole('row')
+        .allInnerTexts();
+      if (/web-customer\s+cancelled\s+2\s+489\.98 EUR/.test(orders[1] ?? '')) break;
+      await page.waitForTimeout(50);
+    }
     expect(orders[1]).toMatch(/web-customer\s+cancelled\s+2\s+489\.98 EUR/);
   });
 
