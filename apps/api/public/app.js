@@ -23,7 +23,35 @@ const foretell = (preview) => {
   return `${sentence(fates.join('; '))}${waiting > 0 ? ` (${count(waiting, 'line')} backordered in all.)` : ''}`;
 };
 
-const quantityEditor = (batch) => {
+/**
+ * Each batch's editor, kept across renders of the table: a refresh moves the same form into the
+ * new row, so what is being typed (value, caret, focus) is never touched. It acts on the batch
+ * as the table last showed it.
+ */
+const editors = new Map();
+
+const editorFor = (batch) => {
+  const kept = editors.get(batch.reference);
+  if (kept !== undefined) {
+    kept.shown = batch;
+    if (!kept.dirty()) kept.input.value = String(batch.purchasedQuantity);
+    return kept.form;
+  }
+  const editor = quantityEditor(batch);
+  editors.set(batch.reference, editor);
+  return editor.form;
+};
+
+const quantityEditor = (shownFirst) => {
+  const editor = { shown: shownFirst };
+  const batch = {
+    get reference() {
+      return editor.shown.reference;
+    },
+    get allocatedQuantity() {
+      return editor.shown.allocatedQuantity;
+    },
+  };
   const form = document.createElement('form');
   form.className = 'actions';
   const input = document.createElement('input');
@@ -31,7 +59,7 @@ const quantityEditor = (batch) => {
   input.min = '0';
   input.step = '1';
   input.required = true;
-  input.value = String(batch.purchasedQuantity);
+  input.value = String(shownFirst.purchasedQuantity);
   input.setAttribute('aria-label', `New quantity for ${batch.reference}`);
   const save = document.createElement('button');
   save.type = 'submit';
@@ -78,7 +106,9 @@ const quantityEditor = (batch) => {
       show(`Batch ${batch.reference} deleted. ${describeRemoval(batch.reference, events)}`);
     }),
   );
-  return form;
+  // Typed into since the table last showed the batch's quantity.
+  const dirty = () => input.value !== String(editor.shown.purchasedQuantity);
+  return Object.assign(editor, { form, input, dirty });
 };
 
 /** Stream listeners: each is given every event the page hears. */
@@ -133,38 +163,50 @@ const describeRemoval = (reference, events) => {
   return `Lines that had to leave it: ${fates.join('; ')}.`;
 };
 
+/** Each load's number: an answer overtaken by a later load is not shown. */
+let loads = 0;
+
 const loadBatches = async () => {
   const query = new URLSearchParams(batchPager.query());
   if (state.sku) query.set('sku', state.sku);
+  const mine = ++loads;
   const page = await call('GET', `/api/batches?${query}`);
+  if (mine !== loads) return;
   if (!batchPager.show(page)) return loadBatches();
   const table = document.getElementById('batch-table');
-  // What the person is typing survives the refresh: edited quantities and the focus stay put.
-  const edited = new Map(
-    [...table.querySelectorAll('input')]
-      .filter((input) => input.value !== input.defaultValue)
-      .map((input) => [input.getAttribute('aria-label'), input.value]),
-  );
-  const focused = table.contains(document.activeElement)
-    ? document.activeElement.getAttribute('aria-label')
-    : null;
-  fillTable(
-    table,
-    page.items.map((b) => [
-      b.reference,
-      b.sku,
-      b.eta,
-      b.purchasedQuantity,
-      b.allocatedQuantity,
-      b.availableQuantity,
-      quantityEditor(b),
-    ]),
-  );
-  for (const control of table.querySelectorAll('input, button')) {
-    const label = control.getAttribute('aria-label');
-    if (edited.has(label)) control.value = edited.get(label);
-    if (label === focused) control.focus();
+  const cells = (b) => [
+    b.reference,
+    b.sku,
+    b.eta,
+    b.purchasedQuantity,
+    b.allocatedQuantity,
+    b.availableQuantity,
+  ];
+  const rows = [...table.tBodies[0].rows];
+  const sameRows =
+    rows.length === page.items.length &&
+    rows.every((row, i) => row.dataset.reference === page.items[i].reference);
+  if (sameRows) {
+    // The same batches: their figures change in place, so nothing being typed moves or blurs.
+    rows.forEach((row, i) => {
+      const batch = page.items[i];
+      cells(batch).forEach((value, j) => {
+        row.cells[j].textContent = value === null || value === undefined ? '—' : String(value);
+      });
+      editorFor(batch);
+    });
+  } else {
+    fillTable(
+      table,
+      page.items.map((b) => [...cells(b), editorFor(b)]),
+    );
+    [...table.tBodies[0].rows].forEach((row, i) => {
+      row.dataset.reference = page.items[i].reference;
+    });
   }
+  // Editors of batches no longer shown go (their typing with them).
+  const shown = new Set(page.items.map((b) => b.reference));
+  for (const reference of editors.keys()) if (!shown.has(reference)) editors.delete(reference);
 };
 
 const onSubmit = (id, handler) =>

@@ -41,7 +41,11 @@ const reportPlacement = (order) => {
   );
 };
 
+/** Bumped each time the panel shows an order: an answer that comes late cannot undo a newer one. */
+let shown = 0;
+
 const showOrder = (order) => {
+  shown += 1;
   current.orderId = order.orderId;
   document.getElementById('order-id').textContent = order.orderId;
   document.getElementById('order-customer').textContent = order.customerId;
@@ -87,7 +91,10 @@ const loadOrders = async () => {
 };
 
 const openOrder = async (orderId) => {
-  showOrder(await call('GET', `/api/orders/${encodeURIComponent(orderId)}`));
+  const asked = shown;
+  const order = await call('GET', `/api/orders/${encodeURIComponent(orderId)}`);
+  // The panel moved on (another order created or opened) while this was on its way.
+  if (shown === asked) showOrder(order);
 };
 
 document.getElementById('new-order-form').addEventListener('submit', (event) => {

@@ -145,6 +145,7 @@ describe('with a working database', () => {
       '/api/allocations/{orderId}/batch/{reference}',
       '/api/batches',
       '/api/batches/{reference}',
+      '/api/batches/{reference}/preview',
       '/api/events',
       '/api/events/stream',
       '/api/health',

@@ -319,6 +319,8 @@ describe("a product's stock over time", () => {
     expect(await product.locator('#product-backorders li').allInnerTexts()).toEqual([
       'order ch-o2: 5 units',
     ]);
+    // The product's table and chart stay inside their card.
+    expect(await product.evaluate((card) => card.scrollWidth <= card.clientWidth)).toBe(true);
     await browser.snapshot('stock-chart');
     // Five more units on order: the waiting line takes them at once, and nothing waits.
     await api('POST', '/api/batches', {

@@ -123,11 +123,17 @@ describe('the Orders page', () => {
   });
 
   it('cancels the placed order, freeing its stock', async () => {
-    page.once('dialog', (dialog) => void dialog.accept());
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
     await page.getByRole('button', { name: 'Cancel order' }).click();
     await status()
       .getByText(/cancelled\.$/)
       .waitFor();
+    // It was asked first, saying what cancelling a placed order does.
+    expect(asked).toMatch(/^Cancel order .+\? Its allocated lines go back to stock\.$/);
     for (let waited = 0; ; waited += 50) {
       const response = await fetch(`${service.base}/api/batches/web-b1`);
       const batch = (await response.json()) as { allocatedQuantity: number };
