@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { openBrowser, type Browser } from './browser';
-import { startService, type RunningService } from './service';
+import { callApi, startService, type RunningService } from './service';
 
 let service: RunningService;
 let browser: Browser;
@@ -20,15 +20,8 @@ afterAll(async () => {
 const status = () => page.getByRole('status');
 const section = (title: string) => page.getByRole('region', { name: title, exact: true });
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${service.base}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
-};
+const api = (method: string, path: string, body?: unknown) =>
+  callApi(service.base, method, path, body);
 
 const fillBatch = async (reference: string, sku: string, quantity: number) => {
   const form = section('Add a batch');

@@ -1,19 +1,13 @@
 import type { Page } from 'playwright-core';
 import { openBrowser, type Browser } from './browser';
-import { startService, type RunningService } from './service';
+import { callApi, startService, type RunningService } from './service';
 
 let service: RunningService;
 let browser: Browser;
 let page: Page;
 
-const api = async (method: string, path: string, body?: object) => {
-  const response = await fetch(`${service.base}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-};
+const api = (method: string, path: string, body?: unknown) =>
+  callApi(service.base, method, path, body);
 
 beforeAll(async () => {
   service = await startService();
@@ -126,7 +120,7 @@ describe('the Pick lists page', () => {
     await api('POST', '/api/allocations', { orderId: 'web-o4', sku: 'PK-RUG', quantity: 1 });
     const made = await api('POST', '/api/pick-lists', { orderIds: ['web-o4'] });
     expect(made.status).toBe(201);
-    const list = page.getByRole('article', { name: `Pick list ${String(made.body['id'])}` });
+    const list = page.getByRole('article', { name: `Pick list ${String(made.body?.['id'])}` });
     await list.waitFor();
     // Declined, nothing happens; accepted, the list is cancelled.
     page.once('dialog', (dialog) => void dialog.dismiss());

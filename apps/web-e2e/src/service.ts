@@ -78,3 +78,19 @@ export const startService = async (
   await stop();
   throw new Error(`the service did not become healthy:\n${output}`);
 };
+
+/** A call to the service's API as another client would make it: status and parsed JSON body. */
+export const callApi = async (
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> | null }> => {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+};
