@@ -14,8 +14,9 @@ ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./
-COPY --from=build /app/packages/allocation-domain/package.json ./packages/allocation-domain/
-COPY --from=build /app/packages/allocation-domain/dist ./packages/allocation-domain/dist
+# The workspace libraries, as node_modules/@allocation/* links find them: manifest and build.
+COPY --from=build /app/packages ./packages
+RUN find packages -mindepth 2 -maxdepth 2 ! -name dist ! -name package.json -exec rm -rf {} +
 COPY --from=build /app/dist/apps/api ./dist/apps/api
 COPY --from=build /app/apps/api/public ./apps/api/public
 COPY --from=build /app/prisma ./prisma

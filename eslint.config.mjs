@@ -13,7 +13,12 @@ const impureGlobals = [
   'require',
 ].map((name) => ({ name, message: `The domain packages are pure: no ${name}.` }));
 
-/** Domain libraries may use fp-ts and each other; their tests may also use test tools. */
+/**
+ * The seams between projects. Domain packages are pure (fp-ts and each other); the platform
+ * library stands on no project; a context library imports its own domain package and the
+ * platform, never another context (contexts meet in the app, through events and ports); the app
+ * wires everything. Tests and benchmarks may also use the test tools.
+ */
 const boundaries = (domainTestImports) => [
   'error',
   {
@@ -25,7 +30,16 @@ const boundaries = (domainTestImports) => [
         onlyDependOnLibsWithTags: ['type:domain'],
         allowedExternalImports: ['fp-ts', 'fp-ts/*', ...domainTestImports],
       },
-      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain'] },
+      { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:context', onlyDependOnLibsWithTags: ['type:domain', 'type:platform'] },
+      ...['allocation', 'orders', 'events'].map((scope) => ({
+        allSourceTags: [`scope:${scope}`, 'type:context'],
+        onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
+      })),
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:context'],
+      },
       // Browser tests drive the built service from outside; they import no project's code.
       { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [] },
     ],
@@ -71,8 +85,8 @@ export default [
     },
   },
   {
-    files: ['packages/*/src/**/*.ts'],
-    ignores: ['packages/*/src/**/*.spec.ts', 'packages/*/src/**/test-support/**'],
+    files: ['packages/*-domain/src/**/*.ts'],
+    ignores: ['packages/*-domain/src/**/*.spec.ts', 'packages/*-domain/src/**/test-support/**'],
     rules: {
       'no-restricted-globals': ['error', ...impureGlobals],
       // Backs up the boundary rule, which cannot see Node built-ins or packages not installed.
@@ -98,7 +112,12 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/test-support/**/*.ts', '**/bench/**/*.ts'],
+    // Jest's configuration files share one set of settings from tools/.
+    files: ['**/jest.config.cjs'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
+    files: ['**/*.spec.ts', '**/test-support/**/*.ts', '**/testing/**/*.ts', '**/bench/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': boundaries(['fast-check', 'node:*', 'tsx']) },
   },
 ];

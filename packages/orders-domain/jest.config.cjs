@@ -12,6 +12,8 @@ module.exports = {
     '<rootDir>/src/**/*.ts',
     '!<rootDir>/src/**/*.spec.ts',
     '!<rootDir>/src/test-support/**',
+    // The entry point only re-exports (each a getter once compiled); the rules are measured where they live.
+    '!<rootDir>/src/index.ts',
   ],
   coverageDirectory: '../../coverage/packages/orders-domain',
   coverageThreshold: { global: { statements: 95, branches: 90, functions: 95, lines: 95 } },

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { PrivateCluster } from '../src/testing/private-postgres';
+import { PrivateCluster } from '@allocation/platform/testing';
 
 const CLIENTS = Number(process.env['CHAOS_CLIENTS'] ?? 16);
 const SKUS = 20;

@@ -5,12 +5,15 @@
  */
 import * as E from 'fp-ts/Either';
 import { performance } from 'node:perf_hooks';
-import { prismaAllocationBus } from '../src/allocation/testing/prisma-allocation-bus';
-import { writeToOutbox } from '../src/infrastructure/database/outbox';
-import { PrismaService } from '../src/infrastructure/database/prisma.service';
-import { allocateCommand, createBatchCommand, must } from '../src/testing/commands';
-import { seedAllocatedLines } from '../src/testing/seed';
-import { createTestDatabase } from '../src/testing/test-database';
+import {
+  allocateCommand,
+  createBatchCommand,
+  must,
+  prismaAllocationBus,
+  seedAllocatedLines,
+} from '@allocation/allocation/testing';
+import { PrismaService, writeToOutbox } from '@allocation/platform';
+import { createTestDatabase } from '@allocation/platform/testing';
 
 const BIG_LINES = 100_000;
 const SAMPLES = 400;

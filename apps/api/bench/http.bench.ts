@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import { Client } from 'pg';
-import { createTestDatabase } from '../src/testing/test-database';
+import { createTestDatabase } from '@allocation/platform/testing';
 
 const SKUS = 100;
 const BATCHES = 5;

@@ -1,18 +1,26 @@
 import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { AllocationModule } from './allocation/allocation.module';
-import { allocationChannels } from './allocation/redis/allocation-channels';
-import type { AppConfig } from './config/app-config';
-import { ConfigModule } from './config/config.module';
-import { EventsModule } from './events/events.module';
-import { FulfilmentModule } from './fulfilment/fulfilment.module';
+import { DOMAIN_EVENT_TYPES } from '@allocation/allocation-domain';
+import { ORDER_EVENT_TYPES } from '@allocation/orders-domain';
+import {
+  ALLOCATION_QUERIES,
+  allocationChannels,
+  AllocationModule,
+  FulfilmentModule,
+} from '@allocation/allocation';
+import {
+  accessLogOptions,
+  type AppConfig,
+  ConfigModule,
+  DatabaseModule,
+  MetricsModule,
+  type OpenDatabase,
+  OutboxModule,
+} from '@allocation/platform';
+import { EventsModule } from '@allocation/events';
+import { lineAllocationsFrom } from './context-map';
 import { HealthModule } from './health/health.module';
-import { MetricsModule } from './metrics/metrics.module';
-import type { OpenDatabase } from './infrastructure/database/database';
-import { DatabaseModule } from './infrastructure/database/database.module';
-import { accessLogOptions } from './logging/access-log';
-import { OrdersModule } from './orders/orders.module';
-import { ordersChannels } from './orders/redis/orders-channels';
+import { ordersChannels, OrdersModule } from '@allocation/orders';
 
 @Module({})
 export class AppModule {
@@ -30,11 +38,19 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         // Each context's events go to the Redis channels it declares.
+        OutboxModule,
         EventsModule.forRoot({
           channels: (item) => [...allocationChannels(item), ...ordersChannels(item)],
+          eventTypes: [...DOMAIN_EVENT_TYPES, ...ORDER_EVENT_TYPES],
         }),
         AllocationModule,
-        OrdersModule,
+        OrdersModule.forRoot({
+          lineAllocations: {
+            imports: [AllocationModule],
+            useFactory: lineAllocationsFrom,
+            inject: [ALLOCATION_QUERIES],
+          },
+        }),
         FulfilmentModule,
       ],
     };

@@ -12,19 +12,22 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
-import { Metrics } from './metrics/metrics';
-import type { AppConfig } from './config/app-config';
-import type { OpenDatabase } from './infrastructure/database/database';
-import { locate } from './infrastructure/database/paths';
-import { errorBody } from './http/error-response';
-import { HttpExceptionFilter } from './http/http-exception.filter';
-import { parseStrictJson } from './http/strict-json';
-import { AccessControl } from './http/access-control';
-import { RateLimiter } from './http/rate-limit';
-import { documentGuards, installRequestGuards } from './http/request-guards';
-import { securityHeaders } from './http/security-headers';
-import { ShutdownState } from './health/shutdown-state';
-import { requestIdOf } from './logging/access-log';
+import {
+  AccessControl,
+  type AppConfig,
+  documentGuards,
+  errorBody,
+  HttpExceptionFilter,
+  installRequestGuards,
+  locate,
+  Metrics,
+  type OpenDatabase,
+  parseStrictJson,
+  RateLimiter,
+  requestIdOf,
+  securityHeaders,
+  ShutdownState,
+} from '@allocation/platform';
 
 /** Builds the HTTP application exactly as `main.ts` serves it; tests use the same function. */
 export const createApp = async (

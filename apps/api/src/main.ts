@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { createApp } from './app';
-import { loadConfig } from './config/app-config';
+import { loadConfig, openDatabase } from '@allocation/platform';
 import {
   DEFAULT_IN_FLIGHT_LIMIT_MS,
   DEFAULT_QUIET_MS,
   shutDownGracefully,
   TrafficMonitor,
 } from './health/graceful-shutdown';
-import { openDatabase } from './infrastructure/database/database';
 
 // Caught from the first moment: a stop asked for during start-up (opening or migrating the
 // database) waits for start-up to finish and then stops cleanly, leaving no half-written data.

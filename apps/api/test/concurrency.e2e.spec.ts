@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/app';
-import { openDatabase } from '../src/infrastructure/database/database';
+import { openDatabase } from '@allocation/platform';
 import { startTestApp, testConfig, type TestApp } from './support';
 
 /** The app's base URL, listening on a free local port first if it is not yet. */

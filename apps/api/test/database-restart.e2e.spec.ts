@@ -2,8 +2,8 @@ import request from 'supertest';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { createApp } from '../src/app';
-import { openDatabase } from '../src/infrastructure/database/database';
-import { PrivateCluster } from '../src/testing/private-postgres';
+import { openDatabase } from '@allocation/platform';
+import { PrivateCluster } from '@allocation/platform/testing';
 import { testConfig } from './support';
 import { answersUnderLoad } from './under-load';
 

@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
-import { loadConfig } from '../src/config/app-config';
+import { loadConfig, locate } from '@allocation/platform';
 import { DEFAULT_QUIET_MS } from '../src/health/graceful-shutdown';
-import { locate } from '../src/infrastructure/database/paths';
 import { listenLocally, startTestApp, type TestApp } from './support';
 
 const root = locate('nx.json').replace(/nx\.json$/, '');

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TestSmtpServer } from '../src/testing/smtp-server';
+import { TestSmtpServer } from '@allocation/platform/testing';
 import { startTestApp, type TestApp } from './support';
 
 let smtp: TestSmtpServer;

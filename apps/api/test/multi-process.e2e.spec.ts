@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../src/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
 import { healthy, start, type Started } from './service-process';
 
 // Three API processes on one database, allocations and batch changes arriving at all of them at

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { waitForFeedHorizon } from '../src/testing/horizon';
+import { waitForFeedHorizon } from '@allocation/platform/testing';
 import { startTestApp, type TestApp } from './support';
 
 let t: TestApp;

@@ -1,4 +1,4 @@
-import { waitForFeedHorizon } from '../src/testing/horizon';
+import { waitForFeedHorizon } from '@allocation/platform/testing';
 import { startTestApp, type TestApp } from './support';
 
 let t: TestApp;

@@ -5,10 +5,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/Either';
-import { locate } from '../src/infrastructure/database/paths';
-import { allocateCommand, createBatchCommand, must } from '../src/testing/commands';
-import { allocationBus } from '../src/allocation/allocation.module';
-import { InMemoryUnitOfWork } from '../src/allocation/testing/in-memory-unit-of-work';
+import { locate } from '@allocation/platform';
+import {
+  allocateCommand,
+  createBatchCommand,
+  InMemoryUnitOfWork,
+  must,
+} from '@allocation/allocation/testing';
+import { allocationBus } from '@allocation/allocation';
 import { databaseFingerprint } from './database-state';
 import { listenLocally, startTestApp, type TestApp } from './support';
 

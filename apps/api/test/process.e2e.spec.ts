@@ -2,7 +2,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '../src/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
 import { Client } from 'pg';
 import { EventStream } from './sse';
 import { healthy, post, start } from './service-process';

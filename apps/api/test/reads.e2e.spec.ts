@@ -1,7 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { Client } from 'pg';
-import { ProductsController } from '../src/allocation/http/products.controller';
+import { ProductsController } from '@allocation/allocation';
 import { startTestApp, type TestApp } from './support';
 
 // Reads go through the stateless query port: nothing is remembered per SKU read.

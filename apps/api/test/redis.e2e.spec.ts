@@ -2,13 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { MACHINE_REDIS_URL, PrivateRedis, RedisListener } from '../src/testing/redis-server';
+import {
+  createTestDatabase,
+  MACHINE_REDIS_URL,
+  PrivateRedis,
+  RedisListener,
+  type TestDatabase,
+} from '@allocation/platform/testing';
 import { Client } from 'pg';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AllocationWorkers } from '../src/allocation/allocation-workers';
+import { AllocationWorkers } from '@allocation/allocation';
 import { createApp } from '../src/app';
-import { openDatabase } from '../src/infrastructure/database/database';
-import { createTestDatabase, type TestDatabase } from '../src/testing/test-database';
+import { openDatabase } from '@allocation/platform';
 import { startTestApp, testConfig, type TestApp } from './support';
 
 const unique = (name: string) => `${name}-${randomBytes(4).toString('hex')}`;

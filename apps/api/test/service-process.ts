@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { locate } from '../src/infrastructure/database/paths';
+import { locate } from '@allocation/platform';
 
 // These run the built service (`nx test api` builds it first) as a user or an orchestrator would.
 export const MAIN = locate(join('dist', 'apps', 'api', 'main.js'));

@@ -1,9 +1,13 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../src/app';
-import type { AppConfig, LogLevel } from '../src/config/app-config';
-import { openDatabase, type OpenDatabase } from '../src/infrastructure/database/database';
-import { createTestDatabase, type TestDatabase } from '../src/testing/test-database';
+import {
+  type AppConfig,
+  type LogLevel,
+  openDatabase,
+  type OpenDatabase,
+} from '@allocation/platform';
+import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { satisfies } from 'semver';
-import { locate } from '../src/infrastructure/database/paths';
+import { locate } from '@allocation/platform';
 
 const root = dirname(locate('nx.json'));
 

@@ -20,4 +20,16 @@ export {
   type OrderStatus,
 } from './lib/order';
 /** Orders are placed under allocation's own order ids and SKUs: one rule for both contexts. */
-export { OrderId, Sku } from '@allocation/allocation-domain';
+export {
+  IDENTIFIER_PATTERN,
+  IDENTIFIER_RULE,
+  MAX_IDENTIFIER_LENGTH,
+  OrderId,
+  Sku,
+  type InvalidValue,
+} from '@allocation/allocation-domain';
+/** The one allocation event orders listens to (a pick list shipped), as allocation publishes it. */
+export {
+  asDomainEvent as asAllocationEvent,
+  type PickListConfirmed,
+} from '@allocation/allocation-domain';

@@ -3,7 +3,7 @@ import type { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ShutdownState } from './shutdown-state';
+import { ShutdownState } from '@allocation/platform';
 
 export interface ShutdownTimings {
   /** Keep serving while health answers 503, so a load balancer stops routing here. */

@@ -1,9 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, GenericErrors } from '../http/api-errors.decorator';
-import { ApiFailureException, failureOf } from '../http/api-failure';
-import { PrismaService } from '../infrastructure/database/prisma.service';
-import { ShutdownState } from './shutdown-state';
+import {
+  ApiErrors,
+  ApiFailureException,
+  failureOf,
+  GenericErrors,
+  PrismaService,
+  ShutdownState,
+} from '@allocation/platform';
 
 class HealthResponse {
   @ApiProperty({ example: 'ok' }) status!: string;

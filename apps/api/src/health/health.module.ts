@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
-import { ShutdownState } from './shutdown-state';
+import { ShutdownState } from '@allocation/platform';
 
 /** Health, and the stop state every long-lived response watches. */
 @Global()

@@ -1,0 +1,254 @@
+import * as fc from 'fast-check';
+import * as E from 'fp-ts/Either';
+import type { Allocate, Command } from '@allocation/allocation-domain';
+import { PrismaService } from '@allocation/platform';
+import {
+  allocateCommand,
+  changeQuantityCommand,
+  createBatchCommand,
+  must,
+} from '../testing/commands';
+import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
+import { deallocateCommand } from './commands';
+import { PrismaAllocationBatchStore } from '../infrastructure/prisma-allocation-batch';
+import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
+import type { AllocationBus } from './allocation-bus';
+import { AllocationBatcher } from './allocation-batcher';
+
+// The same random command sequences, run one at a time on one database and with allocations
+// batched on another: every result, every event and the final state must be the same.
+let oneByOne: { database: TestDatabase; prisma: PrismaService; bus: AllocationBus };
+let batched: typeof oneByOne & { batcher: AllocationBatcher };
+
+const open = async () => {
+  const database = await createTestDatabase();
+  const prisma = new PrismaService({ url: database.url, poolSize: 4 });
+  return { database, prisma, bus: prismaAllocationBus(prisma) };
+};
+
+beforeAll(async () => {
+  oneByOne = await open();
+  const side = await open();
+  batched = {
+    ...side,
+    batcher: new AllocationBatcher(new PrismaAllocationBatchStore(side.prisma.sql), side.bus),
+  };
+});
+
+afterAll(async () => {
+  for (const side of [oneByOne, batched]) {
+    await side.prisma.close();
+    await side.database.drop();
+  }
+});
+
+type Step =
+  | {
+      kind: 'allocate';
+      order: number;
+      sku: number;
+      quantity: number;
+      split: boolean;
+      /** A placed order's line: it waits in the product's queue when stock is short. */
+      waits: boolean;
+    }
+  | { kind: 'repeat'; index: number }
+  | { kind: 'conflicting'; index: number; quantity: number }
+  | { kind: 'deallocate'; order: number }
+  | { kind: 'change'; batch: number; quantity: number };
+
+/** Steps over SKUs S0..S`lastSku`; S0-S2 have batches, any higher one is never stocked. */
+const stepOver = (lastSku: number): fc.Arbitrary<Step> =>
+  fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('allocate' as const),
+        order: fc.nat(6),
+        sku: fc.nat(lastSku),
+        quantity: fc.integer({ min: 1, max: 7 }),
+        split: fc.boolean(),
+        waits: fc.boolean(),
+      }),
+    },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('repeat' as const), index: fc.nat() }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('conflicting' as const),
+        index: fc.nat(),
+        quantity: fc.integer({ min: 1, max: 7 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('deallocate' as const), order: fc.nat(6) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('change' as const),
+        batch: fc.nat(5),
+        quantity: fc.nat(10),
+      }),
+    },
+  );
+
+let run = 0;
+
+/** The steps as commands of their own run (fresh names, so runs share the databases). */
+const commandsOf = (steps: ReadonlyArray<Step>, prefix: string): Command[] => {
+  const allocations: Allocate[] = [];
+  return steps.map((s): Command => {
+    switch (s.kind) {
+      case 'allocate': {
+        const command = {
+          ...allocateCommand(`${prefix}o${s.order}`, `${prefix}S${s.sku}`, s.quantity, s.split),
+          backorder: s.waits,
+        };
+        allocations.push(command);
+        return command;
+      }
+      case 'repeat':
+      case 'conflicting': {
+        const earlier = allocations[s.index % Math.max(1, allocations.length)];
+        if (earlier === undefined) return allocateCommand(`${prefix}o0`, `${prefix}S0`, 1);
+        return s.kind === 'repeat'
+          ? earlier
+          : { ...earlier, quantity: allocateCommand('x', 'x', s.quantity).quantity };
+      }
+      case 'deallocate':
+        return must(deallocateCommand(`${prefix}o${s.order}`));
+      case 'change':
+        return changeQuantityCommand(`${prefix}b${s.batch}`, s.quantity);
+    }
+  });
+};
+
+/** Results as a caller sees them, free of anything that differs between databases. */
+const seen = (
+  result: E.Either<{ _tag: string; message: string }, { value: unknown; events: unknown }>,
+) =>
+  E.isLeft(result)
+    ? { failure: result.left._tag, message: result.left.message }
+    : { value: result.right.value ?? null, events: result.right.events };
+
+/** Runs the commands: allocations that follow each other go to the batcher together. */
+const runBatched = async (commands: ReadonlyArray<Command>) => {
+  const results: unknown[] = [];
+  for (let i = 0; i < commands.length;) {
+    const command = commands[i] as Command;
+    if (command._tag !== 'Allocate') {
+      results.push(seen(await batched.bus.handle(command)));
+      i += 1;
+      continue;
+    }
+    const group: Allocate[] = [];
+    while (i < commands.length && commands[i]?._tag === 'Allocate')
+      group.push(commands[i++] as Allocate);
+    const outcomes = await Promise.all(group.map((c) => batched.batcher.submit(c)));
+    results.push(...outcomes.map(seen));
+  }
+  return results;
+};
+
+/** What the databases hold for one run: products, lines, read model, backorders, outbox. */
+const stateOf = async (prisma: PrismaService, prefix: string) => {
+  const like = `${prefix}%`;
+  const q = <T>(sql: string) => prisma.client.$queryRawUnsafe<T[]>(sql, like);
+  return {
+    products: await q(`SELECT sku, version FROM products WHERE sku LIKE $1 ORDER BY sku`),
+    batches: await q(
+      `SELECT reference, purchased_quantity::int, allocated_quantity::int FROM batches
+        WHERE sku LIKE $1 ORDER BY reference`,
+    ),
+    lines: await q(
+      `SELECT order_id, sku, batch_reference, quantity::int, accepted::int FROM allocations
+        WHERE sku LIKE $1 ORDER BY order_id, sku, batch_reference`,
+    ),
+    view: await q(
+      `SELECT order_id, sku, batch_reference, quantity::int FROM allocations_view
+        WHERE sku LIKE $1 ORDER BY order_id, sku, batch_reference`,
+    ),
+    backorders: await q(
+      `SELECT sku, order_id, quantity::int, allow_split, accepted::int, position FROM backorders
+        WHERE sku LIKE $1 ORDER BY sku, accepted, position`,
+    ),
+    outbox: await q(`SELECT type, data FROM outbox WHERE data->>'sku' LIKE $1 ORDER BY xid, id`),
+  };
+};
+
+describe('allocations batched together (group commit)', () => {
+  const sameAsOneByOne = (lastSku: number, numRuns: number) =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.array(stepOver(lastSku), { minLength: 1, maxLength: 24 }),
+        async (steps) => {
+          run += 1;
+          const prefix = `r${run}-`;
+          const setup = [0, 1, 2].flatMap((sku) => [
+            createBatchCommand(`${prefix}b${sku * 2}`, `${prefix}S${sku}`, 4),
+            createBatchCommand(`${prefix}b${sku * 2 + 1}`, `${prefix}S${sku}`, 6, '2027-01-01'),
+          ]);
+          for (const side of [oneByOne, batched]) {
+            for (const command of setup) must(await side.bus.handle(command));
+          }
+          const commands = commandsOf(steps, prefix);
+          const expected: unknown[] = [];
+          for (const command of commands) expected.push(seen(await oneByOne.bus.handle(command)));
+          expect(await runBatched(commands)).toEqual(expected);
+          expect(await stateOf(batched.prisma, prefix)).toEqual(
+            await stateOf(oneByOne.prisma, prefix),
+          );
+        },
+      ),
+      { numRuns },
+    );
+
+  it('give exactly the results, events and final state of running them one by one', async () => {
+    await sameAsOneByOne(2, 40);
+    // The property means something only if batches really formed.
+    expect(batched.batcher.stats.commands).toBeGreaterThan(batched.batcher.stats.batches);
+    expect(batched.batcher.stats.fallbacks).toBe(0);
+  });
+
+  it('do the same with SKUs never stocked: a placed line creates its product and waits', async () => {
+    const before = { ...batched.batcher.stats };
+    await sameAsOneByOne(4, 30);
+    expect(batched.batcher.stats.commands - before.commands).toBeGreaterThan(
+      batched.batcher.stats.batches - before.batches,
+    );
+  });
+
+  it('run a batch that cannot commit again one command at a time, with the same results', async () => {
+    const prefix = 'fallback-';
+    for (const side of [oneByOne, batched]) {
+      must(await side.bus.handle(createBatchCommand(`${prefix}b`, `${prefix}S`, 5)));
+    }
+    // A product changed between the batch's load and its commit: the version claim fails.
+    const store = new PrismaAllocationBatchStore(batched.prisma.sql);
+    const commit = store.commit.bind(store);
+    const sabotaged = new AllocationBatcher(
+      Object.assign(store, {
+        commit: async (...args: Parameters<typeof commit>) => {
+          await batched.prisma.client.$executeRaw`
+            UPDATE products SET version = version + 100 WHERE sku = ${`${prefix}S`}`;
+          await commit(...args);
+        },
+      }),
+      batched.bus,
+    );
+    const commands = [1, 2, 3].map((i) => allocateCommand(`${prefix}o${i}`, `${prefix}S`, 2));
+    const outcomes = await Promise.all(commands.map((c) => sabotaged.submit(c)));
+    expect(sabotaged.stats.fallbacks).toBe(1);
+    expect(outcomes.map((o) => (E.isRight(o) ? 'allocated' : o.left._tag))).toEqual([
+      'allocated',
+      'allocated',
+      'OutOfStock',
+    ]);
+    // Nothing of the failed commit was kept: each line is there once, from the fallback.
+    const lines = await batched.prisma.client.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM allocations WHERE sku = ${`${prefix}S`}`;
+    expect(lines[0]?.n).toBe(2);
+  });
+});

@@ -1,0 +1,38 @@
+import type { DomainEvent } from '@allocation/allocation-domain';
+import type { Prisma } from '@allocation/platform';
+import type { AllocationTransaction } from '../ports/allocation-transaction';
+import { PrismaAllocationsView } from './prisma-allocations-view';
+import { PrismaProductRepository } from './prisma-product.repository';
+
+class PrismaAllocationTransaction implements AllocationTransaction {
+  readonly products: PrismaProductRepository;
+  readonly allocationsView: PrismaAllocationsView;
+  private readonly recorded: DomainEvent[] = [];
+
+  constructor(tx: Prisma.TransactionClient, lockOnRead: boolean) {
+    this.products = new PrismaProductRepository(tx, { lockOnRead });
+    this.allocationsView = new PrismaAllocationsView(tx);
+  }
+
+  get events(): ReadonlyArray<DomainEvent> {
+    return this.recorded;
+  }
+
+  record(events: ReadonlyArray<DomainEvent>): void {
+    this.recorded.push(...events);
+  }
+}
+
+export interface AllocationTransactionOptions {
+  /**
+   * Lock each product as it is loaded (the default). Off, concurrent writers rely on the
+   * version check alone and retry; tests turn it off to force that path.
+   */
+  readonly lockOnRead?: boolean;
+}
+
+/** Binds the allocation repositories to one transaction, for `PrismaUnitOfWork`. */
+export const prismaAllocationTransaction =
+  (options: AllocationTransactionOptions = {}) =>
+  (tx: Prisma.TransactionClient): AllocationTransaction =>
+    new PrismaAllocationTransaction(tx, options.lockOnRead ?? true);

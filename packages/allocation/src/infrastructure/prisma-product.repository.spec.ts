@@ -1,0 +1,145 @@
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+import {
+  addBatch,
+  allocate,
+  BatchReference,
+  emptyProduct,
+  Eta,
+  OrderId,
+  Quantity,
+  Sku,
+  type Product,
+} from '@allocation/allocation-domain';
+import { PrismaService } from '@allocation/platform';
+import { createBatchCommand } from '../testing/commands';
+import { seedAllocatedLines } from '../testing/seed';
+import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
+import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
+import { PrismaProductRepository } from './prisma-product.repository';
+import { lineChangesOf } from '../application/persist';
+
+const must = <A>(either: E.Either<{ message: string }, A>): A => {
+  if (E.isLeft(either)) throw new Error(either.left.message);
+  return either.right;
+};
+
+let database: TestDatabase;
+let prisma: PrismaService;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  prisma = new PrismaService({ url: database.url, poolSize: 4 });
+});
+
+afterAll(async () => {
+  await prisma.close();
+  await database.drop();
+});
+
+const sku = (value: string) => must(Sku(value));
+
+const productWithBatches = (skuValue: string, refs: Array<[string, number, string | null]>) =>
+  refs.reduce<Product>(
+    (product, [reference, quantity, eta]) =>
+      must(
+        addBatch(product, {
+          reference: must(BatchReference(reference)),
+          sku: sku(skuValue),
+          quantity: must(Quantity(quantity)),
+          eta: must(Eta(eta)),
+        }),
+      ).product,
+    emptyProduct(sku(skuValue)),
+  );
+
+describe('PrismaProductRepository', () => {
+  it('saves and loads a product with batches and allocations unchanged', async () => {
+    const created = productWithBatches('ROUND-TRIP', [
+      ['rt-1', 10, null],
+      ['rt-2', 20, '2026-12-24'],
+    ]);
+    const allocated = must(
+      allocate(
+        created,
+        { orderId: must(OrderId('order-1')), sku: sku('ROUND-TRIP'), quantity: must(Quantity(15)) },
+        O.none,
+        { allowSplit: true },
+      ),
+    );
+    const writer = new PrismaProductRepository(prisma.client);
+    must(await writer.save(allocated.product, lineChangesOf(allocated.events)));
+
+    const reader = new PrismaProductRepository(prisma.client);
+    expect(await reader.get(sku('ROUND-TRIP'))).toEqual(O.some(allocated.product));
+    expect(allocated.value.outcome).toBe('allocated');
+    expect(await reader.lineOf(sku('ROUND-TRIP'), must(OrderId('order-1')))).toEqual(
+      O.some(allocated.value.outcome === 'allocated' && allocated.value.line),
+    );
+  });
+
+  it('saves and loads the backorders in the order they are served', async () => {
+    const stocked = productWithBatches('QUEUED', [['q-1', 1, null]]);
+    const writer = new PrismaProductRepository(prisma.client);
+    must(await writer.save(stocked));
+    const waiting = ['q-o2', 'q-o1', 'q-o3'].reduce<Product>((product, orderId, i) => {
+      const line = {
+        orderId: must(OrderId(orderId)),
+        sku: sku('QUEUED'),
+        quantity: must(Quantity(2 + i)),
+      };
+      const changed = must(
+        allocate(product, line, O.none, { allowSplit: i === 1, backorder: true }),
+      );
+      return changed.product;
+    }, stocked);
+    must(await writer.save(waiting, lineChangesOf([])));
+    const reader = new PrismaProductRepository(prisma.client);
+    expect(await reader.get(sku('QUEUED'))).toEqual(O.some(waiting));
+    expect(await reader.skusOfOrder(must(OrderId('q-o3')))).toEqual(['QUEUED']);
+  });
+
+  it('gets a product by one of its batch references', async () => {
+    const product = productWithBatches('BY-REF', [['by-ref-1', 5, null]]);
+    must(await new PrismaProductRepository(prisma.client).save(product));
+    const found = await new PrismaProductRepository(prisma.client).getByBatchReference(
+      must(BatchReference('by-ref-1')),
+    );
+    expect(found).toEqual(O.some(product));
+  });
+
+  it('refuses, as a value, a batch reference another product already uses', async () => {
+    must(
+      await new PrismaProductRepository(prisma.client).save(
+        productWithBatches('FIRST-OWNER', [['contested', 5, null]]),
+      ),
+    );
+    const second = await prisma.client.$transaction((tx) =>
+      new PrismaProductRepository(tx).save(
+        productWithBatches('SECOND-OWNER', [['contested', 5, null]]),
+      ),
+    );
+    expect(second).toEqual(
+      E.left(expect.objectContaining({ _tag: 'DuplicateBatchReference', reference: 'contested' })),
+    );
+  });
+
+  it('finds nothing for an unknown sku or batch', async () => {
+    const repository = new PrismaProductRepository(prisma.client);
+    expect(await repository.get(sku('NOPE'))).toEqual(O.none);
+    expect(await repository.getByBatchReference(must(BatchReference('nope')))).toEqual(O.none);
+  });
+
+  it('finds the newest lines of a big batch page by page', async () => {
+    must(await prismaAllocationBus(prisma).handle(createBatchCommand('big-1', 'BIG', 1000)));
+    // 450 one-unit lines, oldest first: more than two pages of 200.
+    await seedAllocatedLines(prisma, { reference: 'big-1', sku: 'BIG' }, 450);
+    const newest = await new PrismaProductRepository(prisma.client).newestLinesOf(
+      must(BatchReference('big-1')),
+      301,
+    );
+    expect(newest).toHaveLength(301);
+    expect(newest[0]?.orderId).toBe('BIG-seed-450');
+    expect(newest[300]?.orderId).toBe('BIG-seed-150');
+  });
+});

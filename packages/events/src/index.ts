@@ -1,0 +1,3 @@
+export * from './events.module';
+export * from './infrastructure/ioredis-publisher';
+export * from './relay/redis-relay';

@@ -1,0 +1,1 @@
+module.exports = require('../../tools/jest-nest.cjs')('orders', __dirname);

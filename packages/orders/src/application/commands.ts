@@ -1,0 +1,120 @@
+import * as E from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
+import {
+  CurrencyCode,
+  CustomerId,
+  DEFAULT_CURRENCY,
+  type InvalidValue,
+  ItemQuantity,
+  OrderId,
+  Sku,
+  UnitPrice,
+} from '@allocation/orders-domain';
+
+/** Requests to change orders and prices, built only from validated values. */
+export type OrdersCommand =
+  CreateOrder | AddItem | RemoveItem | PlaceOrder | CancelOrder | SetPrice | RecordShipment;
+
+export interface CreateOrder {
+  readonly _tag: 'CreateOrder';
+  readonly orderId: OrderId;
+  readonly customerId: CustomerId;
+  readonly currency: CurrencyCode;
+}
+
+export interface AddItem {
+  readonly _tag: 'AddItem';
+  readonly orderId: OrderId;
+  readonly sku: Sku;
+  readonly quantity: ItemQuantity;
+}
+
+export interface RemoveItem {
+  readonly _tag: 'RemoveItem';
+  readonly orderId: OrderId;
+  readonly sku: Sku;
+}
+
+export interface PlaceOrder {
+  readonly _tag: 'PlaceOrder';
+  readonly orderId: OrderId;
+}
+
+export interface CancelOrder {
+  readonly _tag: 'CancelOrder';
+  readonly orderId: OrderId;
+}
+
+/** A pick list shipped some of the order's lines (heard from fulfilment, at least once). */
+export interface RecordShipment {
+  readonly _tag: 'RecordShipment';
+  readonly orderId: OrderId;
+  readonly pickListId: string;
+  readonly lines: ReadonlyArray<{ readonly sku: string; readonly quantity: number }>;
+}
+
+export interface SetPrice {
+  readonly _tag: 'SetPrice';
+  readonly sku: Sku;
+  readonly price: UnitPrice;
+}
+
+/** Plain values from an edge become commands through the domains' smart constructors. */
+export const createOrderCommand = (input: {
+  orderId: string;
+  customerId: string;
+  currency?: string | undefined;
+}): E.Either<InvalidValue, CreateOrder> =>
+  pipe(
+    E.Do,
+    E.apS('orderId', OrderId(input.orderId)),
+    E.apS('customerId', CustomerId(input.customerId)),
+    E.apS(
+      'currency',
+      input.currency === undefined ? E.right(DEFAULT_CURRENCY) : CurrencyCode(input.currency),
+    ),
+    E.map((values) => ({ _tag: 'CreateOrder' as const, ...values })),
+  );
+
+export const addItemCommand = (
+  orderId: string,
+  input: { sku: string; quantity: number },
+): E.Either<InvalidValue, AddItem> =>
+  pipe(
+    E.Do,
+    E.apS('orderId', OrderId(orderId)),
+    E.apS('sku', Sku(input.sku)),
+    E.apS('quantity', ItemQuantity(input.quantity)),
+    E.map((values) => ({ _tag: 'AddItem' as const, ...values })),
+  );
+
+export const removeItemCommand = (
+  orderId: string,
+  sku: string,
+): E.Either<InvalidValue, RemoveItem> =>
+  pipe(
+    E.Do,
+    E.apS('orderId', OrderId(orderId)),
+    E.apS('sku', Sku(sku)),
+    E.map((values) => ({ _tag: 'RemoveItem' as const, ...values })),
+  );
+
+export const orderCommand = <T extends 'PlaceOrder' | 'CancelOrder'>(
+  tag: T,
+  orderId: string,
+): E.Either<InvalidValue, { readonly _tag: T; readonly orderId: OrderId }> =>
+  pipe(
+    OrderId(orderId),
+    E.map((id) => ({ _tag: tag, orderId: id })),
+  );
+
+export const setPriceCommand = (
+  sku: string,
+  input: { amountMinor: number; currency: string },
+): E.Either<InvalidValue, SetPrice> =>
+  pipe(
+    E.Do,
+    E.apS('sku', Sku(sku)),
+    E.apS('price', UnitPrice(input.amountMinor, input.currency)),
+    E.map((values) => ({ _tag: 'SetPrice' as const, ...values })),
+  );

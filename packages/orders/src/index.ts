@@ -1,0 +1,3 @@
+export * from './orders.module';
+export * from './ports/line-allocations';
+export * from './redis/orders-channels';

@@ -1,0 +1,115 @@
+import * as E from 'fp-ts/Either';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Prisma } from '../generated/prisma/client';
+import {
+  ConcurrencyConflict,
+  retriesExhausted,
+  type RecordsEvents,
+  type RetriesExhausted,
+  type UnitOfWork,
+} from '../application/unit-of-work';
+import { writeToOutbox, type TaggedEvent } from './outbox';
+import { isTransientConflict } from './postgres-errors';
+import type { PrismaService } from './prisma.service';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+// A conflict means another unit of work committed a change to the same product, so each retry
+// follows someone else's progress; generous attempts with short, jittered waits suit that.
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 30, baseDelayMs: 2, maxDelayMs: 100 };
+
+/**
+ * Prisma rolls an interactive transaction back only when its callback throws, so a Left leaves
+ * the callback inside this private signal and is handed back to the caller untouched.
+ */
+class Rollback<L> extends Error {
+  constructor(readonly left: E.Left<L>) {
+    super('unit of work returned a failure');
+  }
+}
+
+export interface PrismaUnitOfWorkOptions {
+  readonly retry?: RetryPolicy;
+  /** Told after each commit that wrote events, so outbox readers in this process look at once. */
+  readonly onEventsCommitted?: () => void;
+  /** Told of each retry after a conflict, and of each unit that ran out of retries (metrics). */
+  readonly onRetry?: () => void;
+  readonly onExhausted?: () => void;
+}
+
+/**
+ * A unit of work on one PostgreSQL transaction (READ COMMITTED). `contextFor` binds a bounded
+ * context's repositories to the transaction; a new context is made for every attempt. The events
+ * the context recorded are written to the outbox as the transaction's last statement.
+ */
+export class PrismaUnitOfWork<
+  Context extends RecordsEvents<TaggedEvent>,
+> implements UnitOfWork<Context> {
+  private readonly retry: RetryPolicy;
+  private readonly onEventsCommitted: () => void;
+  private readonly onRetry: () => void;
+  private readonly onExhausted: () => void;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly contextFor: (tx: Prisma.TransactionClient) => Context,
+    options: PrismaUnitOfWorkOptions = {},
+  ) {
+    this.retry = options.retry ?? defaultRetryPolicy;
+    this.onEventsCommitted = options.onEventsCommitted ?? (() => undefined);
+    this.onRetry = options.onRetry ?? (() => undefined);
+    this.onExhausted = options.onExhausted ?? (() => undefined);
+  }
+
+  async run<L, A>(
+    work: (context: Context) => Promise<E.Either<L, A>>,
+  ): Promise<E.Either<L | RetriesExhausted, A>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return E.right(await this.attempt(work));
+      } catch (error) {
+        if (error instanceof Rollback) return error.left as E.Left<L>;
+        if (!(error instanceof ConcurrencyConflict) && !isTransientConflict(error)) throw error;
+        if (attempt >= this.retry.maxAttempts) {
+          this.onExhausted();
+          return E.left(retriesExhausted(attempt));
+        }
+        this.onRetry();
+        await sleep(this.backoff(attempt));
+      }
+    }
+  }
+
+  private async attempt<L, A>(work: (context: Context) => Promise<E.Either<L, A>>): Promise<A> {
+    let wroteEvents = false;
+    const value = await this.prisma.client.$transaction(
+      async (tx) => {
+        const context = this.contextFor(tx);
+        const result = await work(context);
+        if (E.isLeft(result)) throw new Rollback(result);
+        await writeToOutbox(tx, context.events);
+        wroteEvents = context.events.length > 0;
+        return result.right;
+      },
+      {
+        isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted,
+        // Waiting for a pooled connection is normal under load; a stuck transaction is not.
+        maxWait: 15_000,
+        timeout: 20_000,
+      },
+    );
+    if (wroteEvents) this.onEventsCommitted();
+    return value;
+  }
+
+  /** Exponential backoff with full jitter, so that losers do not collide again in step. */
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+    return Math.random() * ceiling;
+  }
+}

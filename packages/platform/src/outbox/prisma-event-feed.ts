@@ -1,0 +1,68 @@
+import type { PrismaClient, Prisma } from '../generated/prisma/client';
+import {
+  FEED_START,
+  type EventFeed,
+  type FeedItem,
+  type FeedPosition,
+  type FeedRead,
+} from './event-feed';
+
+interface OutboxRow {
+  readonly id: string;
+  readonly type: string;
+  readonly occurred_at: Date;
+  readonly data: Record<string, unknown>;
+  readonly xid: string;
+}
+
+const toItem = (row: OutboxRow): FeedItem => ({
+  id: Number(row.id),
+  type: row.type,
+  occurredAt: row.occurred_at.toISOString(),
+  data: row.data,
+  position: { xid: row.xid, id: Number(row.id) },
+});
+
+/** Reads the outbox in feed order, below the oldest running transaction. */
+export const readFeed = async (
+  client: PrismaClient | Prisma.TransactionClient,
+  { after, limit, types }: FeedRead,
+): Promise<ReadonlyArray<FeedItem>> => {
+  const typeList = types === undefined || types.length === 0 ? null : types.join(',');
+  const rows = await client.$queryRaw<OutboxRow[]>`
+    SELECT id::text AS id, type, occurred_at, data, xid::text AS xid
+      FROM outbox
+     WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
+       AND (xid, id) > (${after.xid}::xid8, ${after.id}::bigint)
+       AND (${typeList}::text IS NULL OR type = ANY (string_to_array(${typeList}::text, ',')))
+     ORDER BY outbox.xid, outbox.id
+     LIMIT ${limit}`;
+  return rows.map(toItem);
+};
+
+export class PrismaEventFeed implements EventFeed {
+  constructor(private readonly client: PrismaClient) {}
+
+  read(request: FeedRead): Promise<ReadonlyArray<FeedItem>> {
+    return readFeed(this.client, request);
+  }
+
+  async positionOf(id: number): Promise<FeedPosition> {
+    if (id === 0) return FEED_START;
+    const rows = await this.client.$queryRaw<Array<{ xid: string }>>`
+      SELECT coalesce(
+               (SELECT xid FROM outbox WHERE id = ${id}::bigint),
+               (SELECT max(xid) FROM outbox WHERE id <= ${id}::bigint),
+               '0'::xid8)::text AS xid`;
+    return { xid: rows[0]?.xid ?? '0', id };
+  }
+
+  async end(): Promise<FeedPosition> {
+    const rows = await this.client.$queryRaw<Array<{ xid: string; id: string }>>`
+      SELECT xid::text AS xid, id::text AS id FROM outbox
+       WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY outbox.xid DESC, outbox.id DESC LIMIT 1`;
+    const last = rows[0];
+    return last === undefined ? FEED_START : { xid: last.xid, id: Number(last.id) };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './horizon';
+export * from './private-postgres';
+export * from './redis-server';
+export * from './smtp-server';
+export * from './test-database';
