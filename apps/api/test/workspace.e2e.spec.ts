@@ -89,3 +89,62 @@ describe('the README', () => {
     expect([...new Set(unsupported)].filter((name) => !notes.includes(`\`${name}\``))).toEqual([]);
   });
 });
+
+describe('the seams between projects', () => {
+  /** ESLint on one file of the workspace, as `npm run lint` runs it. */
+  const lint = (file: string) =>
+    spawnSync('npx', ['eslint', '--no-warn-ignored', file], { cwd: root, encoding: 'utf8' });
+
+  /** A file of `project` that imports `from`, linted, then removed. */
+  const lintImport = (project: string, from: string) => {
+    const file = join(root, 'packages', project, 'src', `seam-check-${process.pid}.ts`);
+    writeFileSync(file, `import * as other from '${from}';\n\nexport const seen = other;\n`);
+    try {
+      const run = lint(file);
+      return { status: run.status, output: `${run.stdout}${run.stderr}` };
+    } finally {
+      rmSync(file, { force: true });
+    }
+  };
+
+  it.each([
+    ['orders', '@allocation/allocation'],
+    ['orders', '@allocation/allocation-domain'],
+    ['allocation', '@allocation/orders'],
+    ['allocation', '@allocation/orders-domain'],
+    ['events', '@allocation/allocation'],
+    ['platform', '@allocation/allocation-domain'],
+    ['allocation-domain', '@allocation/platform'],
+  ])('refuse %s importing %s', (project, from) => {
+    const { status, output } = lintImport(project, from);
+    expect(status).not.toBe(0);
+    expect(output).toContain('@nx/enforce-module-boundaries');
+  });
+
+  it.each([
+    ['orders', '@allocation/orders-domain'],
+    ['orders', '@allocation/platform'],
+    ['allocation', '@allocation/allocation-domain'],
+    ['events', '@allocation/platform'],
+  ])('let %s import %s', (project, from) => {
+    expect(lintImport(project, from)).toEqual({ status: 0, output: '' });
+  });
+
+  it('keep test fakes and helpers out of every build', () => {
+    // The test target builds the app and the libraries first.
+    const built = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory()
+          ? built(join(dir, entry.name))
+          : [join(dir, entry.name).slice(root.length + 1)],
+      );
+    const outputs = [
+      join(root, 'dist', 'apps', 'api'),
+      ...['platform', 'allocation', 'orders', 'events'].map((p) =>
+        join(root, 'packages', p, 'dist'),
+      ),
+    ].flatMap(built);
+    expect(outputs.length).toBeGreaterThan(100);
+    expect(outputs.filter((file) => /\/testing\/|\.spec\.|in-memory/.test(file))).toEqual([]);
+  });
+});
