@@ -8,7 +8,6 @@ import {
   PrismaService,
   PrismaUnitOfWork,
 } from '@allocation/platform';
-import { addToReadModel } from './application/add-to-read-model.handler';
 import { allocate } from './application/allocate.handler';
 import type { DomainEvent } from '@allocation/allocation-domain';
 import {
@@ -22,7 +21,6 @@ import { changeBatchQuantity } from './application/change-batch-quantity.handler
 import { createBatch } from './application/create-batch.handler';
 import { deallocate } from './application/deallocate.handler';
 import { removeBatch } from './application/remove-batch.handler';
-import { removeFromReadModel } from './application/remove-from-read-model.handler';
 import { AllocationWorkers } from './allocation-workers';
 import { AllocationBatcher, outcomeLabel } from './application/allocation-batcher';
 import { AllocationsController } from './http/allocations.controller';
@@ -31,7 +29,7 @@ import { CompatController } from './http/compat.controller';
 import { ProductsController } from './http/products.controller';
 import { prismaAllocationTransaction } from './infrastructure/prisma-allocation-transaction';
 import { PrismaAllocationQueries } from './infrastructure/prisma-allocation.queries';
-import { PrismaAllocationBatchStore } from './infrastructure/prisma-allocation-batch';
+import { PooledProductStore } from './infrastructure/pooled-product-store';
 import { ALLOCATION_UNIT_OF_WORK, type AllocationUnitOfWork } from './ports/allocation-transaction';
 import { ALLOCATION_QUERIES } from './ports/allocation.queries';
 
@@ -44,14 +42,14 @@ export const allocationCommandHandlers: AllocationCommandHandlers = {
   RemoveBatch: removeBatch,
 };
 
-/** Each event to the handlers that react to it, in order, inside the same unit of work. */
-export const allocationEventHandlers: AllocationEventHandlers = {
-  Allocated: [addToReadModel],
-  Deallocated: [removeFromReadModel],
-};
+/**
+ * Each event to the handlers that react to it, in order, inside the same unit of work. None
+ * needs one: the product write keeps the read model beside the rows it writes.
+ */
+export const allocationEventHandlers: AllocationEventHandlers = {};
 
 /** A refused allocation still tells the world the SKU ran out: its event commits on its own. */
-const keptOnFailure = (failure: AllocationFailure): ReadonlyArray<DomainEvent> =>
+export const keptOnFailure = (failure: AllocationFailure): ReadonlyArray<DomainEvent> =>
   failure._tag === 'OutOfStock' ? failure.events : [];
 
 /** The allocation bus on any unit of work: Prisma's here, the in-memory one in tests. */
@@ -93,7 +91,7 @@ export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =
         metrics: Metrics,
       ) =>
         new AllocationBatcher(
-          new PrismaAllocationBatchStore(prisma.sql),
+          new PooledProductStore(prisma.sql),
           bus,
           config.allocationBatch,
           () => signal.notify(),

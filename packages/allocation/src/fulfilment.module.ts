@@ -12,12 +12,7 @@ import {
   type FulfilmentCommandHandlers,
   type FulfilmentEventHandlers,
 } from './application/fulfilment-bus';
-import {
-  cancelPickList,
-  confirmPickList,
-  createPickList,
-  forgetShipped,
-} from './application/pick-list.handlers';
+import { cancelPickList, confirmPickList, createPickList } from './application/pick-list.handlers';
 import { PickListsController } from './http/pick-lists.controller';
 import { prismaFulfilmentTransaction } from './infrastructure/prisma-fulfilment-transaction';
 import { PrismaPickListsQueries } from './infrastructure/prisma-pick-lists.queries';
@@ -30,9 +25,8 @@ export const fulfilmentCommandHandlers: FulfilmentCommandHandlers = {
   CancelPickList: cancelPickList,
 };
 
-export const fulfilmentEventHandlers: FulfilmentEventHandlers = {
-  Shipped: [forgetShipped],
-};
+/** No event needs a handler: the product write keeps the read model (shipped lines leave it). */
+export const fulfilmentEventHandlers: FulfilmentEventHandlers = {};
 
 /** The fulfilment bus on any unit of work. */
 export const fulfilmentBus = (unitOfWork: FulfilmentUnitOfWork): FulfilmentBus =>

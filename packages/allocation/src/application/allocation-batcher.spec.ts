@@ -10,7 +10,7 @@ import {
 } from '../testing/commands';
 import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
 import { deallocateCommand } from './commands';
-import { PrismaAllocationBatchStore } from '../infrastructure/prisma-allocation-batch';
+import { PooledProductStore } from '../infrastructure/pooled-product-store';
 import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
 import type { AllocationBus } from './allocation-bus';
 import { AllocationBatcher } from './allocation-batcher';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   const side = await open();
   batched = {
     ...side,
-    batcher: new AllocationBatcher(new PrismaAllocationBatchStore(side.prisma.sql), side.bus),
+    batcher: new AllocationBatcher(new PooledProductStore(side.prisma.sql), side.bus),
   };
 });
 
@@ -226,7 +226,7 @@ describe('allocations batched together (group commit)', () => {
       must(await side.bus.handle(createBatchCommand(`${prefix}b`, `${prefix}S`, 5)));
     }
     // A product changed between the batch's load and its commit: the version claim fails.
-    const store = new PrismaAllocationBatchStore(batched.prisma.sql);
+    const store = new PooledProductStore(batched.prisma.sql);
     const commit = store.commit.bind(store);
     const sabotaged = new AllocationBatcher(
       Object.assign(store, {

@@ -2,19 +2,24 @@ import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import {
   allocate as allocateLine,
+  emptyProduct,
   lineShipped,
   unknownSku,
   type Allocate,
+  type AllocationError,
   type AllocationResult,
   type DomainEvent,
   type Product,
 } from '@allocation/allocation-domain';
 import type { Handled } from '@allocation/platform';
-import type { AllocationBatchStore, BatchedProductChange } from '../ports/allocation-batch';
-import type { StandingLine } from '../ports/product.repository';
+import type { ProductChange, ProductStore } from '../ports/product-store';
+import type { LineChanges, StandingLine } from '../ports/product.repository';
 import type { AllocationBus, AllocationFailure } from './allocation-bus';
 
 export type AllocationOutcome = E.Either<AllocationFailure, Handled<AllocationResult, DomainEvent>>;
+
+/** One command's decision: its result and events, or the domain's refusal. */
+export type AllocationDecision = E.Either<AllocationError, Handled<AllocationResult, DomainEvent>>;
 
 export interface BatcherOptions {
   /** The most commands one transaction takes. */
@@ -46,13 +51,6 @@ export const outcomeLabel = (outcome: AllocationOutcome): string => {
   return outcome.right.value.created ? outcome.right.value.outcome : 'repeat';
 };
 
-/** A placed order's line for a SKU allocation has never seen: the batch runs one at a time. */
-class NewProductInBatch extends Error {
-  constructor(sku: string) {
-    super(`Product ${sku} does not exist yet`);
-  }
-}
-
 interface Waiting {
   readonly command: Allocate;
   readonly resolve: (outcome: AllocationOutcome) => void;
@@ -61,15 +59,12 @@ interface Waiting {
 
 /**
  * Group commit for allocations. Commands that arrive while a batch is in flight queue up; the
- * next batch takes them in arrival order (at most `maxBatch`) and commits them together:
- * every product they touch loaded once, the pure domain applied command by command, everything
- * written in one statement, one commit, then each caller answered with its own result. A domain
- * failure answers its caller alone. If the batch cannot commit (a product changed meanwhile, an
- * unexpected error), its commands are run again one at a time through the bus, in order, so the
- * results are always those of running them one by one.
- *
- * The batch writes the read model itself (the rows `Allocated` adds), so it stands in for the
- * bus's `Allocated` handlers, and its events go to the outbox in the same statement.
+ * next batch takes them in arrival order (at most `maxBatch`) and decides them together
+ * (`allocateTogether`, the allocate handler's own rule), then commits everything through the
+ * product store in one statement with its events, then answers each caller with its own
+ * result. A domain failure answers its caller alone. If the batch cannot commit (a product
+ * changed meanwhile, an unexpected error), its commands are run again one at a time through the
+ * bus, in order, so the results are always those of running them one by one.
  */
 export class AllocationBatcher {
   readonly stats: BatcherStats = { batches: 0, commands: 0, fallbacks: 0, sizes: new Map() };
@@ -77,7 +72,7 @@ export class AllocationBatcher {
   private draining = false;
 
   constructor(
-    private readonly store: AllocationBatchStore,
+    private readonly store: ProductStore,
     private readonly bus: AllocationBus,
     private readonly options: BatcherOptions = defaultBatcherOptions,
     /** Told after each batch that committed events, as units of work tell the outbox readers. */
@@ -118,9 +113,11 @@ export class AllocationBatcher {
         this.store,
         batch.map((w) => w.command),
       );
-      await this.store.commit(decided.changes, decided.events);
-      if (decided.events.length > 0) this.onEventsCommitted();
-      outcomes = decided.outcomes;
+      const committed = await this.store.commit(decided.changes, decided.events);
+      if (E.isRight(committed)) {
+        if (decided.events.length > 0) this.onEventsCommitted();
+        outcomes = decided.outcomes;
+      }
     } catch {
       // Whatever failed (the commit writes all or nothing), running the commands one at a time
       // tells each caller what it should.
@@ -148,16 +145,20 @@ export class AllocationBatcher {
 }
 
 /**
- * The commands applied in arrival order to products loaded once: the same decisions, events and
- * results as the allocate handler's one at a time. Refusals keep their `OutOfStock` event, in
- * arrival order, as the bus would have committed it after the refusal.
+ * The allocation rule, for any number of commands: their products loaded once, then the pure
+ * domain applied in arrival order, each command seeing what the ones before it did. The allocate
+ * handler runs it with one command; the batcher with many. A SKU allocation has never seen is
+ * refused (`Invalid sku`, the reference contract), but a placed order's line for it is accepted
+ * like any line that finds no stock: the product comes into being with that backorder, and its
+ * first batch serves it. Refusals keep their `OutOfStock` event, in arrival order, as the bus
+ * commits it after the refusal (`keptOnFailure`).
  */
 export const allocateTogether = async (
-  store: AllocationBatchStore,
+  store: Pick<ProductStore, 'load'>,
   commands: ReadonlyArray<Allocate>,
 ): Promise<{
-  outcomes: ReadonlyArray<AllocationOutcome>;
-  changes: ReadonlyArray<BatchedProductChange>;
+  outcomes: ReadonlyArray<AllocationDecision>;
+  changes: ReadonlyArray<ProductChange>;
   events: ReadonlyArray<DomainEvent>;
 }> => {
   const recorded: DomainEvent[] = [];
@@ -168,17 +169,15 @@ export const allocateTogether = async (
     products.set(sku, entry.product);
     lines.set(sku, new Map(entry.lines));
   }
-  const allocated = new Map<string, BatchedProductChange['allocated'][number][]>();
-  const outcomes = commands.map((command): AllocationOutcome => {
-    const product = products.get(command.sku);
-    const ofProduct = lines.get(command.sku);
-    if (product === undefined || ofProduct === undefined) {
-      // A product that does not exist yet is created on the one-at-a-time path (the batch's
-      // statement only updates products); that happens once per SKU.
-      if (command.backorder) throw new NewProductInBatch(command.sku);
-      return E.left(unknownSku(command.sku));
-    }
+  const held = new Map<string, LineChanges['held'][number][]>();
+  const outcomes = commands.map((command): AllocationDecision => {
+    const product =
+      products.get(command.sku) ?? (command.backorder ? emptyProduct(command.sku) : undefined);
+    if (product === undefined) return E.left(unknownSku(command.sku));
+    const ofProduct = lines.get(command.sku) ?? new Map<string, StandingLine>();
+    lines.set(command.sku, ofProduct);
     const standing = ofProduct.get(command.orderId) ?? O.none;
+    // A line that shipped is done: allocating it again would ship it twice.
     if (standing === 'shipped') return E.left(lineShipped(command.orderId, command.sku));
     const decided = allocateLine(product, command, standing, {
       allowSplit: command.allowSplit,
@@ -193,19 +192,18 @@ export const allocateTogether = async (
     products.set(command.sku, decided.right.product);
     if (value.outcome === 'allocated') {
       ofProduct.set(command.orderId, O.some(value.line));
-      const portions = allocated.get(command.sku) ?? [];
+      const portions = held.get(command.sku) ?? [];
       for (const portion of value.line.portions)
         portions.push({ orderId: command.orderId, ...portion, accepted: value.line.accepted });
-      allocated.set(command.sku, portions);
+      held.set(command.sku, portions);
     }
     recorded.push(...events);
     return E.right({ value, events });
   });
-  const changes: BatchedProductChange[] = [];
+  const changes: ProductChange[] = [];
   for (const [sku, product] of products) {
-    const before = loaded.get(sku)?.product;
-    if (before === undefined || before === product) continue;
-    changes.push({ product, loadedVersion: before.version, allocated: allocated.get(sku) ?? [] });
+    if (loaded.get(sku)?.product === product) continue;
+    changes.push({ product, lines: { held: held.get(sku) ?? [], released: [] } });
   }
   return { outcomes, changes, events: recorded };
 };

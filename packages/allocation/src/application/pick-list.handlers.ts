@@ -15,7 +15,6 @@ import {
   type PickListId,
   type Picked,
   type Product,
-  type Shipped,
   type Sku,
 } from '@allocation/allocation-domain';
 import { persist } from './persist';
@@ -119,14 +118,4 @@ export const cancelPickList: FulfilmentHandler<CancelPickList, PickList> = async
   await context.pickLists.saveStatus(cancelled.right.pickList);
   context.record(cancelled.right.events);
   return E.right(cancelled.right.pickList);
-};
-
-/** A shipped portion is no longer an allocation: the read model lets it go. */
-export const forgetShipped: FulfilmentHandler<Shipped, void> = async (event, context) => {
-  await context.allocationsView.remove({
-    orderId: event.orderId,
-    sku: event.sku,
-    batchReference: event.batchReference,
-  });
-  return E.right(undefined);
 };

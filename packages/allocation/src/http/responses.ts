@@ -8,7 +8,7 @@ import {
   type DomainEvent,
   type Product,
 } from '@allocation/allocation-domain';
-import type { AllocationViewRow } from '../ports/allocations-view';
+import type { AllocationViewRow } from '../ports/allocation.queries';
 import type { WaitingLine } from '../ports/allocation.queries';
 
 export class BatchResponse {

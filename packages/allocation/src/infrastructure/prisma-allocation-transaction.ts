@@ -1,17 +1,14 @@
 import type { DomainEvent } from '@allocation/allocation-domain';
 import type { Prisma } from '@allocation/platform';
 import type { AllocationTransaction } from '../ports/allocation-transaction';
-import { PrismaAllocationsView } from './prisma-allocations-view';
 import { PrismaProductRepository } from './prisma-product.repository';
 
 class PrismaAllocationTransaction implements AllocationTransaction {
   readonly products: PrismaProductRepository;
-  readonly allocationsView: PrismaAllocationsView;
   private readonly recorded: DomainEvent[] = [];
 
   constructor(tx: Prisma.TransactionClient, lockOnRead: boolean) {
     this.products = new PrismaProductRepository(tx, { lockOnRead });
-    this.allocationsView = new PrismaAllocationsView(tx);
   }
 
   get events(): ReadonlyArray<DomainEvent> {

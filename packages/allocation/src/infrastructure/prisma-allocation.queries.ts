@@ -8,7 +8,7 @@ import type {
   OrderLineState,
   WaitingLine,
 } from '../ports/allocation.queries';
-import type { AllocationViewRow } from '../ports/allocations-view';
+import type { AllocationViewRow } from '../ports/allocation.queries';
 import { batchColumns, selectProduct, toBatch, type BatchRow, type SqlClient } from './rows';
 
 /** Plain SQL over committed rows, as the reference service's `views.py`; it keeps no state. */

@@ -1,6 +1,5 @@
 import type { DomainEvent } from '@allocation/allocation-domain';
 import type { Prisma } from '@allocation/platform';
-import { PrismaAllocationsView } from './prisma-allocations-view';
 import { PrismaProductRepository } from './prisma-product.repository';
 import type { FulfilmentTransaction } from '../ports/fulfilment-transaction';
 import { PrismaPickListRepository } from './prisma-pick-list.repository';
@@ -8,13 +7,11 @@ import { PrismaPickListRepository } from './prisma-pick-list.repository';
 class PrismaFulfilmentTransaction implements FulfilmentTransaction {
   // Products are locked as they load, as allocation does: writers queue rather than retry.
   readonly products: PrismaProductRepository;
-  readonly allocationsView: PrismaAllocationsView;
   readonly pickLists: PrismaPickListRepository;
   private readonly recorded: DomainEvent[] = [];
 
   constructor(tx: Prisma.TransactionClient) {
     this.products = new PrismaProductRepository(tx, { lockOnRead: true });
-    this.allocationsView = new PrismaAllocationsView(tx);
     this.pickLists = new PrismaPickListRepository(tx);
   }
 

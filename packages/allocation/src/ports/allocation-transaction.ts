@@ -1,12 +1,10 @@
 import type { DomainEvent } from '@allocation/allocation-domain';
 import type { RecordsEvents, UnitOfWork } from '@allocation/platform';
-import type { AllocationsView } from './allocations-view';
 import type { ProductRepository } from './product.repository';
 
 /** What one attempt of an allocation unit of work sees: repositories on its transaction. */
 export interface AllocationTransaction extends RecordsEvents<DomainEvent> {
   readonly products: ProductRepository;
-  readonly allocationsView: AllocationsView;
 }
 
 export type AllocationUnitOfWork = UnitOfWork<AllocationTransaction>;

@@ -1,6 +1,13 @@
 import type * as O from 'fp-ts/Option';
 import type { Batch, BatchReference, OrderId, Product, Sku } from '@allocation/allocation-domain';
-import type { AllocationViewRow } from './allocations-view';
+
+/** One row of the allocations read model: part of an order line in one batch. */
+export interface AllocationViewRow {
+  readonly orderId: string;
+  readonly sku: string;
+  readonly batchReference: string;
+  readonly quantity: number;
+}
 
 export interface BatchPage {
   readonly items: ReadonlyArray<Batch>;

@@ -1,16 +1,14 @@
 import type { DomainEvent } from '@allocation/allocation-domain';
 import type { RecordsEvents, UnitOfWork } from '@allocation/platform';
-import type { AllocationsView } from './allocations-view';
 import type { ProductRepository } from './product.repository';
 import type { PickListRepository } from './pick-list.repository';
 
 /**
  * What one attempt of a fulfilment unit of work sees. Reserving and shipping change products,
- * so it holds allocation's product repository and read model beside its own pick lists.
+ * so it holds the product repository beside the pick lists.
  */
 export interface FulfilmentTransaction extends RecordsEvents<DomainEvent> {
   readonly products: ProductRepository;
-  readonly allocationsView: AllocationsView;
   readonly pickLists: PickListRepository;
 }
 

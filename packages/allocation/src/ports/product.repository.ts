@@ -10,6 +10,7 @@ import type {
   Quantity,
   Sku,
 } from '@allocation/allocation-domain';
+import type { ProductChange, ProductStore } from './product-store';
 
 /** Where one line of the product stands in one batch. */
 export interface PortionKey {
@@ -22,7 +23,13 @@ export interface PortionKey {
  * once, in `held` (its row now, new or replacing the one it had) or in `released` (no row).
  */
 export interface LineChanges {
-  readonly held: ReadonlyArray<PortionKey & { readonly quantity: Quantity }>;
+  readonly held: ReadonlyArray<
+    PortionKey & {
+      readonly quantity: Quantity;
+      /** When the product accepted the line, when the change knows; else as it stood. */
+      readonly accepted?: number;
+    }
+  >;
   readonly released: ReadonlyArray<PortionKey>;
   /** Portions that left the warehouse (they are in `released` too): kept as shipped. */
   readonly shipped?: ReadonlyArray<
@@ -46,7 +53,7 @@ export type StandingLine = O.Option<AllocatedLine> | 'shipped';
  * lines it names. Saving checks the version seen at load (optimistic concurrency) and throws
  * `ConcurrencyConflict` when another unit of work got there first.
  */
-export interface ProductRepository {
+export interface ProductRepository extends Pick<ProductStore, 'load'> {
   get(sku: Sku): Promise<O.Option<Product>>;
   getByBatchReference(reference: BatchReference): Promise<O.Option<Product>>;
   /** The order's line for this SKU, with all its portions. */
@@ -66,6 +73,11 @@ export interface ProductRepository {
   ): Promise<ReadonlyArray<AllocatedLine>>;
   /** The product's lines reserved on this pick list. */
   linesOn(sku: Sku, pickListId: PickListId): Promise<ReadonlyArray<AllocatedLine>>;
-  /** Writes a new or changed product (batches, backorders, version) and its line changes. */
+  /**
+   * Writes the changed products (batches, backorders, version) and their line changes, as the
+   * group commit's store does; the unit of work records the events and writes them with it.
+   */
+  commit(changes: ReadonlyArray<ProductChange>): Promise<E.Either<DuplicateBatchReference, void>>;
+  /** A commit of one. */
   save(product: Product, lines?: LineChanges): Promise<E.Either<DuplicateBatchReference, void>>;
 }

@@ -13,12 +13,13 @@ import {
 } from '@allocation/allocation-domain';
 import { ConcurrencyConflict, retriesExhausted, type RetriesExhausted } from '@allocation/platform';
 import type { AllocationTransaction, AllocationUnitOfWork } from '../ports/allocation-transaction';
+import type { AllocationViewRow } from '../ports/allocation.queries';
 import type {
-  AllocationBatchStore,
-  BatchedProductChange,
-  ProductForBatch,
-} from '../ports/allocation-batch';
-import type { AllocationViewRow, AllocationsView } from '../ports/allocations-view';
+  LoadedProduct,
+  ProductChange,
+  ProductRequest,
+  ProductStore,
+} from '../ports/product-store';
 import { groupIntoLines, type PortionRow } from '../infrastructure/rows';
 import {
   noLineChanges,
@@ -68,6 +69,47 @@ export class InMemoryProductRepository implements ProductRepository {
 
   async get(sku: Sku): Promise<O.Option<Product>> {
     return this.remember(O.fromNullable(this.state.products.get(sku)));
+  }
+
+  async load(requests: ReadonlyArray<ProductRequest>): Promise<ReadonlyMap<string, LoadedProduct>> {
+    const found = new Map<string, LoadedProduct>();
+    for (const sku of [...new Set(requests.map((r) => r.sku))].sort()) {
+      const product = await this.get(sku);
+      if (O.isNone(product)) continue;
+      const lines = new Map<string, StandingLine>();
+      for (const { orderId } of requests.filter((r) => r.sku === sku)) {
+        if (orderId !== undefined) lines.set(orderId, await this.standingLineOf(sku, orderId));
+      }
+      found.set(sku, { product: product.value, lines });
+    }
+    return found;
+  }
+
+  /** Every change, or none: a failed one leaves the state as it was. */
+  async commit(
+    changes: ReadonlyArray<ProductChange>,
+  ): Promise<E.Either<DuplicateBatchReference, void>> {
+    const before = copyOf(this.state);
+    for (const { product, lines } of changes) {
+      const saved = await this.write(product, lines);
+      if (E.isLeft(saved)) {
+        Object.assign(this.state, before);
+        return saved;
+      }
+    }
+    return E.right(undefined);
+  }
+
+  /** The version this repository loaded the product at, if it did. */
+  versionSeen(sku: string): number | undefined {
+    return this.seen.get(sku);
+  }
+
+  async save(
+    product: Product,
+    lines: LineChanges = noLineChanges,
+  ): Promise<E.Either<DuplicateBatchReference, void>> {
+    return this.commit([{ product, lines }]);
   }
 
   async getByBatchReference(reference: BatchReference): Promise<O.Option<Product>> {
@@ -141,9 +183,9 @@ export class InMemoryProductRepository implements ProductRepository {
     });
   }
 
-  async save(
+  private async write(
     product: Product,
-    lines: LineChanges = noLineChanges,
+    lines: LineChanges,
   ): Promise<E.Either<DuplicateBatchReference, void>> {
     const stored = this.state.products.get(product.sku);
     if (stored?.version !== this.seen.get(product.sku)) {
@@ -185,6 +227,14 @@ export class InMemoryProductRepository implements ProductRepository {
         ...lines.shipped.map((portion) => shippedKey(portion.orderId, product.sku)),
       ]);
     }
+    // The read model follows the rows, as the database's write keeps it.
+    this.state.view = this.state.view.filter(
+      (row) =>
+        row.sku !== product.sku ||
+        !gone.some(
+          (key) => key.orderId === row.orderId && key.batchReference === row.batchReference,
+        ),
+    );
     for (const portion of lines.held) {
       this.state.lines.push({
         id: this.state.nextId++,
@@ -192,7 +242,13 @@ export class InMemoryProductRepository implements ProductRepository {
         sku: product.sku,
         batchReference: portion.batchReference,
         quantity: portion.quantity,
-        accepted: acceptedBefore.get(portion.orderId) ?? product.version,
+        accepted: portion.accepted ?? acceptedBefore.get(portion.orderId) ?? product.version,
+      });
+      this.state.view.push({
+        orderId: portion.orderId,
+        sku: product.sku,
+        batchReference: portion.batchReference,
+        quantity: portion.quantity,
       });
     }
     this.state.products.set(product.sku, product);
@@ -206,29 +262,12 @@ export class InMemoryProductRepository implements ProductRepository {
   }
 }
 
-class InMemoryAllocationsView implements AllocationsView {
-  constructor(private readonly state: AllocationState) {}
-
-  async add(row: AllocationViewRow): Promise<void> {
-    this.state.view.push(row);
-  }
-
-  async remove(row: Omit<AllocationViewRow, 'quantity'>): Promise<void> {
-    this.state.view = this.state.view.filter(
-      (r) =>
-        r.orderId !== row.orderId || r.sku !== row.sku || r.batchReference !== row.batchReference,
-    );
-  }
-}
-
 class InMemoryAllocationTransaction implements AllocationTransaction {
   readonly products: InMemoryProductRepository;
-  readonly allocationsView: InMemoryAllocationsView;
   private readonly recorded: DomainEvent[] = [];
 
   constructor(state: AllocationState) {
     this.products = new InMemoryProductRepository(state);
-    this.allocationsView = new InMemoryAllocationsView(state);
   }
 
   get events(): ReadonlyArray<DomainEvent> {
@@ -294,40 +333,32 @@ export class InMemoryUnitOfWork implements AllocationUnitOfWork {
     return this.state.view.filter((row) => row.orderId === orderId);
   }
 
-  /** The batch path over the same memory: a load, then a commit that checks versions. */
-  batchStore(): AllocationBatchStore {
-    const read = () => new InMemoryProductRepository(this.state);
+  /** The group commit's store over the same memory: a load, then a commit that checks versions. */
+  batchStore(): ProductStore {
+    let reader = new InMemoryProductRepository(this.state);
     return {
-      load: async (requests) => {
-        const products = read();
-        const found = new Map<string, ProductForBatch>();
-        for (const sku of [...new Set(requests.map((r) => r.sku))].sort()) {
-          const product = await products.get(sku);
-          if (O.isNone(product)) continue;
-          const lines = new Map<string, StandingLine>();
-          for (const request of requests.filter((r) => r.sku === sku)) {
-            lines.set(request.orderId, await products.standingLineOf(sku, request.orderId));
-          }
-          found.set(sku, { product: product.value, lines });
-        }
-        return found;
+      load: (requests) => {
+        reader = new InMemoryProductRepository(this.state);
+        return reader.load(requests);
       },
-      commit: async (changes: ReadonlyArray<BatchedProductChange>, events) => {
+      commit: async (changes, events) => {
         const committed = await this.run(async (context) => {
-          for (const { product, loadedVersion, allocated } of changes) {
+          for (const { product } of changes) {
             const now = await context.products.get(product.sku);
-            if (O.isNone(now) || now.value.version !== loadedVersion) {
+            const stored = O.isSome(now) ? now.value.version : undefined;
+            if (stored !== reader.versionSeen(product.sku)) {
               throw new ConcurrencyConflict(`Product ${product.sku} changed since it was loaded`);
             }
-            await context.products.save(product, { held: allocated, released: [] });
-            for (const portion of allocated) {
-              await context.allocationsView.add({ sku: product.sku, ...portion });
-            }
           }
-          context.record(events);
-          return E.right(undefined);
+          const written = await context.products.commit(changes);
+          if (E.isRight(written)) context.record(events);
+          return written;
         });
-        if (E.isLeft(committed)) throw new ConcurrencyConflict(committed.left.message);
+        if (E.isRight(committed)) return committed;
+        if (committed.left._tag === 'RetriesExhausted') {
+          throw new ConcurrencyConflict(committed.left.message);
+        }
+        return E.left(committed.left);
       },
     };
   }

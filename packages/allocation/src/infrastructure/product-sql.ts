@@ -1,0 +1,322 @@
+import * as O from 'fp-ts/Option';
+import {
+  compareBatchPreference,
+  type Batch,
+  type DomainEvent,
+  type OrderId,
+  type PickListId,
+  type Product,
+  type Sku,
+} from '@allocation/allocation-domain';
+import {
+  ConcurrencyConflict,
+  isDivisionByZero,
+  outboxInsert,
+  type PreparedStatement,
+  type Prisma,
+  type SqlPool,
+} from '@allocation/platform';
+import type { LoadedProduct, ProductRequest } from '../ports/product-store';
+import type { LineChanges, StandingLine } from '../ports/product.repository';
+import { groupIntoLines, toBackorder, toBatch, type BackorderCell, type BatchRow } from './rows';
+
+/** The same statements inside a Prisma transaction (named statements are a pool's feature). */
+export const transactionSql = (tx: Prisma.TransactionClient): SqlPool => ({
+  query: async <Row>({ text }: PreparedStatement, values: ReadonlyArray<unknown>) => ({
+    rows: await tx.$queryRawUnsafe<Row[]>(text, ...values),
+  }),
+});
+
+type LineCell = [string, string, number | string, string | null, number | string];
+
+// A type, not an interface: `pg` wants rows indexable by column name.
+type ProductRow = {
+  sku: string;
+  version: number;
+  batches: BatchRow[];
+  backorders: BackorderCell[];
+  lines: LineCell[];
+  shipped: string[];
+};
+
+/**
+ * Every product named ($3), with its batches, its waiting queue in serving order, and the lines
+ * of the (sku, order) pairs asked for ($1, $2): their portions, or that they shipped.
+ */
+const LOAD: PreparedStatement = {
+  name: 'products-load',
+  text: `
+  WITH wanted AS (
+    SELECT DISTINCT sku, order_id FROM unnest($1::text[], $2::text[]) AS w(sku, order_id)
+  )
+  SELECT p.sku, p.version,
+         (SELECT coalesce(json_agg(json_build_object('reference', b.reference, 'sku', b.sku,
+                   'purchased_quantity', b.purchased_quantity,
+                   'allocated_quantity', b.allocated_quantity,
+                   'reserved_quantity', b.reserved_quantity,
+                   'eta', to_char(b.eta, 'YYYY-MM-DD'), 'position', b.position)), '[]')
+            FROM batches b WHERE b.sku = p.sku) AS batches,
+         (SELECT coalesce(json_agg(json_build_array(k.order_id, k.quantity, k.allow_split,
+                   k.accepted) ORDER BY k.accepted, k.position), '[]')
+            FROM backorders k WHERE k.sku = p.sku) AS backorders,
+         (SELECT coalesce(json_agg(json_build_array(a.order_id, a.batch_reference, a.quantity,
+                   a.pick_list_id, a.accepted) ORDER BY a.id), '[]')
+            FROM allocations a JOIN wanted w ON w.sku = a.sku AND w.order_id = a.order_id
+           WHERE a.sku = p.sku) AS lines,
+         (SELECT coalesce(json_agg(DISTINCT s.order_id), '[]')
+            FROM shipped_lines s JOIN wanted w ON w.sku = s.sku AND w.order_id = s.order_id
+           WHERE s.sku = p.sku) AS shipped
+    FROM products p WHERE p.sku = ANY($3::text[])`,
+};
+
+/** The one mapping from stored rows to a product and the lines asked for. */
+const toLoaded = (row: ProductRow): LoadedProduct => {
+  const sku = row.sku as Sku;
+  const product: Product = {
+    sku,
+    version: Number(row.version),
+    batches: row.batches.map(toBatch).sort(compareBatchPreference),
+    backorders: row.backorders.map(toBackorder(sku)),
+  };
+  const lines = new Map<string, StandingLine>(
+    groupIntoLines(
+      row.lines.map(([orderId, batchReference, quantity, pickListId, accepted]) => ({
+        orderId,
+        sku,
+        batchReference,
+        quantity: Number(quantity),
+        pickListId: pickListId as PickListId | null,
+        accepted: Number(accepted),
+      })),
+    ).map((line) => [line.orderId as string, O.some(line)]),
+  );
+  for (const orderId of row.shipped) if (!lines.has(orderId)) lines.set(orderId, 'shipped');
+  return { product, lines };
+};
+
+/** Loads the products of the requests (one round trip), by SKU; unknown SKUs are absent. */
+export const loadProducts = async (
+  sql: SqlPool,
+  requests: ReadonlyArray<ProductRequest>,
+): Promise<Map<string, LoadedProduct>> => {
+  const pairs = requests.filter((r): r is Required<ProductRequest> => r.orderId !== undefined);
+  const { rows } = await sql.query<ProductRow>(LOAD, [
+    pairs.map((r) => r.sku),
+    pairs.map((r) => r.orderId),
+    [...new Set(requests.map((r) => r.sku as string))].sort(),
+  ]);
+  return new Map(rows.map((row) => [row.sku, toLoaded(row)]));
+};
+
+/**
+ * Claims every product ($1-$3: its version as loaded, or inserts it when new), adds new batches
+ * ($4-$9), sets changed batches' totals ($10-$13), deletes the portions let go ($14-$16), keeps
+ * shipped portions ($17-$21), puts lines on or off pick lists ($22-$24), writes held portions
+ * ($25-$30) and the read model beside them, rewrites the queues that moved ($31-$37) and appends
+ * the events ($38). If any claim fails ($39 is how many there must be), the final select divides
+ * by zero, which undoes the whole statement: all or nothing without a transaction of its own.
+ * The row sets each part touches are disjoint (line changes are netted), so their order within
+ * the statement does not matter; foreign keys are checked when it ends.
+ */
+const WRITE: PreparedStatement = {
+  name: 'products-write',
+  text: `
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS x(sku, old_version, new_version)
+  ), claimed AS (
+    UPDATE products p SET version = x.new_version FROM input x
+     WHERE x.old_version IS NOT NULL AND p.sku = x.sku AND p.version = x.old_version
+    RETURNING p.sku
+  ), created AS (
+    INSERT INTO products (sku, version)
+    SELECT sku, new_version FROM input WHERE old_version IS NULL
+    ON CONFLICT (sku) DO NOTHING
+    RETURNING sku
+  ), owned AS (
+    -- Read by every part below, so the claims (and their row locks) come first.
+    SELECT sku FROM claimed UNION ALL SELECT sku FROM created
+  ), added AS (
+    INSERT INTO batches (reference, sku, purchased_quantity, allocated_quantity, eta, position)
+    SELECT * FROM unnest($4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::date[],
+                         $9::int[]) AS n(reference, sku, purchased, allocated, eta, position)
+     WHERE n.sku IN (SELECT sku FROM owned)
+  ), totals AS (
+    UPDATE batches b
+       SET purchased_quantity = x.purchased, allocated_quantity = x.allocated,
+           reserved_quantity = x.reserved
+      FROM unnest($10::text[], $11::bigint[], $12::bigint[], $13::bigint[])
+           AS x(reference, purchased, allocated, reserved)
+     WHERE b.reference = x.reference AND b.sku IN (SELECT sku FROM owned)
+  ), released AS (
+    SELECT * FROM unnest($14::text[], $15::text[], $16::text[]) AS r(order_id, sku, batch_reference)
+     WHERE r.sku IN (SELECT sku FROM owned)
+  ), let_go AS (
+    DELETE FROM allocations a USING released r
+     WHERE a.sku = r.sku AND a.order_id = r.order_id AND a.batch_reference = r.batch_reference
+  ), unviewed AS (
+    DELETE FROM allocations_view v USING released r
+     WHERE v.sku = r.sku AND v.order_id = r.order_id AND v.batch_reference = r.batch_reference
+  ), shipped AS (
+    INSERT INTO shipped_lines (order_id, sku, batch_reference, pick_list_id, quantity)
+    SELECT * FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::bigint[])
+           AS s(order_id, sku, batch_reference, pick_list_id, quantity)
+     WHERE s.sku IN (SELECT sku FROM owned)
+  ), reserved AS (
+    UPDATE allocations a SET pick_list_id = r.pick_list_id
+      FROM unnest($22::text[], $23::text[], $24::text[]) AS r(sku, order_id, pick_list_id)
+     WHERE a.sku = r.sku AND a.order_id = r.order_id AND r.sku IN (SELECT sku FROM owned)
+  ), held AS (
+    SELECT * FROM unnest($25::text[], $26::text[], $27::text[], $28::bigint[], $29::bigint[],
+                         $30::bigint[])
+           AS n(order_id, sku, batch_reference, quantity, accepted, fallback)
+     WHERE n.sku IN (SELECT sku FROM owned)
+  ), kept AS (
+    -- A line served again in a batch it had just left gets a new id: it is now the newest.
+    -- It keeps when it was accepted: as given, or as its rows were before this statement; a
+    -- line new to the product is accepted by the product's new version.
+    INSERT INTO allocations (order_id, sku, batch_reference, quantity, accepted)
+    SELECT n.order_id, n.sku, n.batch_reference, n.quantity,
+           coalesce(n.accepted,
+                    (SELECT min(a.accepted) FROM allocations a
+                      WHERE a.sku = n.sku AND a.order_id = n.order_id),
+                    n.fallback)
+      FROM held n
+    ON CONFLICT (order_id, sku, batch_reference)
+    DO UPDATE SET quantity = EXCLUDED.quantity, id = EXCLUDED.id, accepted = EXCLUDED.accepted
+  ), viewed AS (
+    INSERT INTO allocations_view (order_id, sku, batch_reference, quantity)
+    SELECT order_id, sku, batch_reference, quantity FROM held
+    ON CONFLICT (order_id, sku, batch_reference)
+    DO UPDATE SET quantity = EXCLUDED.quantity, id = EXCLUDED.id
+  ), queue AS (
+    SELECT * FROM unnest($32::text[], $33::text[], $34::bigint[], $35::boolean[], $36::int[],
+                         $37::bigint[])
+           AS q(sku, order_id, quantity, allow_split, position, accepted)
+     WHERE q.sku IN (SELECT sku FROM owned)
+  ), served AS (
+    DELETE FROM backorders k
+     WHERE k.sku = ANY($31::text[]) AND k.sku IN (SELECT sku FROM owned)
+       AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.sku = k.sku AND q.order_id = k.order_id)
+  ), waiting AS (
+    INSERT INTO backorders (sku, order_id, quantity, allow_split, position, accepted)
+    SELECT sku, order_id, quantity, allow_split, position, accepted FROM queue
+    ON CONFLICT (sku, order_id) DO UPDATE
+       SET quantity = EXCLUDED.quantity, allow_split = EXCLUDED.allow_split,
+           position = EXCLUDED.position, accepted = EXCLUDED.accepted
+  ), outboxed AS (${outboxInsert('$38')})
+  SELECT CASE WHEN t.claimed = $39::int THEN t.claimed
+              ELSE t.claimed / (t.claimed - t.claimed) END AS claimed
+    FROM (SELECT (SELECT count(*)::int FROM claimed) + (SELECT count(*)::int FROM created)
+                 AS claimed) t`,
+};
+
+/** One product's change as the write takes it: the product before (if stored) and after. */
+export interface ProductWrite {
+  readonly before: Product | undefined;
+  readonly after: Product;
+  readonly lines: LineChanges;
+}
+
+const sameTotals = (a: Batch, b: Batch) =>
+  a.allocatedQuantity === b.allocatedQuantity &&
+  a.purchasedQuantity === b.purchasedQuantity &&
+  a.reservedQuantity === b.reservedQuantity;
+
+/**
+ * Writes the changes of any number of products, with their events, in one statement (`WRITE`).
+ * A product changed since it was loaded throws `ConcurrencyConflict`, writing nothing. Batches a
+ * change removes are not deleted here (their lines must go first; see the repository).
+ */
+export const writeProducts = async (
+  sql: SqlPool,
+  writes: ReadonlyArray<ProductWrite>,
+  events: ReadonlyArray<DomainEvent>,
+): Promise<void> => {
+  const added: Batch[] = [];
+  const changed: Batch[] = [];
+  for (const { before, after } of writes) {
+    const was = new Map((before?.batches ?? []).map((b) => [b.reference as string, b]));
+    for (const batch of after.batches) {
+      const old = was.get(batch.reference);
+      if (old === undefined) added.push(batch);
+      else if (!sameTotals(old, batch)) changed.push(batch);
+    }
+  }
+  const of = <T>(pick: (w: ProductWrite) => ReadonlyArray<T> | undefined) =>
+    writes.flatMap((w) => (pick(w) ?? []).map((item) => ({ sku: w.after.sku, ...item })));
+  const released = of((w) => w.lines.released);
+  const shipped = of((w) => w.lines.shipped);
+  const reserved = writes.flatMap(({ after, lines }) =>
+    (lines.reservation?.orderIds ?? []).map((orderId: OrderId) => ({
+      sku: after.sku,
+      orderId,
+      pickListId: lines.reservation?.pickListId ?? null,
+    })),
+  );
+  // A line served from the queue keeps the stamp it waited with.
+  const held = writes.flatMap(({ before, after, lines }) => {
+    const waited = new Map((before?.backorders ?? []).map((b) => [b.orderId as string, b]));
+    return lines.held.map((portion) => ({
+      sku: after.sku,
+      ...portion,
+      accepted: portion.accepted ?? waited.get(portion.orderId)?.accepted ?? null,
+      fallback: after.version,
+    }));
+  });
+  const requeued = writes
+    .filter(({ before, after }) =>
+      before === undefined ? after.backorders.length > 0 : before.backorders !== after.backorders,
+    )
+    .map((w) => w.after);
+  const queue = requeued.flatMap((product) =>
+    product.backorders.map((b, i) => ({ ...b, position: i + 1 })),
+  );
+  try {
+    await sql.query(WRITE, [
+      writes.map((w) => w.after.sku),
+      writes.map((w) => w.before?.version ?? null),
+      writes.map((w) => w.after.version),
+      added.map((b) => b.reference),
+      added.map((b) => b.sku),
+      added.map((b) => b.purchasedQuantity),
+      added.map((b) => b.allocatedQuantity),
+      added.map((b) => O.toNullable(b.eta)),
+      added.map((b) => b.position),
+      changed.map((b) => b.reference),
+      changed.map((b) => b.purchasedQuantity),
+      changed.map((b) => b.allocatedQuantity),
+      changed.map((b) => b.reservedQuantity),
+      released.map((r) => r.orderId),
+      released.map((r) => r.sku),
+      released.map((r) => r.batchReference),
+      shipped.map((s) => s.orderId),
+      shipped.map((s) => s.sku),
+      shipped.map((s) => s.batchReference),
+      shipped.map((s) => s.pickListId),
+      shipped.map((s) => s.quantity),
+      reserved.map((r) => r.sku),
+      reserved.map((r) => r.orderId),
+      reserved.map((r) => r.pickListId),
+      held.map((h) => h.orderId),
+      held.map((h) => h.sku),
+      held.map((h) => h.batchReference),
+      held.map((h) => h.quantity),
+      held.map((h) => h.accepted),
+      held.map((h) => h.fallback),
+      requeued.map((p) => p.sku),
+      queue.map((b) => b.sku),
+      queue.map((b) => b.orderId),
+      queue.map((b) => b.quantity),
+      queue.map((b) => b.allowSplit),
+      queue.map((b) => b.position),
+      queue.map((b) => b.accepted),
+      JSON.stringify(events),
+      writes.length,
+    ]);
+  } catch (error) {
+    if (isDivisionByZero(error)) {
+      throw new ConcurrencyConflict('A product changed since it was loaded');
+    }
+    throw error;
+  }
+};
