@@ -8,7 +8,6 @@ import {
   PrismaService,
   PrismaUnitOfWork,
 } from '@allocation/platform';
-import { allocate } from './application/allocate.handler';
 import type { DomainEvent } from '@allocation/allocation-domain';
 import {
   ALLOCATION_BUS,
@@ -17,11 +16,14 @@ import {
   type AllocationCommandHandlers,
   type AllocationEventHandlers,
 } from './application/allocation-bus';
-import { changeBatchQuantity } from './application/change-batch-quantity.handler';
-import { createBatch } from './application/create-batch.handler';
-import { deallocate } from './application/deallocate.handler';
-import { removeBatch } from './application/remove-batch.handler';
 import { AllocationWorkers } from './allocation-workers';
+import {
+  allocate,
+  changeBatchQuantity,
+  createBatch,
+  deallocate,
+  removeBatch,
+} from './application/product.handlers';
 import { AllocationBatcher, outcomeLabel } from './application/allocation-batcher';
 import { AllocationsController } from './http/allocations.controller';
 import { BatchesController } from './http/batches.controller';

@@ -3,7 +3,7 @@ import { EVENT_FEED, OutboxSignal, type EventFeed, type RedisChannels } from '@a
 import { LiveFeed } from './application/live-feed';
 import { knowEventTypes } from './http/event-types';
 import { EventsController } from './http/events.controller';
-import { EventWorkers, REDIS_CHANNELS } from './event-workers';
+import { EventWorkers, REDIS_CHANNELS } from './events-workers';
 
 export interface EventsModuleOptions {
   /** Each context's events, as the Redis channels it declares. */

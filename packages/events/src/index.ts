@@ -1,3 +1,3 @@
 export * from './events.module';
 export * from './infrastructure/ioredis-publisher';
-export * from './relay/redis-relay';
+export * from './consumers/redis-relay';

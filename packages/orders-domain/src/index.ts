@@ -2,6 +2,7 @@ export * from './lib/money';
 export * from './lib/value-objects';
 export * from './lib/errors';
 export * from './lib/events';
+export type * from './lib/commands';
 export {
   addItem,
   cancelOrder,
@@ -15,7 +16,7 @@ export {
   shipOrder,
   type ShippedSoFar,
   type Order,
-  type OrderChange,
+  type Changed,
   type OrderItem,
   type OrderStatus,
 } from './lib/order';

@@ -14,7 +14,7 @@ import {
   recordShipment,
   removeItem,
   setPrice,
-} from './application/handlers';
+} from './application/order.handlers';
 import { ORDERS_BUS, type OrdersBus, type OrdersCommandHandlers } from './application/orders-bus';
 import { OrdersController } from './http/orders.controller';
 import { PricesController } from './http/prices.controller';

@@ -1,4 +1,12 @@
-import type { BatchReference, Eta, OrderId, Quantity, Sku, StockQuantity } from './value-objects';
+import type {
+  BatchReference,
+  Eta,
+  OrderId,
+  PickListId,
+  Quantity,
+  Sku,
+  StockQuantity,
+} from './value-objects';
 
 /** Requests to change the allocation state, built only from validated values. */
 export type Command = CreateBatch | Allocate | Deallocate | ChangeBatchQuantity | RemoveBatch;
@@ -38,3 +46,23 @@ export interface RemoveBatch {
   readonly _tag: 'RemoveBatch';
   readonly reference: BatchReference;
 }
+
+/** Pick lists: reserving allocated lines by batch, then shipping or releasing them. */
+export interface CreatePickList {
+  readonly _tag: 'CreatePickList';
+  readonly id: PickListId;
+  /** Only these orders' lines; all that are left to pick when null. */
+  readonly orderIds: ReadonlyArray<OrderId> | null;
+}
+
+export interface ConfirmPickList {
+  readonly _tag: 'ConfirmPickList';
+  readonly id: PickListId;
+}
+
+export interface CancelPickList {
+  readonly _tag: 'CancelPickList';
+  readonly id: PickListId;
+}
+
+export type FulfilmentCommand = CreatePickList | ConfirmPickList | CancelPickList;

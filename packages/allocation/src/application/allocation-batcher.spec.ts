@@ -9,7 +9,7 @@ import {
   must,
 } from '../testing/commands';
 import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
-import { deallocateCommand } from './commands';
+import { deallocateCommand } from './product.commands';
 import { PooledProductStore } from '../infrastructure/pooled-product-store';
 import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
 import type { AllocationBus } from './allocation-bus';

@@ -1,6 +1,7 @@
 import type {
   AllocationError,
   DomainEvent,
+  FulfilmentCommand,
   PickList,
   PickListError,
 } from '@allocation/allocation-domain';
@@ -12,7 +13,6 @@ import type {
   RetriesExhausted,
 } from '@allocation/platform';
 import type { FulfilmentTransaction } from '../ports/fulfilment-transaction';
-import type { FulfilmentCommand } from './pick-list-commands';
 
 /** Every expected way a fulfilment command can fail. */
 export type FulfilmentError = PickListError | AllocationError;

@@ -1,25 +1,27 @@
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import {
+  type AllocatedLine,
+  type CancelPickList,
   cancelPickList as cancelList,
+  type Changed,
+  type ConfirmPickList,
   confirmPickList as confirmList,
+  type CreatePickList,
   createPickList as createList,
+  type Picked,
+  type PickList,
+  type PickListId,
   pickListNotFound,
+  type Product,
   releaseLines,
   reserveLines,
   shipLines,
-  skusOf,
-  type AllocatedLine,
-  type Changed,
-  type PickList,
-  type PickListId,
-  type Picked,
-  type Product,
   type Sku,
+  skusOf,
 } from '@allocation/allocation-domain';
 import { persist } from './persist';
 import type { FulfilmentTransaction } from '../ports/fulfilment-transaction';
-import type { CancelPickList, ConfirmPickList, CreatePickList } from './pick-list-commands';
 import type { FulfilmentError, FulfilmentHandler } from './fulfilment-bus';
 
 /**

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import type { OutboxConsumer } from '@allocation/platform';
-import { allocateCommand, deallocateCommand } from '../application/commands';
+import { allocateCommand, deallocateCommand } from '../application/product.commands';
 import type { Allocate } from '@allocation/allocation-domain';
 import type { AllocationBus } from '../application/allocation-bus';
 import type { AllocationOutcome } from '../application/allocation-batcher';

@@ -16,7 +16,7 @@ import { AllocationBatcher } from '../application/allocation-batcher';
 import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
 import { AllocateRequest } from './allocate.request';
 import { AllocationErrors, orFail, writeErrors } from './allocation-failures';
-import { allocateCommand } from '../application/commands';
+import { allocateCommand } from '../application/product.commands';
 import {
   AllocationResponse,
   OrderAllocationResponse,

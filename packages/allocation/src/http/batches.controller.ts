@@ -27,7 +27,7 @@ import { ALLOCATION_BUS, type AllocationBus } from '../application/allocation-bu
 import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
 import { AllocationErrors, orFail, writeErrors } from './allocation-failures';
 import { ChangeBatchQuantityRequest } from './change-batch-quantity.request';
-import { changeBatchQuantityCommand, createBatchCommand } from '../application/commands';
+import { changeBatchQuantityCommand, createBatchCommand } from '../application/product.commands';
 import { CreateBatchRequest } from './create-batch.request';
 import { ListBatchesQuery } from './list-batches.query';
 import { PreviewBatchChangeQuery } from './preview-batch-change.query';

@@ -13,7 +13,7 @@ import { ALLOCATION_BUS, type AllocationBus } from '../application/allocation-bu
 import { AllocationBatcher } from '../application/allocation-batcher';
 import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
 import { AllocationErrors, orFail, writeErrors } from './allocation-failures';
-import { allocateCommand, createBatchCommand } from '../application/commands';
+import { allocateCommand, createBatchCommand } from '../application/product.commands';
 import { AddBatchCompatRequest, AllocateCompatRequest } from './compat.requests';
 import { CompatAllocationResponse } from './responses';
 

@@ -15,7 +15,7 @@ import {
   DEFAULT_PAGE_SIZE,
   GenericErrors,
 } from '@allocation/platform';
-import { createPickListCommand, pickListCommand } from '../application/pick-list-commands';
+import { createPickListCommand, pickListCommand } from '../application/pick-list.commands';
 import { FULFILMENT_BUS, type FulfilmentBus } from '../application/fulfilment-bus';
 import {
   PICK_LISTS_QUERIES,

@@ -18,8 +18,8 @@ import {
   placedLineCommand,
 } from '../testing/commands';
 import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
-import { createBatch } from '../application/create-batch.handler';
-import { allocateCommand as allocateCommandWith } from '../application/commands';
+import { createBatch } from '../application/product.handlers';
+import { allocateCommand as allocateCommandWith } from '../application/product.commands';
 import type { AllocationBus } from '../application/allocation-bus';
 import { persist } from '../application/persist';
 import type { AllocationTransaction } from '../ports/allocation-transaction';

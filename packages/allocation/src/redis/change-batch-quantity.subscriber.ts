@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import type { ChangeBatchQuantity } from '@allocation/allocation-domain';
 import type { AllocationBus } from '../application/allocation-bus';
-import { changeBatchQuantityCommand } from '../application/commands';
+import { changeBatchQuantityCommand } from '../application/product.commands';
 
 export const CHANGE_BATCH_QUANTITY_CHANNEL = 'change_batch_quantity';
 

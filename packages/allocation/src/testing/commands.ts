@@ -4,7 +4,7 @@ import {
   allocateCommand as allocateFrom,
   changeBatchQuantityCommand,
   createBatchCommand as createBatchFrom,
-} from '../application/commands';
+} from '../application/product.commands';
 
 /** Unwraps a Right in tests; a Left here is a broken test, so it throws with the reason. */
 export const must = <A>(either: E.Either<{ message: string }, A>): A => {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisMessage } from '@allocation/platform';
-import type { RedisPublisher } from '../relay/redis-relay';
+import type { RedisPublisher } from '../consumers/redis-relay';
 
 /** Publishes in one round trip, in order; any message not accepted fails the whole call. */
 export class IoRedisPublisher implements RedisPublisher {

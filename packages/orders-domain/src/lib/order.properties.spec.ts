@@ -11,7 +11,7 @@ import {
   removeItem,
   shipOrder,
   type Order,
-  type OrderChange,
+  type Changed,
 } from './order';
 import { MAX_ITEM_QUANTITY, MAX_ORDER_LINES } from './value-objects';
 
@@ -40,7 +40,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'ship' as const }), weight: 1 },
 );
 
-const apply = (order: Order, s: Step): E.Either<{ _tag: string }, OrderChange> => {
+const apply = (order: Order, s: Step): E.Either<{ _tag: string }, Changed> => {
   switch (s.kind) {
     case 'add':
       return addItem(order, {
@@ -63,7 +63,7 @@ const apply = (order: Order, s: Step): E.Either<{ _tag: string }, OrderChange> =
 const run = (steps: ReadonlyArray<Step>) => {
   const states: Array<{
     order: Order;
-    result: E.Either<{ _tag: string }, OrderChange>;
+    result: E.Either<{ _tag: string }, Changed>;
     step: Step;
   }> = [];
   let order = draftOrder();

@@ -13,10 +13,10 @@ import {
   removeItem,
   shipOrder,
   type Order,
-  type OrderChange,
+  type Changed,
 } from './order';
 
-const then = (change: E.Either<{ message: string }, OrderChange>): Order => valid(change).order;
+const then = (change: E.Either<{ message: string }, Changed>): Order => valid(change).order;
 
 const withItems = (...items: Array<ReturnType<typeof item>>): Order =>
   items.reduce((order, next) => then(addItem(order, next)), draftOrder());

@@ -52,12 +52,12 @@ export interface Order {
 }
 
 /** A new state and the events that got there. */
-export interface OrderChange {
+export interface Changed {
   readonly order: Order;
   readonly events: ReadonlyArray<OrderEvent>;
 }
 
-const changed = (order: Order, events: ReadonlyArray<OrderEvent>): OrderChange => ({
+const changed = (order: Order, events: ReadonlyArray<OrderEvent>): Changed => ({
   order: { ...order, version: order.version + 1 },
   events,
 });
@@ -66,7 +66,7 @@ export const createOrder = (input: {
   readonly id: OrderId;
   readonly customerId: CustomerId;
   readonly currency: CurrencyCode;
-}): OrderChange => ({
+}): Changed => ({
   order: { ...input, status: 'draft', items: [], version: 1 },
   events: [
     {
@@ -88,7 +88,7 @@ const mustBeDraft = (order: Order): E.Either<OrderNotEditable, Order> =>
 export const addItem = (
   order: Order,
   item: { readonly sku: Sku; readonly quantity: ItemQuantity; readonly unitPrice: UnitPrice },
-): E.Either<OrderNotEditable | CurrencyMismatch | TooManyUnits | TooManyLines, OrderChange> => {
+): E.Either<OrderNotEditable | CurrencyMismatch | TooManyUnits | TooManyLines, Changed> => {
   if (order.status !== 'draft') return E.left(orderNotEditable(order.id, order.status));
   if (item.unitPrice.currency !== order.currency) {
     return E.left(currencyMismatch(order.currency, item.unitPrice.currency));
@@ -127,7 +127,7 @@ export const addItem = (
 export const removeItem = (
   order: Order,
   sku: Sku,
-): E.Either<OrderNotEditable | ItemNotOnOrder, OrderChange> => {
+): E.Either<OrderNotEditable | ItemNotOnOrder, Changed> => {
   const draft = mustBeDraft(order);
   if (E.isLeft(draft)) return draft;
   const removed = order.items.find((line) => line.sku === sku);
@@ -139,7 +139,7 @@ export const removeItem = (
   );
 };
 
-export const placeOrder = (order: Order): E.Either<WrongOrderState | EmptyOrder, OrderChange> => {
+export const placeOrder = (order: Order): E.Either<WrongOrderState | EmptyOrder, Changed> => {
   if (order.status !== 'draft') return E.left(wrongOrderState(order.id, order.status, 'place'));
   if (order.items.length === 0) return E.left(emptyOrder(order.id));
   const total = orderTotal(order);
@@ -157,7 +157,7 @@ export const placeOrder = (order: Order): E.Either<WrongOrderState | EmptyOrder,
 };
 
 /** A draft or placed order can be cancelled; a placed one's lines are then to be released. */
-export const cancelOrder = (order: Order): E.Either<WrongOrderState, OrderChange> => {
+export const cancelOrder = (order: Order): E.Either<WrongOrderState, Changed> => {
   if (order.status !== 'draft' && order.status !== 'placed') {
     return E.left(wrongOrderState(order.id, order.status, 'cancel'));
   }
@@ -168,7 +168,7 @@ export const cancelOrder = (order: Order): E.Either<WrongOrderState, OrderChange
   );
 };
 
-export const shipOrder = (order: Order): E.Either<WrongOrderState, OrderChange> =>
+export const shipOrder = (order: Order): E.Either<WrongOrderState, Changed> =>
   order.status === 'placed'
     ? E.right(
         changed({ ...order, status: 'shipped' }, [{ _tag: 'OrderShipped', orderId: order.id }]),
@@ -190,11 +190,11 @@ export const isFullyShipped = (order: Order, shipped: ShippedSoFar): boolean =>
 export const recordShipment = (
   order: Order,
   shipped: ShippedSoFar,
-): E.Either<WrongOrderState, O.Option<OrderChange>> => {
+): E.Either<WrongOrderState, O.Option<Changed>> => {
   if (order.status === 'shipped') return E.right(O.none);
   if (order.status !== 'placed') return E.left(wrongOrderState(order.id, order.status, 'ship'));
   return isFullyShipped(order, shipped)
-    ? E.map((change: OrderChange) => O.some(change))(shipOrder(order))
+    ? E.map((change: Changed) => O.some(change))(shipOrder(order))
     : E.right(O.none);
 };
 

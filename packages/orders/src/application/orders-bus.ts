@@ -3,6 +3,7 @@ import type {
   Order,
   OrderError,
   OrderEvent,
+  OrdersCommand,
   UnitPrice,
 } from '@allocation/orders-domain';
 import type {
@@ -13,7 +14,6 @@ import type {
   RetriesExhausted,
 } from '@allocation/platform';
 import type { OrdersTransaction } from '../ports/orders-transaction';
-import type { OrdersCommand } from './commands';
 
 export interface OrderNotFound {
   readonly _tag: 'OrderNotFound';

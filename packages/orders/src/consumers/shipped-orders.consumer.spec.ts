@@ -4,7 +4,7 @@ import { type FeedItem, PrismaService, PrismaUnitOfWork } from '@allocation/plat
 import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
 import { ordersBus } from '../orders.module';
 import type { OrdersBus } from '../application/orders-bus';
-import { createOrderCommand, addItemCommand, orderCommand } from '../application/commands';
+import { createOrderCommand, addItemCommand, orderCommand } from '../application/order.commands';
 import { prismaOrdersTransaction } from '../infrastructure/prisma-orders-transaction';
 import { shippedOrdersConsumer } from './shipped-orders.consumer';
 

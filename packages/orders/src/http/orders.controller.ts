@@ -20,7 +20,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import * as O from 'fp-ts/Option';
 import { randomUUID } from 'node:crypto';
-import { OrderId } from '@allocation/orders-domain';
+import { OrderId, type OrdersCommand } from '@allocation/orders-domain';
 import {
   ApiErrors,
   ApiFailureException,
@@ -31,9 +31,8 @@ import {
   addItemCommand,
   createOrderCommand,
   orderCommand,
-  type OrdersCommand,
   removeItemCommand,
-} from '../application/commands';
+} from '../application/order.commands';
 import { orderNotFound, ORDERS_BUS, type OrdersBus } from '../application/orders-bus';
 import { ORDERS_QUERIES, type OrderView, type OrdersQueries } from '../ports/orders.queries';
 import { orFail, OrdersErrors, toApiFailure, writeErrors } from './orders-failures';

@@ -9,7 +9,7 @@ import {
   failureOf,
   GenericErrors,
 } from '@allocation/platform';
-import { setPriceCommand } from '../application/commands';
+import { setPriceCommand } from '../application/order.commands';
 import { ORDERS_BUS, type OrdersBus } from '../application/orders-bus';
 import { ORDERS_QUERIES, type OrdersQueries, type PriceView } from '../ports/orders.queries';
 import { orFail, OrdersErrors, PriceNotFound, writeErrors } from './orders-failures';

@@ -1,26 +1,24 @@
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import {
+  type AddItem,
   addItem as addItemTo,
+  type CancelOrder,
   cancelOrder as cancel,
+  type CreateOrder,
   createOrder as newOrder,
-  placeOrder as place,
-  recordShipment as noteShipment,
-  removeItem as removeItemFrom,
   type Order,
-  type OrderChange,
+  type Changed,
+  type PlaceOrder,
+  placeOrder as place,
+  type RecordShipment,
+  recordShipment as noteShipment,
+  type RemoveItem,
+  removeItem as removeItemFrom,
+  type SetPrice,
 } from '@allocation/orders-domain';
 import { ConcurrencyConflict } from '@allocation/platform';
 import type { OrdersTransaction } from '../ports/orders-transaction';
-import type {
-  AddItem,
-  CancelOrder,
-  CreateOrder,
-  PlaceOrder,
-  RecordShipment,
-  RemoveItem,
-  SetPrice,
-} from './commands';
 import {
   noPrice,
   orderIdTaken,
@@ -40,7 +38,7 @@ const load = async (
 /** Saves what a domain function decided and records its events. */
 const keep = async (
   context: OrdersTransaction,
-  change: OrderChange,
+  change: Changed,
 ): Promise<E.Either<OrdersError, Order>> => {
   await context.orders.save(change.order);
   context.record(change.events);
@@ -54,7 +52,7 @@ const changeOrder =
       order: Order,
       command: M,
       context: OrdersTransaction,
-    ) => Promise<E.Either<OrdersError, OrderChange>>,
+    ) => Promise<E.Either<OrdersError, Changed>>,
   ): OrdersHandler<M, Order> =>
   async (command, context) => {
     const order = await load(context, command.orderId);

@@ -4,29 +4,10 @@ import { pipe } from 'fp-ts/function';
 import {
   OrderId,
   PickListId,
+  type CreatePickList,
   type InvalidValue,
   type PickListId as PickListIdType,
-  type OrderId as OrderIdType,
 } from '@allocation/allocation-domain';
-
-export interface CreatePickList {
-  readonly _tag: 'CreatePickList';
-  readonly id: PickListIdType;
-  /** Only these orders' lines; all that are left to pick when null. */
-  readonly orderIds: ReadonlyArray<OrderIdType> | null;
-}
-
-export interface ConfirmPickList {
-  readonly _tag: 'ConfirmPickList';
-  readonly id: PickListIdType;
-}
-
-export interface CancelPickList {
-  readonly _tag: 'CancelPickList';
-  readonly id: PickListIdType;
-}
-
-export type FulfilmentCommand = CreatePickList | ConfirmPickList | CancelPickList;
 
 /** A new pick list under `id` (the caller makes it up: the domain has no randomness). */
 export const createPickListCommand = (

@@ -14,7 +14,7 @@ import {
 import { LiveFeed } from './application/live-feed';
 import { IoRedisPublisher } from './infrastructure/ioredis-publisher';
 import { pruneOutbox } from './infrastructure/prisma-outbox-retention';
-import { redisRelay } from './relay/redis-relay';
+import { redisRelay } from './consumers/redis-relay';
 
 export const REDIS_CHANNELS = Symbol('RedisChannels');
 const HOUR_MS = 60 * 60 * 1_000;
