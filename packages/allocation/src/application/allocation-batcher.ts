@@ -12,8 +12,12 @@ import {
   type Product,
 } from '@allocation/allocation-domain';
 import type { Handled } from '@allocation/platform';
-import type { ProductChange, ProductStore } from '../ports/product-store';
-import type { LineChanges, StandingLine } from '../ports/product.repository';
+import type {
+  LineChanges,
+  ProductChange,
+  ProductStore,
+  StandingLine,
+} from '../ports/product-store';
 import type { AllocationBus, AllocationFailure } from './allocation-bus';
 
 export type AllocationOutcome = E.Either<AllocationFailure, Handled<AllocationResult, DomainEvent>>;

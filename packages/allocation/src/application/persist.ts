@@ -9,7 +9,7 @@ import type {
   Quantity,
 } from '@allocation/allocation-domain';
 import type { AllocationTransaction } from '../ports/allocation-transaction';
-import type { LineChanges, PortionKey } from '../ports/product.repository';
+import type { LineChanges, PortionKey } from '../ports/product-store';
 
 /**
  * The portion rows a change leaves, read from its events: `Allocated` holds a portion,

@@ -11,13 +11,15 @@ import {
   type Sku,
 } from '@allocation/allocation-domain';
 import { isUniqueViolation, Prisma, type SqlPool } from '@allocation/platform';
-import type { LoadedProduct, ProductChange, ProductRequest } from '../ports/product-store';
 import {
-  noLineChanges,
   type LineChanges,
-  type ProductRepository,
+  type LoadedProduct,
+  noLineChanges,
+  type ProductChange,
+  type ProductRequest,
   type StandingLine,
-} from '../ports/product.repository';
+} from '../ports/product-store';
+import { type ProductRepository } from '../ports/product.repository';
 import { loadProducts, transactionSql, writeProducts } from './product-sql';
 import { groupIntoLines } from './rows';
 

@@ -16,8 +16,12 @@ import {
   type Prisma,
   type SqlPool,
 } from '@allocation/platform';
-import type { LoadedProduct, ProductRequest } from '../ports/product-store';
-import type { LineChanges, StandingLine } from '../ports/product.repository';
+import type {
+  LineChanges,
+  LoadedProduct,
+  ProductRequest,
+  StandingLine,
+} from '../ports/product-store';
 import { groupIntoLines, toBackorder, toBatch, type BackorderCell, type BatchRow } from './rows';
 
 /** The same statements inside a Prisma transaction (named statements are a pool's feature). */

@@ -7,45 +7,9 @@ import type {
   OrderId,
   PickListId,
   Product,
-  Quantity,
   Sku,
 } from '@allocation/allocation-domain';
-import type { ProductChange, ProductStore } from './product-store';
-
-/** Where one line of the product stands in one batch. */
-export interface PortionKey {
-  readonly orderId: OrderId;
-  readonly batchReference: BatchReference;
-}
-
-/**
- * The portion rows one change of a product leaves, netted: each (line, batch) appears at most
- * once, in `held` (its row now, new or replacing the one it had) or in `released` (no row).
- */
-export interface LineChanges {
-  readonly held: ReadonlyArray<
-    PortionKey & {
-      readonly quantity: Quantity;
-      /** When the product accepted the line, when the change knows; else as it stood. */
-      readonly accepted?: number;
-    }
-  >;
-  readonly released: ReadonlyArray<PortionKey>;
-  /** Portions that left the warehouse (they are in `released` too): kept as shipped. */
-  readonly shipped?: ReadonlyArray<
-    PortionKey & { readonly quantity: Quantity; readonly pickListId: PickListId }
-  >;
-  /** Lines put on (`pickListId`) or taken off (`null`) a pick list. */
-  readonly reservation?: {
-    readonly orderIds: ReadonlyArray<OrderId>;
-    readonly pickListId: PickListId | null;
-  };
-}
-
-export const noLineChanges: LineChanges = { held: [], released: [] };
-
-/** An order's line for a SKU as it stands: allocated (or not), or gone with a shipment. */
-export type StandingLine = O.Option<AllocatedLine> | 'shipped';
+import type { LineChanges, ProductChange, ProductStore, StandingLine } from './product-store';
 
 /**
  * Products and their allocated lines, within one unit of work (it lives as long as its

@@ -14,19 +14,17 @@ import {
 import { ConcurrencyConflict, retriesExhausted, type RetriesExhausted } from '@allocation/platform';
 import type { AllocationTransaction, AllocationUnitOfWork } from '../ports/allocation-transaction';
 import type { AllocationViewRow } from '../ports/allocation.queries';
-import type {
-  LoadedProduct,
-  ProductChange,
-  ProductRequest,
-  ProductStore,
+import {
+  type LineChanges,
+  type LoadedProduct,
+  noLineChanges,
+  type ProductChange,
+  type ProductRequest,
+  type ProductStore,
+  type StandingLine,
 } from '../ports/product-store';
 import { groupIntoLines, type PortionRow } from '../infrastructure/rows';
-import {
-  noLineChanges,
-  type LineChanges,
-  type ProductRepository,
-  type StandingLine,
-} from '../ports/product.repository';
+import { type ProductRepository } from '../ports/product.repository';
 
 /** A portion row with the insertion order the table's id gives. */
 interface LineRow extends PortionRow {
