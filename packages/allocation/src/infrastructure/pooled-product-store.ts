@@ -7,7 +7,7 @@ import type {
   ProductRequest,
   ProductStore,
 } from '../ports/product-store';
-import { loadProducts, writeProducts } from './product-sql';
+import { loadProducts, writeProducts, writesOf } from './product-sql';
 
 /**
  * The group commit's product store: the same statements as a unit of work's repository, on the
@@ -32,11 +32,7 @@ export class PooledProductStore implements ProductStore {
     changes: ReadonlyArray<ProductChange>,
     events: ReadonlyArray<DomainEvent>,
   ): Promise<E.Either<DuplicateBatchReference, void>> {
-    const writes = changes.map(({ product, lines }) => ({
-      before: this.loaded.get(product.sku),
-      after: product,
-      lines,
-    }));
+    const writes = writesOf(changes, this.loaded);
     await writeProducts(this.sql, writes, events);
     for (const { after } of writes) this.loaded.set(after.sku, after);
     return E.right(undefined);

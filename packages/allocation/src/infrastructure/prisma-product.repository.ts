@@ -20,7 +20,7 @@ import {
   type StandingLine,
 } from '../ports/product-store';
 import { type ProductRepository } from '../ports/product.repository';
-import { loadProducts, transactionSql, writeProducts } from './product-sql';
+import { loadProducts, transactionSql, writeProducts, writesOf } from './product-sql';
 import { groupIntoLines } from './rows';
 
 interface LineRow {
@@ -177,11 +177,7 @@ export class PrismaProductRepository implements ProductRepository {
   async commit(
     changes: ReadonlyArray<ProductChange>,
   ): Promise<E.Either<DuplicateBatchReference, void>> {
-    const writes = changes.map(({ product, lines }) => ({
-      before: this.seen.get(product.sku),
-      after: product,
-      lines,
-    }));
+    const writes = writesOf(changes, this.seen);
     try {
       // The unit of work writes the events when it commits.
       await writeProducts(this.sql, writes, []);

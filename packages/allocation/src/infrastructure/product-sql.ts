@@ -19,6 +19,7 @@ import {
 import type {
   LineChanges,
   LoadedProduct,
+  ProductChange,
   ProductRequest,
   StandingLine,
 } from '../ports/product-store';
@@ -220,6 +221,13 @@ export interface ProductWrite {
   readonly after: Product;
   readonly lines: LineChanges;
 }
+
+/** The changes of products this store loaded, as the write takes them. */
+export const writesOf = (
+  changes: ReadonlyArray<ProductChange>,
+  loaded: ReadonlyMap<string, Product>,
+): ProductWrite[] =>
+  changes.map(({ product, lines }) => ({ before: loaded.get(product.sku), after: product, lines }));
 
 const sameTotals = (a: Batch, b: Batch) =>
   a.allocatedQuantity === b.allocatedQuantity &&
