@@ -55,7 +55,9 @@ type Step =
   | { kind: 'repeat'; index: number }
   | { kind: 'conflicting'; index: number; quantity: number }
   | { kind: 'deallocate'; order: number }
-  | { kind: 'change'; batch: number; quantity: number };
+  | { kind: 'change'; batch: number; quantity: number }
+  | { kind: 'add'; batch: number; sku: number; quantity: number; eta: boolean }
+  | { kind: 'remove'; batch: number };
 
 /** Steps over SKUs S0..S`lastSku`; S0-S2 have batches, any higher one is never stocked. */
 const stepOver = (lastSku: number): fc.Arbitrary<Step> =>
@@ -92,6 +94,22 @@ const stepOver = (lastSku: number): fc.Arbitrary<Step> =>
         quantity: fc.nat(10),
       }),
     },
+    {
+      // A batch added mid-run (b6-b9; again under a taken reference, it is refused), and one
+      // removed: the stock they bring or take serves or pushes out lines.
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('add' as const),
+        batch: fc.integer({ min: 6, max: 9 }),
+        sku: fc.nat(lastSku),
+        quantity: fc.integer({ min: 1, max: 8 }),
+        eta: fc.boolean(),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('remove' as const), batch: fc.nat(9) }),
+    },
   );
 
 let run = 0;
@@ -121,6 +139,18 @@ const commandsOf = (steps: ReadonlyArray<Step>, prefix: string): Command[] => {
         return must(deallocateCommand(`${prefix}o${s.order}`));
       case 'change':
         return changeQuantityCommand(`${prefix}b${s.batch}`, s.quantity);
+      case 'add':
+        return createBatchCommand(
+          `${prefix}b${s.batch}`,
+          `${prefix}S${s.sku}`,
+          s.quantity,
+          s.eta ? '2026-12-24' : null,
+        );
+      case 'remove':
+        return {
+          _tag: 'RemoveBatch',
+          reference: createBatchCommand(`${prefix}b${s.batch}`, 'x', 1).reference,
+        };
     }
   });
 };
