@@ -196,6 +196,9 @@ const loadBatches = async () => {
       editorFor(batch);
     });
   } else {
+    // Other rows (a filter, a batch added or removed): the kept editors move into the new
+    // rows, and the one being typed in keeps the focus.
+    const typing = table.contains(document.activeElement) ? document.activeElement : null;
     fillTable(
       table,
       page.items.map((b) => [...cells(b), editorFor(b)]),
@@ -203,6 +206,7 @@ const loadBatches = async () => {
     [...table.tBodies[0].rows].forEach((row, i) => {
       row.dataset.reference = page.items[i].reference;
     });
+    if (typing !== null && table.contains(typing)) typing.focus();
   }
   // Editors of batches no longer shown go (their typing with them).
   const shown = new Set(page.items.map((b) => b.reference));

@@ -113,6 +113,31 @@ describe('feedback while a request is in flight', () => {
       'New quantity for typed-1',
     );
   });
+
+  it('keeps what is being typed, and the focus, when another batch joins the table', async () => {
+    await api('POST', '/api/batches', { reference: 'joined-1', sku: 'JOINED', quantity: 4 });
+    await page.reload();
+    const filter = section('Batches');
+    await filter.getByLabel('Filter by SKU').fill('JOINED');
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    const table = page.getByRole('table', { name: 'Batches', exact: true });
+    await until(
+      () => table.innerText(),
+      (text) => /joined-1/.test(text) && !/typed-1/.test(text),
+    );
+    const input = page.getByLabel('New quantity for joined-1');
+    await input.fill('7');
+    // Someone else adds a batch of the same SKU: the table gets a row more.
+    await api('POST', '/api/batches', { reference: 'joined-2', sku: 'JOINED', quantity: 2 });
+    await until(
+      () => table.innerText(),
+      (text) => /joined-2/.test(text),
+    );
+    expect(await input.inputValue()).toBe('7');
+    expect(await page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe(
+      'New quantity for joined-1',
+    );
+  });
 });
 
 describe('asking before what cannot be undone', () => {
