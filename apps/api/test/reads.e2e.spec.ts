@@ -1,12 +1,8 @@
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
-import { ProductsController } from '@allocation/allocation';
+import { locate } from '@allocation/platform';
 import { startTestApp, type TestApp } from './support';
-
-// Reads go through the stateless query port: nothing is remembered per SKU read.
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
 
 // Warm-up, then two measured rounds of fresh SKUs.
 const ROUND = 5_000;
@@ -27,43 +23,32 @@ beforeAll(async () => {
 
 afterAll(() => t.close());
 
-const heapAfterCollecting = (): number => {
-  collectGarbage();
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-};
+/** What `heap-probe.cjs` measures, in a process of its own, on this test's database. */
+const probeHeap = (databaseUrl: string): Promise<{ rounds: number[] }> =>
+  new Promise((resolve, reject) => {
+    const root = dirname(locate('nx.json'));
+    const probe = join(root, 'apps', 'api', 'test', 'heap-probe.cjs');
+    const child = spawn(process.execPath, ['--expose-gc', probe], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as { rounds: number[] })
+        : reject(new Error(`heap probe exited ${code}: ${err}`)),
+    );
+  });
 
 describe('reading products', () => {
   it('leaves the heap flat while reading thousands of distinct SKUs', async () => {
-    const products = t.app.get(ProductsController);
-    const readOne = async (sku: string) => {
-      const product = await products.getProduct(sku);
-      if (product.availableQuantity !== 10) throw new Error(`${sku} read wrong`);
-    };
-    const read = async (from: number, to: number) => {
-      for (let i = from; i <= to; i++) await readOne(`READ-${i}`);
-    };
-    // The control: as many reads down the same path, all of one SKU, which a per-SKU memory
-    // would keep once. Whatever else runs in this jest worker meanwhile (other files' leftovers)
-    // weighs on both alike, and drops out of the difference.
-    const readSame = async (times: number) => {
-      for (let i = 0; i < times; i++) await readOne('READ-1');
-    };
-    const grownBy = async (work: () => Promise<void>) => {
-      const before = heapAfterCollecting();
-      await work();
-      return heapAfterCollecting() - before;
-    };
-    // Warm up, and let the first round absorb what is set up once (code paths, pools, the
-    // outbox readers' first turns): only the next two are measured.
-    await read(1, ROUND);
-    await readSame(ROUND);
-    const rounds: number[] = [];
-    for (const from of [ROUND + 1, 2 * ROUND + 1]) {
-      const distinct = await grownBy(() => read(from, from + ROUND - 1));
-      const same = await grownBy(() => readSame(ROUND));
-      rounds.push(distinct - same);
-    }
+    const { rounds } = await probeHeap(t.databaseUrl);
+    expect(rounds).toHaveLength(2);
     // Remembering each product read (as a per-process cache would) costs about 2.6 MB per round
     // of 5,000 new SKUs, every round, beyond the control; reading without remembering leaves a
     // few hundred kB of noise, which one round may show but not both.
