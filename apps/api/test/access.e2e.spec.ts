@@ -87,7 +87,9 @@ describe('with API_READ_REQUIRES_TOKEN=true', () => {
     expect((await t.http.get('/api/batches')).status).toBe(401);
     expect((await t.http.get('/allocations/o1')).status).toBe(401);
     expect((await t.http.get('/api/batches').set(auth(TOKEN))).status).toBe(200);
-    expect((await t.http.get('/api/health')).status).toBe(200);
+    // Orchestrators probe without tokens.
+    for (const path of ['/api/health', '/api/health/live', '/api/health/ready'])
+      expect((await t.http.get(path)).status).toBe(200);
     expect((await t.http.get('/')).status).toBe(200);
     expect((await t.http.get('/docs-json')).status).toBe(200);
   });
@@ -148,6 +150,7 @@ describe('with a rate limit', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.body).toMatchObject({ statusCode: 429, code: 'TOO_MANY_REQUESTS' });
     for (let i = 0; i < 10; i++) expect((await t.http.get('/api/health')).status).toBe(200);
+    expect((await t.http.get('/api/health/ready')).status).toBe(200);
     // Decided on the matched route, as access is: spelling a path differently changes nothing.
     expect((await t.http.get('/%61pi/batches')).status).toBe(429);
     expect((await t.http.get('/%61pi/health')).status).toBe(200);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
-import { loadConfig, locate } from '@allocation/platform';
+import { loadConfig, locate, ShutdownState } from '@allocation/platform';
 import { DEFAULT_QUIET_MS } from '../src/health/graceful-shutdown';
 import { listenLocally, startTestApp, type TestApp } from './support';
 
@@ -33,10 +33,16 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('the container image and compose file', () => {
-  it('check health on the port the service was given', async () => {
+  it('check readiness on the port the service was given', async () => {
     expect(port).not.toBe(3000);
+    expect(dockerfile).toMatch(/HEALTHCHECK .*\/api\/health\/ready/);
+    expect(compose).toContain("fetch('http://127.0.0.1:3000/api/health/ready')");
     expect(await healthcheck(port)).toBe(0);
     expect(await healthcheck(1)).toBe(1);
+  });
+
+  it('build on Node 24, the current LTS, in both stages', () => {
+    expect([...dockerfile.matchAll(/^FROM node:(\d+)-/gm)].map((m) => m[1])).toEqual(['24', '24']);
   });
 
   it('give the service longer to stop than its drain can take', () => {
@@ -48,5 +54,11 @@ describe('the container image and compose file', () => {
     expect(Number(grace) * 1000).toBeGreaterThan(
       shutdownGraceMs + shutdownDrainMs + DEFAULT_QUIET_MS + 5_000,
     );
+  });
+
+  // Last: the service stays draining.
+  it('fail the health check while the service drains, so traffic goes elsewhere', async () => {
+    t.app.get(ShutdownState).begin();
+    expect(await healthcheck(port)).toBe(1);
   });
 });

@@ -149,6 +149,8 @@ describe('with a working database', () => {
       '/api/events',
       '/api/events/stream',
       '/api/health',
+      '/api/health/live',
+      '/api/health/ready',
       '/api/orders',
       '/api/orders/{orderId}',
       '/api/orders/{orderId}/cancel',

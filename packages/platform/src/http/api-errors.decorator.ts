@@ -48,6 +48,12 @@ export const GenericErrors = {
     example: 'The service is shutting down',
     description: 'Draining before a stop: send traffic elsewhere',
   },
+  notReady: {
+    status: 503,
+    code: 'NOT_READY',
+    example: 'Not ready: redis is down',
+    description: 'A dependency (the database, or Redis when configured) does not answer',
+  },
 } as const satisfies Record<string, ErrorDoc>;
 
 /** Failures every write can meet besides its context's own. */

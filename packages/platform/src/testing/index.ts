@@ -3,3 +3,4 @@ export * from './private-postgres';
 export * from './redis-server';
 export * from './smtp-server';
 export * from './test-database';
+export * from './free-port';
