@@ -1,6 +1,13 @@
 import * as O from 'fp-ts/Option';
-import type { Batch, BatchReference, OrderId, Product, Sku } from '@allocation/allocation-domain';
-import { Prisma } from '@allocation/platform';
+import {
+  compareBatchPreference,
+  type Batch,
+  type BatchReference,
+  type OrderId,
+  type Product,
+  type Sku,
+} from '@allocation/allocation-domain';
+import type { PrismaClient } from '@allocation/platform';
 import type {
   AllocationQueries,
   BatchFilter,
@@ -9,69 +16,83 @@ import type {
   WaitingLine,
 } from '../ports/allocation.queries';
 import type { AllocationViewRow } from '../ports/allocation.queries';
-import { batchColumns, selectProduct, toBatch, type BatchRow, type SqlClient } from './rows';
+import { toBackorder, toBatch } from './rows';
 
-/** Plain SQL over committed rows, as the reference service's `views.py`; it keeps no state. */
+/**
+ * Reads of committed rows through Prisma's model API, as the reference service's `views.py`;
+ * it keeps no state.
+ */
 export class PrismaAllocationQueries implements AllocationQueries {
-  constructor(private readonly db: SqlClient) {}
+  constructor(private readonly db: PrismaClient) {}
 
   async batches(filter: BatchFilter): Promise<BatchPage> {
     // SKUs are matched in any case: a person typing "red-chair" means RED-CHAIR.
     const where =
-      filter.sku === undefined
-        ? Prisma.empty
-        : Prisma.sql`WHERE upper(b.sku) = upper(${filter.sku})`;
-    const [rows, counted] = await Promise.all([
-      this.db.$queryRaw<BatchRow[]>`
-        SELECT ${batchColumns} FROM batches b ${where}
-         ORDER BY b.sku, b.eta NULLS FIRST, b.position
-         LIMIT ${filter.pageSize} OFFSET ${(filter.page - 1) * filter.pageSize}`,
-      this.db.$queryRaw<Array<{ total: number }>>`
-        SELECT count(*)::int AS total FROM batches b ${where}`,
+      filter.sku === undefined ? {} : { sku: { equals: filter.sku, mode: 'insensitive' as const } };
+    const [rows, total] = await this.db.$transaction([
+      this.db.batch.findMany({
+        where,
+        orderBy: [{ sku: 'asc' }, { eta: { sort: 'asc', nulls: 'first' } }, { position: 'asc' }],
+        skip: (filter.page - 1) * filter.pageSize,
+        take: filter.pageSize,
+      }),
+      this.db.batch.count({ where }),
     ]);
-    return { items: rows.map(toBatch), total: Number(counted[0]?.total ?? 0) };
+    return { items: rows.map(toBatch), total };
   }
 
   async batch(reference: BatchReference): Promise<O.Option<Batch>> {
-    const rows = await this.db.$queryRaw<BatchRow[]>`
-      SELECT ${batchColumns} FROM batches b WHERE b.reference = ${reference}`;
-    return O.map(toBatch)(O.fromNullable(rows[0]));
+    const row = await this.db.batch.findUnique({ where: { reference } });
+    return row === null ? O.none : O.some(toBatch(row));
   }
 
-  product(sku: Sku): Promise<O.Option<Product>> {
-    return selectProduct(this.db, Prisma.sql`${sku}`);
+  async product(sku: Sku): Promise<O.Option<Product>> {
+    const row = await this.db.product.findUnique({
+      where: { sku },
+      include: {
+        batches: true,
+        backorders: { orderBy: [{ accepted: 'asc' }, { position: 'asc' }] },
+      },
+    });
+    if (row === null) return O.none;
+    const product = row.sku as Sku;
+    return O.some({
+      sku: product,
+      version: row.version,
+      batches: row.batches.map(toBatch).sort(compareBatchPreference),
+      backorders: row.backorders.map((b) =>
+        toBackorder(product)([b.orderId, b.quantity, b.allowSplit, b.accepted]),
+      ),
+    });
   }
 
   async orderAllocations(orderId: OrderId): Promise<ReadonlyArray<AllocationViewRow>> {
-    const rows = await this.db.$queryRaw<
-      Array<{ order_id: string; sku: string; batch_reference: string; quantity: bigint | number }>
-    >`
-      SELECT order_id, sku, batch_reference, quantity FROM allocations_view
-       WHERE order_id = ${orderId} ORDER BY id`;
+    const rows = await this.db.allocationView.findMany({
+      where: { orderId },
+      orderBy: { id: 'asc' },
+    });
     return rows.map((row) => ({
-      orderId: row.order_id,
+      orderId: row.orderId,
       sku: row.sku,
-      batchReference: row.batch_reference,
+      batchReference: row.batchReference,
       quantity: Number(row.quantity),
     }));
   }
 
   async orderBackorders(orderId: OrderId): Promise<ReadonlyArray<WaitingLine>> {
-    const rows = await this.db.$queryRaw<Array<{ sku: string; quantity: bigint | number }>>`
-      SELECT sku, quantity FROM backorders WHERE order_id = ${orderId} ORDER BY sku`;
+    const rows = await this.db.backorder.findMany({ where: { orderId }, orderBy: { sku: 'asc' } });
     return rows.map((row) => ({ sku: row.sku, quantity: Number(row.quantity) }));
   }
 
   async orderShipped(orderId: OrderId): Promise<ReadonlyArray<AllocationViewRow>> {
-    const rows = await this.db.$queryRaw<
-      Array<{ sku: string; batch_reference: string; quantity: bigint | number }>
-    >`
-      SELECT sku, batch_reference, quantity FROM shipped_lines
-       WHERE order_id = ${orderId} ORDER BY shipped_at, sku, batch_reference`;
+    const rows = await this.db.shippedLine.findMany({
+      where: { orderId },
+      orderBy: [{ shippedAt: 'asc' }, { sku: 'asc' }, { batchReference: 'asc' }],
+    });
     return rows.map((row) => ({
       orderId,
       sku: row.sku,
-      batchReference: row.batch_reference,
+      batchReference: row.batchReference,
       quantity: Number(row.quantity),
     }));
   }

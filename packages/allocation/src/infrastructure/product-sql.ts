@@ -23,7 +23,7 @@ import type {
   ProductRequest,
   StandingLine,
 } from '../ports/product-store';
-import { groupIntoLines, toBackorder, toBatch, type BackorderCell, type BatchRow } from './rows';
+import { groupIntoLines, toBackorder, toBatch, type BackorderCell, type BatchRecord } from './rows';
 
 /** The same statements inside a Prisma transaction (named statements are a pool's feature). */
 export const transactionSql = (tx: Prisma.TransactionClient): SqlPool => ({
@@ -38,7 +38,7 @@ type LineCell = [string, string, number | string, string | null, number | string
 type ProductRow = {
   sku: string;
   version: number;
-  batches: BatchRow[];
+  batches: BatchRecord[];
   backorders: BackorderCell[];
   lines: LineCell[];
   shipped: string[];
@@ -56,9 +56,9 @@ const LOAD: PreparedStatement = {
   )
   SELECT p.sku, p.version,
          (SELECT coalesce(json_agg(json_build_object('reference', b.reference, 'sku', b.sku,
-                   'purchased_quantity', b.purchased_quantity,
-                   'allocated_quantity', b.allocated_quantity,
-                   'reserved_quantity', b.reserved_quantity,
+                   'purchasedQuantity', b.purchased_quantity,
+                   'allocatedQuantity', b.allocated_quantity,
+                   'reservedQuantity', b.reserved_quantity,
                    'eta', to_char(b.eta, 'YYYY-MM-DD'), 'position', b.position)), '[]')
             FROM batches b WHERE b.sku = p.sku) AS batches,
          (SELECT coalesce(json_agg(json_build_array(k.order_id, k.quantity, k.allow_split,

@@ -1,6 +1,5 @@
 import * as O from 'fp-ts/Option';
 import {
-  compareBatchPreference,
   type AllocatedLine,
   type Backorder,
   type Batch,
@@ -9,51 +8,54 @@ import {
   type OrderId,
   type PickListId,
   type Portion,
-  type Product,
   type Quantity,
   type Sku,
 } from '@allocation/allocation-domain';
-import { Prisma } from '@allocation/platform';
+import type { Prisma } from '@allocation/platform';
 
 /** The part of a Prisma client these adapters need: the root client or a transaction. */
-export type SqlClient = Pick<Prisma.TransactionClient, '$queryRaw' | '$executeRaw'>;
-
-/** A batch as every query here selects it (see `batchColumns`). */
-export interface BatchRow {
-  reference: string;
-  sku: string;
-  purchased_quantity: bigint | number;
-  allocated_quantity: bigint | number;
-  reserved_quantity: bigint | number;
-  eta: string | null;
-  position: number;
-}
-
-/** The batch columns, with the ETA as the calendar date it is (no time zone involved). */
-export const batchColumns = Prisma.sql`b.reference, b.sku, b.purchased_quantity,
-  b.allocated_quantity, b.reserved_quantity, to_char(b.eta, 'YYYY-MM-DD') AS eta, b.position`;
+export type SqlClient = Prisma.TransactionClient;
 
 /**
- * The one mapping from a row to a `Batch`. Values read back were validated on the way in, so
- * they are cast to their branded types rather than validated again; BIGINT quantities fit a
- * safe integer, which the domain guarantees.
+ * A batch as it is read: by Prisma's model API (`eta` a `Date` at UTC midnight) or in the
+ * product load's JSON (`eta` already `YYYY-MM-DD`).
  */
-export const toBatch = (row: BatchRow): Batch => ({
+export interface BatchRecord {
+  readonly reference: string;
+  readonly sku: string;
+  readonly purchasedQuantity: bigint | number;
+  readonly allocatedQuantity: bigint | number;
+  readonly reservedQuantity: bigint | number;
+  readonly eta: Date | string | null;
+  readonly position: number;
+}
+
+/** A `@db.Date` as the calendar date it is (no time zone involved). */
+export const calendarDate = (eta: Date | string | null): CalendarDate | null =>
+  eta === null
+    ? null
+    : ((typeof eta === 'string' ? eta : eta.toISOString().slice(0, 10)) as CalendarDate);
+
+/** A calendar date as Prisma writes a `@db.Date`: that day's UTC midnight. */
+export const dateOf = (day: CalendarDate | string): Date => new Date(`${day}T00:00:00.000Z`);
+
+/**
+ * The one mapping from a stored batch to a `Batch`. Values read back were validated on the way
+ * in, so they are cast to their branded types rather than validated again; BIGINT quantities fit
+ * a safe integer, which the domain guarantees.
+ */
+export const toBatch = (row: BatchRecord): Batch => ({
   reference: row.reference as BatchReference,
   sku: row.sku as Sku,
-  eta: O.fromNullable(row.eta as CalendarDate | null),
-  purchasedQuantity: Number(row.purchased_quantity),
-  allocatedQuantity: Number(row.allocated_quantity),
-  reservedQuantity: Number(row.reserved_quantity),
+  eta: O.fromNullable(calendarDate(row.eta)),
+  purchasedQuantity: Number(row.purchasedQuantity),
+  allocatedQuantity: Number(row.allocatedQuantity),
+  reservedQuantity: Number(row.reservedQuantity),
   position: Number(row.position),
 });
 
-/** A backorder as the product queries aggregate it: [order id, quantity, allow split, accepted]. */
-export type BackorderCell = [string, number | string, boolean, number | string];
-
-/** The queue as the product queries select it, in the order it is served. */
-export const backorderCells = Prisma.sql`coalesce(json_agg(json_build_array(k.order_id,
-  k.quantity, k.allow_split, k.accepted) ORDER BY k.accepted, k.position), '[]')`;
+/** A waiting line as the product load aggregates it: [order id, quantity, allow split, accepted]. */
+export type BackorderCell = [string, bigint | number | string, boolean, bigint | number | string];
 
 /** The one mapping from a queue cell to a `Backorder`. */
 export const toBackorder =
@@ -65,31 +67,6 @@ export const toBackorder =
     allowSplit,
     accepted: Number(accepted),
   });
-
-type ProductRow = { product_sku: string; version: number; backorders: BackorderCell[] } & (
-  BatchRow | { [K in keyof BatchRow]: null }
-);
-
-/**
- * Loads a product with its batches and its backorders in queue order, in one statement; `sku` is
- * a value or a sub-select yielding one.
- */
-export const selectProduct = async (db: SqlClient, sku: Prisma.Sql): Promise<O.Option<Product>> => {
-  const rows = await db.$queryRaw<ProductRow[]>`
-    SELECT p.sku AS product_sku, p.version, ${batchColumns},
-           (SELECT ${backorderCells} FROM backorders k WHERE k.sku = p.sku) AS backorders
-      FROM products p LEFT JOIN batches b ON b.sku = p.sku
-     WHERE p.sku = ${sku}`;
-  const first = rows[0];
-  if (first === undefined) return O.none;
-  const batches = rows.flatMap((row) => (row.reference === null ? [] : [toBatch(row)]));
-  return O.some({
-    sku: first.product_sku as Sku,
-    version: Number(first.version),
-    batches: batches.sort(compareBatchPreference),
-    backorders: first.backorders.map(toBackorder(first.product_sku as Sku)),
-  });
-};
 
 /** One portion of a line in one batch, as the `allocations` table holds it. */
 export interface PortionRow {

@@ -7,18 +7,18 @@ export class PrismaPriceCatalogue implements PriceCatalogue {
   constructor(private readonly client: Prisma.TransactionClient | PrismaClient) {}
 
   async priceOf(sku: Sku): Promise<O.Option<UnitPrice>> {
-    const [row] = await this.client.$queryRaw<Array<{ amount_minor: bigint; currency: string }>>`
-      SELECT amount_minor, currency FROM prices WHERE sku = ${sku}`;
-    return row === undefined
+    const row = await this.client.price.findUnique({ where: { sku } });
+    return row === null
       ? O.none
-      : O.some({ amountMinor: Number(row.amount_minor), currency: row.currency } as UnitPrice);
+      : O.some({ amountMinor: Number(row.amountMinor), currency: row.currency } as UnitPrice);
   }
 
   async set(sku: Sku, price: UnitPrice): Promise<void> {
-    await this.client.$executeRaw`
-      INSERT INTO prices (sku, amount_minor, currency, updated_at)
-      VALUES (${sku}, ${price.amountMinor}, ${price.currency}, now())
-      ON CONFLICT (sku) DO UPDATE
-         SET amount_minor = excluded.amount_minor, currency = excluded.currency, updated_at = now()`;
+    const values = {
+      amountMinor: price.amountMinor,
+      currency: price.currency,
+      updatedAt: new Date(),
+    };
+    await this.client.price.upsert({ where: { sku }, create: { sku, ...values }, update: values });
   }
 }

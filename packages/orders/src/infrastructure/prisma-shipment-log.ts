@@ -10,19 +10,20 @@ export class PrismaShipmentLog implements ShipmentLog {
     pickListId: string,
     lines: ReadonlyArray<{ readonly sku: string; readonly quantity: number }>,
   ): Promise<boolean> {
-    const inserted = await this.db.$executeRaw`
-      INSERT INTO order_shipments (order_id, pick_list_id, sku, quantity)
-      SELECT ${orderId}, ${pickListId}, l.sku, l.quantity
-        FROM unnest(${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.quantity)}::int[])
-             AS l(sku, quantity)
-      ON CONFLICT DO NOTHING`;
-    return inserted > 0;
+    // A pick list heard again finds its rows there already: nothing new is recorded.
+    const { count } = await this.db.orderShipment.createMany({
+      data: lines.map(({ sku, quantity }) => ({ orderId, pickListId, sku, quantity })),
+      skipDuplicates: true,
+    });
+    return count > 0;
   }
 
   async shippedOf(orderId: OrderId): Promise<ShippedSoFar> {
-    const rows = await this.db.$queryRaw<Array<{ sku: string; quantity: number }>>`
-      SELECT sku, sum(quantity)::int AS quantity FROM order_shipments
-       WHERE order_id = ${orderId} GROUP BY sku`;
-    return new Map(rows.map((row) => [row.sku, Number(row.quantity)]));
+    const rows = await this.db.orderShipment.groupBy({
+      by: ['sku'],
+      where: { orderId },
+      _sum: { quantity: true },
+    });
+    return new Map(rows.map((row) => [row.sku, Number(row._sum.quantity ?? 0)]));
   }
 }
