@@ -23,17 +23,20 @@ import { type ProductRepository } from '../ports/product.repository';
 import { loadProducts, transactionSql, writeProducts, writesOf } from './product-sql';
 import { groupIntoLines } from './rows';
 
+/** A portion row as Prisma's model API reads it. */
 interface LineRow {
   id: bigint;
-  order_id: string;
+  orderId: string;
   sku: string;
-  batch_reference: string;
+  batchReference: string;
   quantity: bigint | number;
-  pick_list_id: string | null;
+  pickListId: string | null;
   accepted: bigint | number;
 }
 
-const lineColumns = Prisma.sql`id, order_id, sku, batch_reference, quantity, pick_list_id, accepted`;
+/** Only these orders' lines, or every order's when null. */
+const ofOrders = (orderIds: ReadonlyArray<OrderId> | null) =>
+  orderIds === null ? {} : { orderId: { in: [...orderIds] } };
 
 // Lines are read in pages when a batch shrinks, newest first, until enough are found.
 const LINE_PAGE_SIZE = 200;
@@ -78,9 +81,8 @@ export class PrismaProductRepository implements ProductRepository {
   }
 
   async getByBatchReference(reference: BatchReference): Promise<O.Option<Product>> {
-    const [holder] = await this.db.$queryRaw<Array<{ sku: string }>>`
-      SELECT sku FROM batches WHERE reference = ${reference}`;
-    return holder === undefined ? O.none : this.get(holder.sku as Sku);
+    const holder = await this.db.batch.findUnique({ where: { reference }, select: { sku: true } });
+    return holder === null ? O.none : this.get(holder.sku as Sku);
   }
 
   async lineOf(sku: Sku, orderId: OrderId): Promise<O.Option<AllocatedLine>> {
@@ -94,11 +96,12 @@ export class PrismaProductRepository implements ProductRepository {
   }
 
   async skusToPick(orderIds: ReadonlyArray<OrderId> | null): Promise<ReadonlyArray<Sku>> {
-    const rows = await this.db.$queryRaw<Array<{ sku: string }>>`
-      SELECT DISTINCT sku FROM allocations
-       WHERE pick_list_id IS NULL
-         AND (${orderIds === null} OR order_id = ANY(${orderIds ?? []}::text[]))
-       ORDER BY sku`;
+    const rows = await this.db.allocation.findMany({
+      where: { pickListId: null, ...ofOrders(orderIds) },
+      distinct: ['sku'],
+      select: { sku: true },
+      orderBy: { sku: 'asc' },
+    });
     return rows.map((row) => row.sku as Sku);
   }
 
@@ -106,28 +109,27 @@ export class PrismaProductRepository implements ProductRepository {
     sku: Sku,
     orderIds: ReadonlyArray<OrderId> | null,
   ): Promise<ReadonlyArray<AllocatedLine>> {
-    const rows = await this.db.$queryRaw<LineRow[]>`
-      SELECT ${lineColumns} FROM allocations
-       WHERE sku = ${sku} AND pick_list_id IS NULL
-         AND (${orderIds === null} OR order_id = ANY(${orderIds ?? []}::text[]))
-       ORDER BY id`;
+    const rows = await this.db.allocation.findMany({
+      where: { sku, pickListId: null, ...ofOrders(orderIds) },
+      orderBy: { id: 'asc' },
+    });
     return toLines(rows);
   }
 
   async linesOn(sku: Sku, pickListId: PickListId): Promise<ReadonlyArray<AllocatedLine>> {
-    const rows = await this.db.$queryRaw<LineRow[]>`
-      SELECT ${lineColumns} FROM allocations
-       WHERE sku = ${sku} AND pick_list_id = ${pickListId} ORDER BY id`;
+    const rows = await this.db.allocation.findMany({
+      where: { sku, pickListId },
+      orderBy: { id: 'asc' },
+    });
     return toLines(rows);
   }
 
   async skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>> {
-    const rows = await this.db.$queryRaw<Array<{ sku: string }>>`
-      SELECT sku FROM allocations WHERE order_id = ${orderId}
-       UNION
-      SELECT sku FROM backorders WHERE order_id = ${orderId}
-       ORDER BY sku`;
-    return rows.map((row) => row.sku as Sku);
+    const [allocated, waiting] = await Promise.all([
+      this.db.allocation.findMany({ where: { orderId }, distinct: ['sku'], select: { sku: true } }),
+      this.db.backorder.findMany({ where: { orderId }, select: { sku: true } }),
+    ]);
+    return [...new Set([...allocated, ...waiting].map((row) => row.sku))].sort() as Sku[];
   }
 
   async newestLinesOf(
@@ -139,11 +141,15 @@ export class PrismaProductRepository implements ProductRepository {
     let before: bigint | null = null;
     while (covered < covering) {
       // Lines on a pick list stay where they are: only the others can be let go.
-      const page: LineRow[] = await this.db.$queryRaw<LineRow[]>`
-        SELECT ${lineColumns} FROM allocations
-         WHERE batch_reference = ${reference} AND pick_list_id IS NULL
-           AND (${before}::bigint IS NULL OR id < ${before}::bigint)
-         ORDER BY id DESC LIMIT ${LINE_PAGE_SIZE}`;
+      const page: LineRow[] = await this.db.allocation.findMany({
+        where: {
+          batchReference: reference,
+          pickListId: null,
+          ...(before === null ? {} : { id: { lt: before } }),
+        },
+        orderBy: { id: 'desc' },
+        take: LINE_PAGE_SIZE,
+      });
       for (const row of page) {
         if (covered >= covering) break;
         newest.push(row);
@@ -156,10 +162,11 @@ export class PrismaProductRepository implements ProductRepository {
     if (newest.length === 0) return [];
     // A line may be split over other batches too: fetch all its portions.
     const sku = newest[0]?.sku ?? '';
-    const orderIds = newest.map((row) => row.order_id);
-    const portions = await this.db.$queryRaw<LineRow[]>`
-      SELECT ${lineColumns} FROM allocations
-       WHERE sku = ${sku} AND order_id = ANY(${orderIds}::text[]) ORDER BY id`;
+    const orderIds = newest.map((row) => row.orderId);
+    const portions = await this.db.allocation.findMany({
+      where: { sku, orderId: { in: orderIds } },
+      orderBy: { id: 'asc' },
+    });
     const byOrder = new Map(toLines(portions).map((line) => [line.orderId as string, line]));
     return orderIds.flatMap((orderId) => {
       const line = byOrder.get(orderId);
@@ -200,7 +207,7 @@ export class PrismaProductRepository implements ProductRepository {
         .map((b) => b.reference);
     });
     if (gone.length > 0) {
-      await this.db.$executeRaw`DELETE FROM batches WHERE reference = ANY(${gone}::text[])`;
+      await this.db.batch.deleteMany({ where: { reference: { in: gone } } });
     }
     for (const { after } of writes) this.seen.set(after.sku, after);
     return E.right(undefined);
@@ -211,11 +218,11 @@ export class PrismaProductRepository implements ProductRepository {
 const toLines = (rows: ReadonlyArray<LineRow>): AllocatedLine[] =>
   groupIntoLines(
     rows.map((row) => ({
-      orderId: row.order_id,
+      orderId: row.orderId,
       sku: row.sku,
-      batchReference: row.batch_reference,
+      batchReference: row.batchReference,
       quantity: Number(row.quantity),
-      pickListId: row.pick_list_id,
+      pickListId: row.pickListId,
       accepted: Number(row.accepted),
     })),
   );

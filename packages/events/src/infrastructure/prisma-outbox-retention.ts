@@ -10,6 +10,7 @@ const CHUNK = 10_000;
 export const pruneOutbox = async (client: PrismaClient, retentionDays: number): Promise<number> => {
   let pruned = 0;
   for (;;) {
+    // Raw: published means below the xid8 horizon and every reader's xid8 cursor.
     const deleted = await client.$executeRaw`
       DELETE FROM outbox WHERE id IN (
         SELECT o.id FROM outbox o

@@ -25,5 +25,6 @@ export const writeToOutbox = async (
   events: ReadonlyArray<TaggedEvent>,
 ): Promise<void> => {
   if (events.length === 0) return;
+  // Raw: the one outbox insert, which the group commit's statement embeds too.
   await tx.$executeRawUnsafe(APPEND, JSON.stringify(events));
 };

@@ -82,6 +82,7 @@ export class PrismaService {
 
   async isHealthy(): Promise<boolean> {
     try {
+      // Raw: a ping, about no table.
       await this.client.$queryRaw`SELECT 1`;
       return true;
     } catch {

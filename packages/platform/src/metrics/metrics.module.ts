@@ -5,6 +5,7 @@ import { Metrics, type OutboxLag } from './metrics';
 
 /** Undelivered events per durable reader, in feed order (transaction, then id) like the readers. */
 const outboxLag = async (prisma: PrismaService): Promise<OutboxLag[]> => {
+  // Raw: the readers' xid8 cursors against the feed order.
   const rows = await prisma.client.$queryRaw<
     Array<{ consumer: string; events: number; oldest_seconds: number | null }>
   >`

@@ -23,7 +23,11 @@ const toItem = (row: OutboxRow): FeedItem => ({
   position: { xid: row.xid, id: Number(row.id) },
 });
 
-/** Reads the outbox in feed order, below the oldest running transaction. */
+/**
+ * Reads the outbox in feed order, below the oldest running transaction. The statements here are
+ * raw SQL: feed order and the horizon are over xid8 (`pg_snapshot_xmin`), which Prisma's models
+ * cannot read or compare.
+ */
 export const readFeed = async (
   client: PrismaClient | Prisma.TransactionClient,
   { after, limit, types }: FeedRead,

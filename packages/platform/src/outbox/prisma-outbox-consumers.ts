@@ -47,6 +47,7 @@ export class PrismaOutboxConsumers implements OutboxConsumers {
   ): Promise<A | 'busy'> {
     return this.client.$transaction(
       async (tx) => {
+        // Raw: advisory locks have no model API.
         const [lock] = await tx.$queryRaw<Array<{ held: boolean }>>`
           SELECT pg_try_advisory_xact_lock(hashtext('outbox-consumer'), hashtext(${name})) AS held`;
         return lock?.held === true ? work(tx) : ('busy' as const);
@@ -64,6 +65,7 @@ export class PrismaOutboxConsumers implements OutboxConsumers {
     name: string,
     limit: number,
   ): Promise<ReadonlyArray<FeedItem>> {
+    // Raw: the cursor's `last_xid` is an xid8, which Prisma's models cannot read.
     const [cursor] = await tx.$queryRaw<Array<{ xid: string; id: string }>>`
       SELECT last_xid::text AS xid, last_id::text AS id FROM outbox_consumers WHERE name = ${name}`;
     const after = { xid: cursor?.xid ?? '0', id: Number(cursor?.id ?? 0) };
@@ -78,6 +80,7 @@ export class PrismaOutboxConsumers implements OutboxConsumers {
   ): Promise<void> {
     const last = items.at(-1);
     if (last === undefined) return;
+    // Raw: an xid8 cursor, moved only forward by a row comparison.
     await client.$executeRaw`
       INSERT INTO outbox_consumers (name, last_xid, last_id, updated_at)
       VALUES (${name}, ${last.position.xid}::xid8, ${last.position.id}, now())
