@@ -37,3 +37,4 @@ export * from './outbox/prisma-outbox-consumers';
 export * from './outbox/redis-channels';
 export * from './redis/redis-connection';
 export { Prisma, PrismaClient } from './generated/prisma/client';
+export * from './http/reply';

@@ -7,10 +7,9 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import * as E from 'fp-ts/Either';
 import { BatchReference, OrderId, orderNotAllocated } from '@allocation/allocation-domain';
-import { ApiErrors, GenericErrors } from '@allocation/platform';
+import { ApiErrors, GenericErrors, type ReplyControls } from '@allocation/platform';
 import { ALLOCATION_BUS, type AllocationBus } from '../application/allocation-bus';
 import { AllocationBatcher } from '../application/allocation-batcher';
 import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
@@ -53,7 +52,7 @@ export class AllocationsController {
   )
   async allocateLine(
     @Body() body: AllocateRequest,
-    @Res({ passthrough: true }) response: FastifyReply,
+    @Res({ passthrough: true }) response: ReplyControls,
   ): Promise<AllocationResponse> {
     const command = orFail(allocateCommand(body));
     // Allocations arriving together commit together (group commit); the results are the same.

@@ -17,7 +17,6 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import * as O from 'fp-ts/Option';
 import { randomUUID } from 'node:crypto';
 import { OrderId, type OrdersCommand } from '@allocation/orders-domain';
@@ -26,6 +25,7 @@ import {
   ApiFailureException,
   DEFAULT_PAGE_SIZE,
   GenericErrors,
+  type ReplyControls,
 } from '@allocation/platform';
 import {
   addItemCommand,
@@ -60,7 +60,7 @@ export class OrdersController {
   @ApiErrors(...writeErrors, OrdersErrors.InvalidValue, OrdersErrors.OrderIdTaken)
   async createOrder(
     @Body() body: CreateOrderRequest,
-    @Res({ passthrough: true }) response: FastifyReply,
+    @Res({ passthrough: true }) response: ReplyControls,
   ): Promise<OrderResponse> {
     const command = orFail(createOrderCommand({ ...body, orderId: body.orderId ?? randomUUID() }));
     const { created } = orFail(await this.bus.handle(command)).value;

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { ReplyControls } from '../http/reply';
 import { Metrics } from './metrics';
 
 @ApiTags('health')
@@ -15,8 +15,9 @@ export class MetricsController {
     description: 'The Prometheus text exposition format',
     content: { 'text/plain': { schema: { type: 'string', example: 'http_requests_total{…} 12' } } },
   })
-  async getMetrics(@Res() reply: FastifyReply): Promise<void> {
+  async getMetrics(@Res({ passthrough: true }) reply: ReplyControls): Promise<string> {
     const { contentType, body } = await this.metrics.exposition();
-    await reply.type(contentType).send(body);
+    reply.header('Content-Type', contentType);
+    return body;
   }
 }
