@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/Either';
-import type { Allocate, Command } from '@allocation/allocation-domain';
-import { PrismaService } from '@allocation/platform';
+import type { Allocate, Command, FulfilmentCommand } from '@allocation/allocation-domain';
+import { PrismaService, PrismaUnitOfWork } from '@allocation/platform';
 import {
   allocateCommand,
   changeQuantityCommand,
@@ -14,16 +14,27 @@ import { PooledProductStore } from '../infrastructure/pooled-product-store';
 import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
 import type { AllocationBus } from './allocation-bus';
 import { AllocationBatcher } from './allocation-batcher';
+import { fulfilmentBus } from '../fulfilment.module';
+import { prismaFulfilmentTransaction } from '../infrastructure/prisma-fulfilment-transaction';
+import type { FulfilmentBus } from './fulfilment-bus';
+import { createPickListCommand, pickListCommand } from './pick-list.commands';
 
 // The same random command sequences, run one at a time on one database and with allocations
 // batched on another: every result, every event and the final state must be the same.
-let oneByOne: { database: TestDatabase; prisma: PrismaService; bus: AllocationBus };
+let oneByOne: {
+  database: TestDatabase;
+  prisma: PrismaService;
+  bus: AllocationBus;
+  /** Pick lists reserve and ship lines through the same product store. */
+  fulfilment: FulfilmentBus;
+};
 let batched: typeof oneByOne & { batcher: AllocationBatcher };
 
 const open = async () => {
   const database = await createTestDatabase();
   const prisma = new PrismaService({ url: database.url, poolSize: 4 });
-  return { database, prisma, bus: prismaAllocationBus(prisma) };
+  const fulfilment = fulfilmentBus(new PrismaUnitOfWork(prisma, prismaFulfilmentTransaction));
+  return { database, prisma, bus: prismaAllocationBus(prisma), fulfilment };
 };
 
 beforeAll(async () => {
@@ -57,7 +68,9 @@ type Step =
   | { kind: 'deallocate'; order: number }
   | { kind: 'change'; batch: number; quantity: number }
   | { kind: 'add'; batch: number; sku: number; quantity: number; eta: boolean }
-  | { kind: 'remove'; batch: number };
+  | { kind: 'remove'; batch: number }
+  | { kind: 'pick' }
+  | { kind: 'confirm' | 'cancel' };
 
 /** Steps over SKUs S0..S`lastSku`; S0-S2 have batches, any higher one is never stocked. */
 const stepOver = (lastSku: number): fc.Arbitrary<Step> =>
@@ -110,14 +123,30 @@ const stepOver = (lastSku: number): fc.Arbitrary<Step> =>
       weight: 1,
       arbitrary: fc.record({ kind: fc.constant('remove' as const), batch: fc.nat(9) }),
     },
+    // A pick list of the run's lines left to pick (reserved until it is confirmed, which ships
+    // them, or cancelled), then the newest list confirmed or cancelled.
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('pick' as const) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constantFrom('confirm' as const, 'cancel' as const) }),
+    },
   );
 
 let run = 0;
 
+type AnyCommand = Command | FulfilmentCommand;
+
+const isPickListCommand = (command: AnyCommand): command is FulfilmentCommand =>
+  command._tag === 'CreatePickList' ||
+  command._tag === 'ConfirmPickList' ||
+  command._tag === 'CancelPickList';
+
 /** The steps as commands of their own run (fresh names, so runs share the databases). */
-const commandsOf = (steps: ReadonlyArray<Step>, prefix: string): Command[] => {
+const commandsOf = (steps: ReadonlyArray<Step>, prefix: string): AnyCommand[] => {
   const allocations: Allocate[] = [];
-  return steps.map((s): Command => {
+  const orders = [0, 1, 2, 3, 4, 5, 6].map((n) => `${prefix}o${n}`);
+  let lists = 0;
+  return steps.map((s): AnyCommand => {
     switch (s.kind) {
       case 'allocate': {
         const command = {
@@ -146,6 +175,13 @@ const commandsOf = (steps: ReadonlyArray<Step>, prefix: string): Command[] => {
           s.quantity,
           s.eta ? '2026-12-24' : null,
         );
+      case 'pick':
+        lists += 1;
+        return must(createPickListCommand(`${prefix}p${lists}`, orders));
+      case 'confirm':
+        return must(pickListCommand('ConfirmPickList', `${prefix}p${lists}`));
+      case 'cancel':
+        return must(pickListCommand('CancelPickList', `${prefix}p${lists}`));
       case 'remove':
         return {
           _tag: 'RemoveBatch',
@@ -163,13 +199,17 @@ const seen = (
     ? { failure: result.left._tag, message: result.left.message }
     : { value: result.right.value ?? null, events: result.right.events };
 
+/** One command on one side, through the bus that takes it. */
+const handleOn = (side: typeof oneByOne, command: AnyCommand) =>
+  isPickListCommand(command) ? side.fulfilment.handle(command) : side.bus.handle(command);
+
 /** Runs the commands: allocations that follow each other go to the batcher together. */
-const runBatched = async (commands: ReadonlyArray<Command>) => {
+const runBatched = async (commands: ReadonlyArray<AnyCommand>) => {
   const results: unknown[] = [];
   for (let i = 0; i < commands.length;) {
-    const command = commands[i] as Command;
+    const command = commands[i] as AnyCommand;
     if (command._tag !== 'Allocate') {
-      results.push(seen(await batched.bus.handle(command)));
+      results.push(seen(await handleOn(batched, command)));
       i += 1;
       continue;
     }
@@ -189,12 +229,12 @@ const stateOf = async (prisma: PrismaService, prefix: string) => {
   return {
     products: await q(`SELECT sku, version FROM products WHERE sku LIKE $1 ORDER BY sku`),
     batches: await q(
-      `SELECT reference, purchased_quantity::int, allocated_quantity::int FROM batches
-        WHERE sku LIKE $1 ORDER BY reference`,
+      `SELECT reference, purchased_quantity::int, allocated_quantity::int, reserved_quantity::int
+         FROM batches WHERE sku LIKE $1 ORDER BY reference`,
     ),
     lines: await q(
-      `SELECT order_id, sku, batch_reference, quantity::int, accepted::int FROM allocations
-        WHERE sku LIKE $1 ORDER BY order_id, sku, batch_reference`,
+      `SELECT order_id, sku, batch_reference, quantity::int, accepted::int, pick_list_id
+         FROM allocations WHERE sku LIKE $1 ORDER BY order_id, sku, batch_reference`,
     ),
     view: await q(
       `SELECT order_id, sku, batch_reference, quantity::int FROM allocations_view
@@ -203,6 +243,10 @@ const stateOf = async (prisma: PrismaService, prefix: string) => {
     backorders: await q(
       `SELECT sku, order_id, quantity::int, allow_split, accepted::int, position FROM backorders
         WHERE sku LIKE $1 ORDER BY sku, accepted, position`,
+    ),
+    shipped: await q(
+      `SELECT order_id, sku, batch_reference, pick_list_id, quantity::int FROM shipped_lines
+        WHERE sku LIKE $1 ORDER BY order_id, sku, batch_reference, pick_list_id`,
     ),
     outbox: await q(`SELECT type, data FROM outbox WHERE data->>'sku' LIKE $1 ORDER BY xid, id`),
   };
@@ -225,7 +269,7 @@ describe('allocations batched together (group commit)', () => {
           }
           const commands = commandsOf(steps, prefix);
           const expected: unknown[] = [];
-          for (const command of commands) expected.push(seen(await oneByOne.bus.handle(command)));
+          for (const command of commands) expected.push(seen(await handleOn(oneByOne, command)));
           expect(await runBatched(commands)).toEqual(expected);
           expect(await stateOf(batched.prisma, prefix)).toEqual(
             await stateOf(oneByOne.prisma, prefix),
@@ -240,6 +284,14 @@ describe('allocations batched together (group commit)', () => {
     // The property means something only if batches really formed.
     expect(batched.batcher.stats.commands).toBeGreaterThan(batched.batcher.stats.batches);
     expect(batched.batcher.stats.fallbacks).toBe(0);
+    // ...and if pick lists really reserved and shipped lines between the batches.
+    const [picked] = await batched.prisma.client.$queryRaw<
+      Array<{ lists: number; shipped: number }>
+    >`
+      SELECT (SELECT count(*)::int FROM pick_lists) AS lists,
+             (SELECT count(*)::int FROM shipped_lines) AS shipped`;
+    expect(picked?.lists).toBeGreaterThan(0);
+    expect(picked?.shipped).toBeGreaterThan(0);
   });
 
   it('do the same with SKUs never stocked: a placed line creates its product and waits', async () => {
