@@ -73,7 +73,10 @@ describe('PrismaProductRepository', () => {
     const reader = new PrismaProductRepository(prisma.client);
     expect(await reader.get(sku('ROUND-TRIP'))).toEqual(O.some(allocated.product));
     expect(allocated.value.outcome).toBe('allocated');
-    expect(await reader.lineOf(sku('ROUND-TRIP'), must(OrderId('order-1')))).toEqual(
+    const loaded = await reader.load([
+      { sku: sku('ROUND-TRIP'), orderId: must(OrderId('order-1')) },
+    ]);
+    expect(loaded.get('ROUND-TRIP')?.lines.get('order-1')).toEqual(
       O.some(allocated.value.outcome === 'allocated' && allocated.value.line),
     );
   });

@@ -17,9 +17,8 @@ import {
   noLineChanges,
   type ProductChange,
   type ProductRequest,
-  type StandingLine,
 } from '../ports/product-store';
-import { type ProductRepository } from '../ports/product.repository';
+import type { ProductRepository } from '../ports/product.repository';
 import { loadProducts, transactionSql, writeProducts, writesOf } from './product-sql';
 import { groupIntoLines } from './rows';
 
@@ -83,16 +82,6 @@ export class PrismaProductRepository implements ProductRepository {
   async getByBatchReference(reference: BatchReference): Promise<O.Option<Product>> {
     const holder = await this.db.batch.findUnique({ where: { reference }, select: { sku: true } });
     return holder === null ? O.none : this.get(holder.sku as Sku);
-  }
-
-  async lineOf(sku: Sku, orderId: OrderId): Promise<O.Option<AllocatedLine>> {
-    const standing = await this.standingLineOf(sku, orderId);
-    return standing === 'shipped' ? O.none : standing;
-  }
-
-  async standingLineOf(sku: Sku, orderId: OrderId): Promise<StandingLine> {
-    const loaded = (await loadProducts(this.sql, [{ sku, orderId }])).get(sku);
-    return loaded?.lines.get(orderId) ?? O.none;
   }
 
   async skusToPick(orderIds: ReadonlyArray<OrderId> | null): Promise<ReadonlyArray<Sku>> {

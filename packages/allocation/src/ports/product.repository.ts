@@ -9,7 +9,7 @@ import type {
   Product,
   Sku,
 } from '@allocation/allocation-domain';
-import type { LineChanges, ProductChange, ProductStore, StandingLine } from './product-store';
+import type { LineChanges, ProductChange, ProductStore } from './product-store';
 
 /**
  * Products and their allocated lines, within one unit of work (it lives as long as its
@@ -20,10 +20,6 @@ import type { LineChanges, ProductChange, ProductStore, StandingLine } from './p
 export interface ProductRepository extends Pick<ProductStore, 'load'> {
   get(sku: Sku): Promise<O.Option<Product>>;
   getByBatchReference(reference: BatchReference): Promise<O.Option<Product>>;
-  /** The order's line for this SKU, with all its portions. */
-  lineOf(sku: Sku, orderId: OrderId): Promise<O.Option<AllocatedLine>>;
-  /** The same, or `shipped` when it has left the warehouse already; in one round trip. */
-  standingLineOf(sku: Sku, orderId: OrderId): Promise<StandingLine>;
   /** The SKUs in which the order has lines, allocated or backordered. */
   skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>>;
   /** The batch's lines, newest first, until their quantity in the batch reaches `covering`. */

@@ -76,7 +76,7 @@ export class InMemoryProductRepository implements ProductRepository {
       if (O.isNone(product)) continue;
       const lines = new Map<string, StandingLine>();
       for (const { orderId } of requests.filter((r) => r.sku === sku)) {
-        if (orderId !== undefined) lines.set(orderId, await this.standingLineOf(sku, orderId));
+        if (orderId !== undefined) lines.set(orderId, this.standingLineOf(sku, orderId));
       }
       found.set(sku, { product: product.value, lines });
     }
@@ -117,13 +117,13 @@ export class InMemoryProductRepository implements ProductRepository {
     return this.remember(O.fromNullable(holder));
   }
 
-  async lineOf(sku: Sku, orderId: OrderId): Promise<O.Option<AllocatedLine>> {
+  private lineOf(sku: Sku, orderId: OrderId): O.Option<AllocatedLine> {
     const rows = this.state.lines.filter((row) => row.sku === sku && row.orderId === orderId);
     return O.fromNullable(groupIntoLines(rows)[0]);
   }
 
-  async standingLineOf(sku: Sku, orderId: OrderId): Promise<StandingLine> {
-    const line = await this.lineOf(sku, orderId);
+  private standingLineOf(sku: Sku, orderId: OrderId): StandingLine {
+    const line = this.lineOf(sku, orderId);
     return O.isNone(line) && this.state.shipped.has(shippedKey(orderId, sku)) ? 'shipped' : line;
   }
 
