@@ -112,6 +112,26 @@ export default [
     },
   },
   {
+    // The HTTP layer runs on Express and on Fastify alike: only the app's http-platform.ts knows
+    // which (the domain packages' own rule above already refuses every such import).
+    files: ['packages/{platform,allocation,orders,events}/**/*.ts', 'apps/api/src/**/*.ts'],
+    ignores: ['apps/api/src/http-platform.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(express|fastify|@fastify/.*|@nestjs/platform-(express|fastify))$',
+              message:
+                'Write against Nest and Node types; apps/api/src/http-platform.ts picks the platform.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Jest's configuration files share one set of settings from tools/.
     files: ['**/jest.config.cjs'],
     rules: { '@nx/enforce-module-boundaries': 'off' },

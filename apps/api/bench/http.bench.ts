@@ -1,13 +1,15 @@
 /**
- * Load test of the built service over HTTP, side by side with the database's own limit. Starts
- * `dist/apps/api/main.js` on a fresh database, creates 100 SKUs with 5 batches each, drives
+ * Load test of the built service over HTTP, on each platform (Express, then Fastify), side by side
+ * with the database's own limit. For each, starts `dist/apps/api/main.js` with `HTTP_PLATFORM` on
+ * a fresh database, creates 100 SKUs with 5 batches each, drives
  * POST /api/allocations with autocannon (32 connections, 20 s, unique order ids), then checks in
  * SQL that nothing is over-allocated and that the orders stored are exactly those answered 201,
  * plus any still in flight at the end. It reports the batch sizes the group commit formed (from
  * the outbox: one transaction's events share its id). Then, with the service stopped, `pgbench`
  * runs the same allocation as one SQL statement on the same database, with as many clients for
- * as long, and the ratio of the two is printed.
- * Run: npm run bench:http (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_CLIENT=autocannon,
+ * as long. A table at the end puts the platforms and their SQL figures side by side.
+ * Run: npm run bench:http (BENCH_PLATFORMS=express,fastify, BENCH_SECONDS, BENCH_CONNECTIONS,
+ * BENCH_CLIENT=autocannon,
  * ALLOCATION_BATCH_MAX / ALLOCATION_BATCH_WAIT_MS for the service, BENCH_NODE_ARGS such as
  * "--cpu-prof" to profile it).
  */
@@ -247,7 +249,106 @@ const waitForHealth = async (base: string) => {
   throw new Error('the service did not become healthy');
 };
 
-const main = async () => {
+/** What one platform did under the load, beside the SQL figure measured right after it. */
+interface PlatformFigures {
+  readonly platform: string;
+  readonly perSecond: number;
+  readonly cpuPerRequestUs: number | undefined;
+  readonly p50: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly sqlPerSecond: number;
+}
+
+/** Creates the SKUs' batches through the API, as a client would. */
+const seedBatches = async (base: string): Promise<void> => {
+  for (let s = 0; s < SKUS; s++) {
+    for (let b = 0; b < BATCHES; b++) {
+      const response = await fetch(`${base}/api/batches`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          reference: `bench-${s}-${b}`,
+          sku: `BENCH-${s}`,
+          quantity: 2_000,
+          eta: b === 0 ? null : `2027-0${b}-01`,
+        }),
+      });
+      if (response.status !== 201) throw new Error(`creating a batch answered ${response.status}`);
+    }
+  }
+};
+
+/** Checks in SQL what the load left; throws when anything is out of step. */
+const checkConsistency = async (client: Client, result: LoadResult): Promise<void> => {
+  const over = await client.query(
+    `SELECT b.reference FROM batches b
+      LEFT JOIN (SELECT batch_reference, sum(quantity) AS held FROM allocations GROUP BY 1) a
+        ON a.batch_reference = b.reference
+      WHERE b.allocated_quantity > b.purchased_quantity
+         OR b.allocated_quantity <> coalesce(a.held, 0)`,
+  );
+  const stored = new Set(
+    (
+      await client.query<{ order_id: string }>(
+        `SELECT DISTINCT order_id FROM allocations WHERE order_id LIKE 'load-%'`,
+      )
+    ).rows.map((row) => row.order_id),
+  );
+  console.log(`  batches over-allocated or out of step with their lines: ${over.rowCount}`);
+  const answered201 = result.statuses['201'] ?? 0;
+  let consistent = over.rowCount === 0;
+  if (result.tracked !== undefined) {
+    // autocannon stops at the deadline without waiting for the requests then in flight (one
+    // per connection at most): those may have committed without their 201 being seen.
+    const { created, refused, unanswered } = result.tracked;
+    const missing = [...created].filter((id) => !stored.has(id));
+    const storedThoughRefused = [...refused].filter((id) => stored.has(id));
+    const unexplained = [...stored].filter((id) => !created.has(id) && !unanswered.has(id));
+    const inFlight = [...unanswered].filter((id) => stored.has(id)).length;
+    console.log(
+      `  allocations stored: ${stored.size} = ${created.size} answered 201` +
+        ` + ${inFlight} of the ${unanswered.size} in flight at the deadline`,
+    );
+    console.log(
+      `  201s not stored: ${missing.length}; refused but stored: ${storedThoughRefused.length}; ` +
+        `stored without a request: ${unexplained.length}`,
+    );
+    consistent &&=
+      missing.length + storedThoughRefused.length + unexplained.length === 0 &&
+      unanswered.size <= CONNECTIONS;
+  } else {
+    // wrk says how many 201s, not which: every one is stored, and at most one request per
+    // connection was still in flight at the deadline.
+    console.log(
+      `  allocations stored: ${stored.size}; answered 201: ${answered201}` +
+        ` (at most ${CONNECTIONS} more in flight at the deadline)`,
+    );
+    consistent &&= stored.size >= answered201 && stored.size - answered201 <= CONNECTIONS;
+  }
+  if (!consistent) throw new Error('consistency check failed');
+  console.log('  consistency: OK');
+
+  // Every allocation of this load records one Allocated event; a batch commits them together.
+  const sizes = (
+    await client.query<{ size: number; batches: number }>(
+      `SELECT size, count(*)::int AS batches FROM (
+         SELECT count(*)::int AS size FROM outbox
+          WHERE type = 'Allocated' AND data->>'orderId' LIKE 'load-%' GROUP BY xid) t
+        GROUP BY size ORDER BY size`,
+    )
+  ).rows;
+  const batches = sizes.reduce((sum, row) => sum + row.batches, 0);
+  const commands = sizes.reduce((sum, row) => sum + row.size * row.batches, 0);
+  const biggest = sizes[sizes.length - 1]?.size ?? 0;
+  console.log(
+    `  batches formed: ${batches} for ${commands} allocations, ` +
+      `mean ${(commands / Math.max(1, batches)).toFixed(1)}, largest ${biggest}`,
+  );
+};
+
+/** The service on one platform under the load, then pgbench on the same database. */
+const measure = async (platform: string): Promise<PlatformFigures> => {
   const database = await createTestDatabase();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -257,6 +358,7 @@ const main = async () => {
     {
       env: {
         ...process.env,
+        HTTP_PLATFORM: platform,
         DATABASE_URL: database.url,
         PORT: String(port),
         LOG_LEVEL: 'warn',
@@ -278,135 +380,98 @@ const main = async () => {
   };
   try {
     await waitForHealth(base);
-    for (let s = 0; s < SKUS; s++) {
-      for (let b = 0; b < BATCHES; b++) {
-        const response = await fetch(`${base}/api/batches`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({
-            reference: `bench-${s}-${b}`,
-            sku: `BENCH-${s}`,
-            quantity: 2_000,
-            eta: b === 0 ? null : `2027-0${b}-01`,
-          }),
-        });
-        if (response.status !== 201)
-          throw new Error(`creating a batch answered ${response.status}`);
-      }
-    }
-
+    await seedBatches(base);
     const useWrk = process.env['BENCH_CLIENT'] !== 'autocannon' && (await hasWrk());
     const cpuBefore = cpuSecondsOf(service.pid);
     const result = useWrk ? await loadWithWrk(base) : await loadWithAutocannon(base);
     const cpuAfter = cpuSecondsOf(service.pid);
     console.log(
-      `POST /api/allocations, ${CONNECTIONS} connections, ${SECONDS} s, ${SKUS} SKUs x ${BATCHES} batches (${useWrk ? 'wrk' : 'autocannon'})`,
+      `${platform}: POST /api/allocations, ${CONNECTIONS} connections, ${SECONDS} s, ${SKUS} SKUs x ${BATCHES} batches (${useWrk ? 'wrk' : 'autocannon'})`,
     );
     console.log(`  requests/s   ${Math.round(result.perSecond).toLocaleString('en')}`);
-    if (cpuBefore !== undefined && cpuAfter !== undefined) {
-      // Steadier than req/s on a noisy machine: what each request costs the API process.
-      const perRequest = ((cpuAfter - cpuBefore) / (result.perSecond * SECONDS)) * 1e6;
+    // Steadier than req/s on a noisy machine: what each request costs the API process.
+    const cpuPerRequestUs =
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : ((cpuAfter - cpuBefore) / (result.perSecond * SECONDS)) * 1e6;
+    if (cpuPerRequestUs !== undefined && cpuBefore !== undefined && cpuAfter !== undefined) {
       console.log(
-        `  API CPU      ${Math.round(perRequest)} µs per request (${Math.round(((cpuAfter - cpuBefore) / SECONDS) * 100)}% of a core)`,
+        `  API CPU      ${Math.round(cpuPerRequestUs)} µs per request (${Math.round(((cpuAfter - cpuBefore) / SECONDS) * 100)}% of a core)`,
       );
     }
-    console.log(`  latency p50  ${result.p50.toFixed(1)} ms`);
-    console.log(`  latency p99  ${result.p99.toFixed(1)} ms`);
+    console.log(`  latency p50  ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms`);
     const non2xx = Object.entries(result.statuses)
       .filter(([status]) => !status.startsWith('2'))
       .reduce((sum, [, count]) => sum + count, 0);
     console.log(
       `  statuses     ${JSON.stringify(result.statuses)}  (non-2xx: ${non2xx}, errors: ${result.errors})`,
     );
-
     // Stopping the service lets the requests abandoned at the deadline finish first.
     await stop();
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
-      const over = await client.query(
-        `SELECT b.reference FROM batches b
-          LEFT JOIN (SELECT batch_reference, sum(quantity) AS held FROM allocations GROUP BY 1) a
-            ON a.batch_reference = b.reference
-          WHERE b.allocated_quantity > b.purchased_quantity
-             OR b.allocated_quantity <> coalesce(a.held, 0)`,
-      );
-      const stored = new Set(
-        (
-          await client.query<{ order_id: string }>(
-            `SELECT DISTINCT order_id FROM allocations WHERE order_id LIKE 'load-%'`,
-          )
-        ).rows.map((row) => row.order_id),
-      );
-      console.log(`  batches over-allocated or out of step with their lines: ${over.rowCount}`);
-      const answered201 = result.statuses['201'] ?? 0;
-      let consistent = over.rowCount === 0;
-      if (result.tracked !== undefined) {
-        // autocannon stops at the deadline without waiting for the requests then in flight (one
-        // per connection at most): those may have committed without their 201 being seen.
-        const { created, refused, unanswered } = result.tracked;
-        const missing = [...created].filter((id) => !stored.has(id));
-        const storedThoughRefused = [...refused].filter((id) => stored.has(id));
-        const unexplained = [...stored].filter((id) => !created.has(id) && !unanswered.has(id));
-        const inFlight = [...unanswered].filter((id) => stored.has(id)).length;
-        console.log(
-          `  allocations stored: ${stored.size} = ${created.size} answered 201` +
-            ` + ${inFlight} of the ${unanswered.size} in flight at the deadline`,
-        );
-        console.log(
-          `  201s not stored: ${missing.length}; refused but stored: ${storedThoughRefused.length}; ` +
-            `stored without a request: ${unexplained.length}`,
-        );
-        consistent &&=
-          missing.length + storedThoughRefused.length + unexplained.length === 0 &&
-          unanswered.size <= CONNECTIONS;
-      } else {
-        // wrk says how many 201s, not which: every one is stored, and at most one request per
-        // connection was still in flight at the deadline.
-        console.log(
-          `  allocations stored: ${stored.size}; answered 201: ${answered201}` +
-            ` (at most ${CONNECTIONS} more in flight at the deadline)`,
-        );
-        consistent &&= stored.size >= answered201 && stored.size - answered201 <= CONNECTIONS;
-      }
-      if (!consistent) throw new Error('consistency check failed');
-      console.log('  consistency: OK');
-
-      // Every allocation of this load records one Allocated event; a batch commits them together.
-      const sizes = (
-        await client.query<{ size: number; batches: number }>(
-          `SELECT size, count(*)::int AS batches FROM (
-             SELECT count(*)::int AS size FROM outbox
-              WHERE type = 'Allocated' AND data->>'orderId' LIKE 'load-%' GROUP BY xid) t
-            GROUP BY size ORDER BY size`,
-        )
-      ).rows;
-      const batches = sizes.reduce((sum, row) => sum + row.batches, 0);
-      const commands = sizes.reduce((sum, row) => sum + row.size * row.batches, 0);
-      const biggest = sizes[sizes.length - 1]?.size ?? 0;
-      console.log(
-        `  batches formed: ${batches} for ${commands} allocations, ` +
-          `mean ${(commands / Math.max(1, batches)).toFixed(1)}, largest ${biggest}`,
-      );
-      console.log(
-        `  sizes (size×batches): ${sizes.map((row) => `${row.size}×${row.batches}`).join(' ')}`,
-      );
-
-      const sql = await pgbench(database.url);
-      const perSecond = result.perSecond;
-      console.log(
-        `the same allocation as one SQL statement (pgbench, ${CONNECTIONS} clients, ${SECONDS} s)`,
-      );
-      console.log(`  transactions/s  ${Math.round(sql.tps).toLocaleString('en')}`);
-      console.log(`  latency average ${sql.latencyMs.toFixed(1)} ms`);
-      console.log(`ratio HTTP / one statement: ${(perSecond / sql.tps).toFixed(2)} (goal ≥ 0.75)`);
+      await checkConsistency(client, result);
     } finally {
       await client.end();
     }
+    const sql = await pgbench(database.url);
+    console.log(
+      `  the same allocation as one SQL statement (pgbench, ${CONNECTIONS} clients, ${SECONDS} s): ${Math.round(sql.tps).toLocaleString('en')}/s`,
+    );
+    return {
+      platform,
+      perSecond: result.perSecond,
+      cpuPerRequestUs,
+      p50: result.p50,
+      p99: result.p99,
+      non2xx: non2xx + result.errors,
+      sqlPerSecond: sql.tps,
+    };
   } finally {
     await stop();
     await database.drop();
   }
+};
+
+/** BENCH_PLATFORMS: which platforms, in order (both by default: Express, the default, first). */
+const platforms = (process.env['BENCH_PLATFORMS'] ?? 'express,fastify')
+  .split(',')
+  .map((platform) => platform.trim())
+  .filter((platform) => platform !== '');
+
+const main = async () => {
+  const figures: PlatformFigures[] = [];
+  for (const platform of platforms) figures.push(await measure(platform));
+  const rows = figures.map((f) => [
+    f.platform,
+    Math.round(f.perSecond).toLocaleString('en'),
+    f.cpuPerRequestUs === undefined ? '?' : `${Math.round(f.cpuPerRequestUs)} µs`,
+    `${f.p50.toFixed(1)} / ${f.p99.toFixed(1)} ms`,
+    String(f.non2xx),
+    Math.round(f.sqlPerSecond).toLocaleString('en'),
+    (f.perSecond / f.sqlPerSecond).toFixed(2),
+  ]);
+  const header = [
+    'platform',
+    'allocations/s',
+    'API CPU/request',
+    'p50 / p99',
+    'non-2xx',
+    'SQL/s',
+    'ratio',
+  ];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)),
+  );
+  const line = (cells: ReadonlyArray<string>) =>
+    `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  console.log(
+    `\nSide by side (${new Date().toISOString().slice(0, 10)}); ratio = HTTP / one SQL statement, goal ≥ 0.75 on Express:`,
+  );
+  console.log(line(header));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(row));
 };
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
-import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
 import { DOMAIN_EVENT_TYPES } from '@allocation/allocation-domain';
 import { ORDER_EVENT_TYPES } from '@allocation/orders-domain';
 import {
@@ -9,7 +10,6 @@ import {
   FulfilmentModule,
 } from '@allocation/allocation';
 import {
-  accessLogOptions,
   type AppConfig,
   ConfigModule,
   DatabaseModule,
@@ -24,15 +24,14 @@ import { ordersChannels, OrdersModule } from '@allocation/orders';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, database: OpenDatabase): DynamicModule {
+  static forRoot(config: AppConfig, database: OpenDatabase, logger: PinoLogger): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        // Every route, as Fastify's middleware layer spells it.
-        LoggerModule.forRoot({
-          pinoHttp: accessLogOptions(config),
-          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-        }),
+        // Nest's own logs through the service's one pino logger. No per-request middleware: its
+        // request-scoped context (AsyncLocalStorage) slowed every promise of every request; the
+        // access log is the request middleware's (see createApp).
+        LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database),
         HealthModule,

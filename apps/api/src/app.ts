@@ -1,70 +1,44 @@
-import {
-  BadRequestException,
-  Logger as NestLogger,
-  ValidationPipe,
-  type INestApplication,
-} from '@nestjs/common';
+import { Logger as NestLogger, ValidationPipe, type INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
+import { BODY_LIMIT_BYTES, finishPlatform, httpAdapterFor } from './http-platform';
 import {
   AccessControl,
+  AccessGuard,
+  accessLog,
   type AppConfig,
+  createRootLogger,
   documentGuards,
-  errorBody,
   HttpExceptionFilter,
-  installRequestGuards,
   locate,
   Metrics,
   type OpenDatabase,
-  parseStrictJson,
   RateLimiter,
-  requestIdOf,
+  requestGuards,
   securityHeaders,
   ShutdownState,
 } from '@allocation/platform';
 
-/** Builds the HTTP application exactly as `main.ts` serves it; tests use the same function. */
+/**
+ * Builds the HTTP application exactly as `main.ts` serves it, on the platform the configuration
+ * names (Express unless `HTTP_PLATFORM=fastify`); tests use the same function.
+ */
 export const createApp = async (
   config: AppConfig,
   database: OpenDatabase,
-): Promise<NestFastifyApplication> => {
-  // Fastify rather than Express: the same Nest application at about twice the requests per
-  // second on one core (see the README's throughput section).
+): Promise<INestApplication> => {
   const headers = securityHeaders();
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, database),
-    new FastifyAdapter({
-      bodyLimit: 100 * 1024,
-      // HTTP/1 only here, so the request is an IncomingMessage.
-      genReqId: (request: unknown) => requestIdOf(request as IncomingMessage),
-      // A client trickling in its headers or body is cut off instead of holding a connection;
-      // Node checks the deadlines every `connectionsCheckingInterval`.
-      requestTimeout: config.httpTimeouts.requestMs,
-      http: {
-        headersTimeout: config.httpTimeouts.headersMs,
-        connectionsCheckingInterval: Math.min(1_000, config.httpTimeouts.headersMs),
-      },
-      // Errors found before any route runs (a URL that does not decode): the same JSON shape
-      // and the same security headers as every other answer.
-      frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-        void reply
-          .code(400)
-          .headers(headers)
-          .header('X-Request-Id', request.id)
-          .send(errorBody(400, 'BAD_URL', `The URL is malformed: ${error.message}`, request.id));
-      },
-    }),
-    // The JSON body parser is ours (see parseJsonBodies); no form bodies are taken.
+  const logger = createRootLogger(config);
+  const app = await NestFactory.create(
+    AppModule.forRoot(config, database, logger),
+    httpAdapterFor(config, headers),
+    // The JSON body parser is ours (strictJsonBodies); no form bodies are taken.
     { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
-  parseJsonBodies(app);
   const shutdown = app.get(ShutdownState);
   const access = new AccessControl(config.access);
   if (access.isOpen) {
@@ -73,17 +47,23 @@ export const createApp = async (
     );
   }
   const metrics = app.get(Metrics);
-  installRequestGuards(app.getHttpAdapter().getInstance(), {
-    access,
-    ...(config.rateLimit.max > 0
-      ? { limiter: new RateLimiter(config.rateLimit.max, config.rateLimit.windowMs) }
-      : {}),
-    rateLimit: config.rateLimit,
-    securityHeaders: headers,
-    isStopping: () => shutdown.isStopping,
-    crossOrigin: config.corsOrigins,
-    answered: (method, route, status, seconds) => metrics.answered(method, route, status, seconds),
-  });
+  // First, so every answer (static files, the docs, refusals) has its headers.
+  app.use(
+    requestGuards({
+      ...(config.rateLimit.max > 0
+        ? { limiter: new RateLimiter(config.rateLimit.max, config.rateLimit.windowMs) }
+        : {}),
+      rateLimit: config.rateLimit,
+      securityHeaders: headers,
+      isStopping: () => shutdown.isStopping,
+      crossOrigin: config.corsOrigins,
+      answered: (method, route, status, seconds) =>
+        metrics.answered(method, route, status, seconds),
+      accessLog: accessLog(logger),
+      bodyLimitBytes: BODY_LIMIT_BYTES,
+    }),
+  );
+  app.useGlobalGuards(new AccessGuard(access));
   if (config.corsOrigins === '*' || config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins],
@@ -105,44 +85,8 @@ export const createApp = async (
     }),
   );
   app.useGlobalFilters(new HttpExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
-  app.useStaticAssets({ root: locate(join('apps', 'api', 'public')), index: 'index.html' });
-  setUpSwagger(app);
+  finishPlatform(app, config, locate(join('apps', 'api', 'public')), () => setUpSwagger(app));
   return app;
-};
-
-const NOT_AN_OBJECT = 'The body must be a JSON object';
-
-const isJsonObject = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * Every JSON body goes through `parseStrictJson` (depth, inexact numbers, inherited keys), so a
- * hostile body is a 400 before anything else sees it. `POST /api/orders/o1/place` with
- * `Content-Type: application/json` and no body is a request without a body, as it always was
- * here, not a 400.
- */
-const parseJsonBodies = (app: NestFastifyApplication): void => {
-  const fastify = app.getHttpAdapter().getInstance();
-  // Only JSON: Fastify's own text/plain parser would let a cross-site form's body through.
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(
-    'application/json',
-    { parseAs: 'string' },
-    (_request, body, done) => {
-      // parseAs 'string' hands a string; the type allows a Buffer for other settings.
-      const text = body.toString();
-      if (text === '') {
-        done(null, undefined);
-        return;
-      }
-      const parsed = parseStrictJson(text);
-      if (!parsed.ok) done(new BadRequestException(parsed.message), undefined);
-      // Every route takes an object or nothing: `null`, `[]`, `"x"` or `0` must not pass for
-      // "no body" further down (the validation reads a null body as {}).
-      else if (!isJsonObject(parsed.value)) done(new BadRequestException(NOT_AN_OBJECT), undefined);
-      else done(null, parsed.value);
-    },
-  );
 };
 
 const setUpSwagger = (app: INestApplication): void => {

@@ -1,10 +1,10 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../src/app';
 import { openDatabase } from '@allocation/platform';
 import { startTestApp, testConfig, type TestApp } from './support';
 
 /** The app's base URL, listening on a free local port first if it is not yet. */
-const listen = async (app: NestFastifyApplication): Promise<string> => {
+const listen = async (app: INestApplication): Promise<string> => {
   if (!app.getHttpServer().listening) await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   return `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;

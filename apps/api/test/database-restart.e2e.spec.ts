@@ -1,7 +1,8 @@
 import request from 'supertest';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { createApp } from '../src/app';
+import { untilReady } from '../src/http-platform';
 import { openDatabase } from '@allocation/platform';
 import { PrivateCluster } from '@allocation/platform/testing';
 import { testConfig } from './support';
@@ -12,7 +13,7 @@ import { answersUnderLoad } from './under-load';
 // own; every allocation answered 201 is stored. With the old classification of errors, the
 // driver's "not queryable" and Prisma's P2028 made this fail with 500s in two runs of three.
 let cluster: PrivateCluster;
-let app: NestFastifyApplication;
+let app: INestApplication;
 
 beforeAll(async () => {
   cluster = await PrivateCluster.create();
@@ -23,7 +24,7 @@ beforeAll(async () => {
   const config = testConfig(cluster.url('app'));
   app = await createApp(config, await openDatabase(config.database));
   await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  await untilReady(app);
 }, 60_000);
 
 afterAll(async () => {

@@ -53,7 +53,8 @@ describe('reading products', () => {
     // of 5,000 new SKUs, every round, beyond the control; reading without remembering leaves a
     // few hundred kB of noise, which one round may show but not both.
     expect(Math.min(...rounds)).toBeLessThan(1_200_000);
-  });
+    // 30,000 reads in a process of its own: about 40 s alone, longer beside other test files.
+  }, 180_000);
 
   it('answers GET /api/products/:sku from committed rows', async () => {
     const response = await t.http.get('/api/products/READ-42');

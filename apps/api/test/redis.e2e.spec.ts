@@ -10,9 +10,10 @@ import {
   type TestDatabase,
 } from '@allocation/platform/testing';
 import { Client } from 'pg';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { INestApplication } from '@nestjs/common';
 import { AllocationWorkers } from '@allocation/allocation';
 import { createApp } from '../src/app';
+import { untilReady } from '../src/http-platform';
 import { openDatabase } from '@allocation/platform';
 import { startTestApp, testConfig, type TestApp } from './support';
 
@@ -182,26 +183,26 @@ describe('when Redis restarts', () => {
 describe('with two instances on one database', () => {
   let database: TestDatabase;
   let publisher: Redis;
-  const apps: NestFastifyApplication[] = [];
+  const apps: INestApplication[] = [];
   const batch = unique('two-b');
 
-  const instance = async (): Promise<NestFastifyApplication> => {
+  const instance = async (): Promise<INestApplication> => {
     const config = { ...testConfig(database.url), redisUrl: MACHINE_REDIS_URL };
     const app = await createApp(config, await openDatabase(config.database));
     await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    await untilReady(app);
     apps.push(app);
     return app;
   };
-  const leads = (app: NestFastifyApplication) => app.get(AllocationWorkers).takesRedisCommands;
-  const leaderOf = async (candidates: ReadonlyArray<NestFastifyApplication>) => {
-    let leader: NestFastifyApplication | undefined;
+  const leads = (app: INestApplication) => app.get(AllocationWorkers).takesRedisCommands;
+  const leaderOf = async (candidates: ReadonlyArray<INestApplication>) => {
+    let leader: INestApplication | undefined;
     await eventually(async () => {
       const leading = candidates.filter(leads);
       expect(leading).toHaveLength(1);
       leader = leading[0];
     }, 10_000);
-    return leader as NestFastifyApplication;
+    return leader as INestApplication;
   };
   const send = async (from: number, to: number) => {
     for (let qty = from; qty <= to; qty++) {

@@ -1,8 +1,11 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../src/app';
+import { untilReady } from '../src/http-platform';
 import {
   type AppConfig,
+  HTTP_PLATFORMS,
+  type HttpPlatform,
   type LogLevel,
   openDatabase,
   type OpenDatabase,
@@ -10,15 +13,26 @@ import {
 import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
 
 export interface TestApp {
-  readonly app: NestFastifyApplication;
+  readonly app: INestApplication;
   readonly http: ReturnType<typeof request>;
   /** The app's own database, for tests that arrange or inspect it directly. */
   readonly databaseUrl: string;
   close(): Promise<void>;
 }
 
+/**
+ * The platforms the HTTP contract is checked on: both by default, one with `HTTP_PLATFORMS=…`
+ * (say, to run a contract suite on one while working on it).
+ */
+export const contractPlatforms = (): ReadonlyArray<HttpPlatform> => {
+  const chosen = process.env['HTTP_PLATFORMS'];
+  if (chosen === undefined || chosen === '') return HTTP_PLATFORMS;
+  return HTTP_PLATFORMS.filter((platform) => chosen.split(',').includes(platform));
+};
+
 /** The configuration tests run the app with, on the database at `url`. */
 export const testConfig = (url: string, logLevel: LogLevel = 'silent'): AppConfig => ({
+  httpPlatform: 'express',
   host: '127.0.0.1',
   port: 0,
   httpTimeouts: { headersMs: 10_000, requestMs: 30_000 },
@@ -44,7 +58,7 @@ export const startTestApp = async (
   const config = { ...testConfig(database.url, options.logLevel ?? 'silent'), ...options.config };
   const app = await createApp(config, await openDatabase(config.database));
   await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  await untilReady(app);
   return {
     app,
     http: request(app.getHttpServer()),
@@ -65,7 +79,9 @@ export const listenLocally = async (t: TestApp): Promise<{ base: string; port: n
 };
 
 /** The application pointed at a database that does not answer. */
-export const startAppWithoutDatabase = async (): Promise<TestApp> => {
+export const startAppWithoutDatabase = async (
+  httpPlatform: HttpPlatform = 'express',
+): Promise<TestApp> => {
   const url = 'postgresql://postgres@127.0.0.1:1/nowhere?connect_timeout=1';
   const unreachable: OpenDatabase = {
     url,
@@ -74,9 +90,9 @@ export const startAppWithoutDatabase = async (): Promise<TestApp> => {
     migrations: { applied: [], alreadyApplied: [] },
     close: async () => undefined,
   };
-  const app = await createApp(testConfig(url, 'silent'), unreachable);
+  const app = await createApp({ ...testConfig(url, 'silent'), httpPlatform }, unreachable);
   await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  await untilReady(app);
   return {
     app,
     http: request(app.getHttpServer()),

@@ -14,6 +14,7 @@ export const outOfStockNotification = (event: OutOfStock, item: FeedItem): Notif
 /** Tells someone about every OutOfStock event of the outbox, at least once, in order. */
 export const outOfStockNotifier = (notifier: Notifier): OutboxConsumer => ({
   name: OUT_OF_STOCK_NOTIFIER_NAME,
+  types: ['OutOfStock'],
   handle: async (items) => {
     for (const item of items) {
       const event = asDomainEvent(item.type, item.data);

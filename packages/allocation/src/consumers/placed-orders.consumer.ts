@@ -82,6 +82,8 @@ export const placedOrdersConsumer = (
     // Its handler runs units of work of its own: it must not hold the embedded database's one
     // connection while it does.
     holdWhileHandling: false,
+    // The rest of the outbox (allocation's own events, thousands a second) is passed over.
+    types: ['OrderPlaced', 'OrderCancelled'],
     handle: async (items) => {
       for (const item of items) {
         // The outbox holds exactly what orders recorded: the type decides the shape.

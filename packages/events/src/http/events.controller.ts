@@ -1,13 +1,12 @@
-import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, type MessageEvent, Query, Sse } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Observable } from 'rxjs';
 import {
   ApiErrors,
   ApiFailureException,
   EVENT_FEED,
   type EventFeed,
   failureOf,
-  type FeedItem,
   GenericErrors,
   ShutdownState,
 } from '@allocation/platform';
@@ -25,9 +24,6 @@ import { EventPageResponse, toEventResponse } from './responses';
 const RECONNECT_MS = 2_000;
 /** A comment line now and then keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
-
-const sseFrame = (item: FeedItem): string =>
-  `id: ${item.id}\ndata: ${JSON.stringify(toEventResponse(item))}\n\n`;
 
 @ApiTags('events')
 @Controller('api/events')
@@ -55,7 +51,7 @@ export class EventsController {
     return { items: items.map(toEventResponse), next: items.at(-1)?.id ?? afterId };
   }
 
-  @Get('stream')
+  @Sse('stream')
   @ApiOperation({
     summary: 'The same events live, as Server-Sent Events',
     description:
@@ -71,9 +67,8 @@ export class EventsController {
   async getEventStream(
     @Query() query: EventStreamQuery,
     @Headers('last-event-id') lastEventId: string | undefined,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
+  ): Promise<Observable<MessageEvent>> {
+    // Refusals come before the stream starts, so they are ordinary JSON answers.
     if (lastEventId !== undefined && !isEventId(lastEventId)) {
       throw new ApiFailureException(
         failureOf(GenericErrors.validation, 'Last-Event-ID must be an event id: a whole number'),
@@ -88,36 +83,29 @@ export class EventsController {
     const after =
       resumeFrom === undefined ? undefined : await this.feed.positionOf(Number(resumeFrom));
     const types = typesOf(query);
-
-    // The stream is written on the raw response; headers set so far (CORS, request id) go too.
-    reply.hijack();
-    const response = reply.raw;
-    for (const [name, value] of Object.entries(reply.getHeaders())) {
-      if (value !== undefined) response.setHeader(name, value);
-    }
-    response.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      'X-Accel-Buffering': 'no',
+    return new Observable<MessageEvent>((subscriber) => {
+      // The reconnection delay, with the id to resume from should the stream end before an event
+      // ('' when it started at the next event: a reconnection starts there again).
+      subscriber.next({ retry: RECONNECT_MS, id: resumeFrom ?? '' });
+      const heartbeat = setInterval(() => subscriber.next({ comment: 'keep-alive' }), HEARTBEAT_MS);
+      const end = () => subscriber.complete();
+      const unsubscribe = this.live.subscribe({
+        ...(after === undefined ? {} : { after }),
+        ...(types === undefined ? {} : { types }),
+        deliver: (items) => {
+          for (const item of items) {
+            subscriber.next({ id: String(item.id), data: toEventResponse(item) });
+          }
+        },
+        end,
+      });
+      const stopListening = this.shutdown.onStop(end);
+      // Runs when the stream completes and when the client goes away.
+      return () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        stopListening();
+      };
     });
-    response.write(`retry: ${RECONNECT_MS}\n\n`);
-
-    const end = () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-      stopListening();
-      if (!response.writableEnded) response.end();
-    };
-    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    const unsubscribe = this.live.subscribe({
-      ...(after === undefined ? {} : { after }),
-      ...(types === undefined ? {} : { types }),
-      deliver: (items) => {
-        response.write(items.map(sseFrame).join(''));
-      },
-      end,
-    });
-    const stopListening = this.shutdown.onStop(end);
-    request.raw.on('close', end);
   }
 }

@@ -30,6 +30,7 @@ export const shippedOrdersConsumer = (bus: OrdersBus, log: ShipmentLogger): Outb
   name: SHIPPED_ORDERS_CONSUMER_NAME,
   // It runs units of work of its own: the embedded database's one connection must be free.
   holdWhileHandling: false,
+  types: ['PickListConfirmed'],
   handle: async (items) => {
     for (const item of items) {
       const event = asAllocationEvent(item.type, item.data);

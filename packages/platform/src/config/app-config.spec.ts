@@ -5,6 +5,7 @@ describe('configuration', () => {
   it('defaults to port 3000, the embedded database under ./.data, no Redis, info logs', () => {
     expect(loadConfig({}, '/srv/app')).toEqual(
       E.right({
+        httpPlatform: 'express',
         host: '0.0.0.0',
         port: 3000,
         httpTimeouts: { headersMs: 10_000, requestMs: 30_000 },
@@ -33,6 +34,7 @@ describe('configuration', () => {
     });
     expect(config).toEqual(
       E.right({
+        httpPlatform: 'express',
         host: '0.0.0.0',
         port: 8080,
         httpTimeouts: { headersMs: 10_000, requestMs: 30_000 },
@@ -48,6 +50,19 @@ describe('configuration', () => {
         corsOrigins: [],
         allocationBatch: { maxBatch: 64, maxWaitMs: 0 },
       }),
+    );
+  });
+
+  it('runs on Express unless HTTP_PLATFORM=fastify, and refuses any other platform', () => {
+    const platform = (value?: string) =>
+      E.map((c: { httpPlatform: string }) => c.httpPlatform)(
+        loadConfig(value === undefined ? {} : { HTTP_PLATFORM: value }),
+      );
+    expect(platform()).toEqual(E.right('express'));
+    expect(platform('fastify')).toEqual(E.right('fastify'));
+    expect(platform('express')).toEqual(E.right('express'));
+    expect(platform('koa')).toEqual(
+      E.left(['HTTP_PLATFORM must be one of express, fastify, got "koa"']),
     );
   });
 

@@ -6,6 +6,9 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
+/** The HTTP server Nest runs on: Express (the default) or Fastify. */
+export const HTTP_PLATFORMS = ['express', 'fastify'] as const;
+export type HttpPlatform = (typeof HTTP_PLATFORMS)[number];
 
 export type DatabaseConfig =
   | { readonly kind: 'external'; readonly url: string; readonly poolSize: number }
@@ -13,6 +16,7 @@ export type DatabaseConfig =
   | { readonly kind: 'embedded'; readonly dataDir: string; readonly poolSize: 1 };
 
 export interface AppConfig {
+  readonly httpPlatform: HttpPlatform;
   /** The address to listen on (`0.0.0.0`: every interface). */
   readonly host: string;
   readonly port: number;
@@ -112,6 +116,14 @@ const logFormat = (env: Env, stdoutIsTty: boolean): E.Either<string, LogFormat> 
     : E.left(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${raw}"`);
 };
 
+const httpPlatform = (env: Env): E.Either<string, HttpPlatform> => {
+  const raw = env['HTTP_PLATFORM'];
+  if (raw === undefined || raw === '') return E.right('express');
+  return (HTTP_PLATFORMS as ReadonlyArray<string>).includes(raw)
+    ? E.right(raw as HttpPlatform)
+    : E.left(`HTTP_PLATFORM must be one of ${HTTP_PLATFORMS.join(', ')}, got "${raw}"`);
+};
+
 const EMAIL = /^[^\s@<>,;]+@[^\s@<>,;]+$/;
 
 const email =
@@ -209,6 +221,7 @@ export const loadConfig = (
   readFile: (path: string) => string = (path) => readFileSync(resolve(cwd, path), 'utf8'),
 ): E.Either<string[], AppConfig> => {
   const read = collect({
+    platform: httpPlatform(env),
     host: listenHost(env),
     port: integerIn('PORT', 0, 65_535, 3000)(env),
     headersTimeoutMs: integerIn('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000, 10_000)(env),
@@ -240,6 +253,7 @@ export const loadConfig = (
     return E.left(['HTTP_REQUEST_TIMEOUT_MS must be at least HTTP_HEADERS_TIMEOUT_MS']);
   }
   return E.right({
+    httpPlatform: settings.platform,
     host: settings.host,
     port: settings.port,
     httpTimeouts: { headersMs: settings.headersTimeoutMs, requestMs: settings.requestTimeoutMs },

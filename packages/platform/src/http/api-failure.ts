@@ -9,6 +9,8 @@ export interface ApiFailure {
   readonly message: string | string[];
   /** Sent as `Retry-After`: when a retry may succeed. */
   readonly retryAfterSeconds?: number;
+  /** Other headers the answer needs, such as `WWW-Authenticate` on a 401. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Leaves a controller with an expected failure; the exception filter renders it. */

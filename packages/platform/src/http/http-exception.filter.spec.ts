@@ -23,7 +23,11 @@ const hostFor = (captured: Captured): ArgumentsHost => {
       return this;
     },
   };
-  const request = { id: 'req-42', method: 'POST', url: '/api/allocations' };
+  const request = {
+    headers: { 'x-request-id': 'req-42' },
+    method: 'POST',
+    url: '/api/allocations',
+  };
   return {
     switchToHttp: () => ({ getResponse: () => response, getRequest: () => request }),
   } as unknown as ArgumentsHost;

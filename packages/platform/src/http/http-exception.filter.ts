@@ -7,17 +7,15 @@ import {
 } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { isDatabaseUnavailable } from '../database/postgres-errors';
+import { requestIdOf } from '../logging/access-log';
 import { ApiFailureException } from './api-failure';
 import { errorBody, genericCode, type ErrorResponse } from './error-response';
+import { nodeRequestOf } from './route';
 
 interface IdentifiedRequest {
-  readonly id?: unknown;
   readonly method?: string;
   readonly url?: string;
 }
-
-const requestIdOf = (request: IdentifiedRequest): string | undefined =>
-  typeof request.id === 'string' ? request.id : undefined;
 
 const fromHttpException = (exception: HttpException, requestId?: string): ErrorResponse => {
   const status = exception.getStatus();
@@ -50,12 +48,17 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = context.getRequest<IdentifiedRequest>();
     const retryAfter = this.retryAfter(exception);
     if (retryAfter !== undefined) this.http.setHeader(response, 'Retry-After', String(retryAfter));
+    if (exception instanceof ApiFailureException) {
+      for (const [name, value] of Object.entries(exception.failure.headers ?? {})) {
+        this.http.setHeader(response, name, value);
+      }
+    }
     const body = this.toBody(exception, request);
     this.http.reply(response, body, body.statusCode);
   }
 
   toBody(exception: unknown, request: IdentifiedRequest): ErrorResponse {
-    const requestId = requestIdOf(request);
+    const requestId = requestIdOf(nodeRequestOf(request));
     if (exception instanceof ApiFailureException) {
       const { status, code, message } = exception.failure;
       return errorBody(status, code, message, requestId);

@@ -42,7 +42,7 @@ class MemoryConsumers implements OutboxConsumers {
       await handle(items);
       this.cursor += items.length;
     }
-    return { _tag: 'Delivered', count: items.length };
+    return { _tag: 'Delivered', count: items.length, more: items.length === limit };
   }
 }
 

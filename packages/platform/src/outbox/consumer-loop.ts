@@ -11,6 +11,8 @@ export interface OutboxConsumer {
   handle(items: ReadonlyArray<FeedItem>): Promise<void>;
   /** See `TurnOptions`: false for an idempotent handler that needs the database itself. */
   readonly holdWhileHandling?: boolean;
+  /** The event types it handles (see `TurnOptions`); absent, every type. */
+  readonly types?: ReadonlyArray<string>;
 }
 
 export interface ConsumerLoopOptions {
@@ -80,12 +82,15 @@ export class ConsumerLoop {
           this.consumer.name,
           this.options.batchSize,
           (items) => this.consumer.handle(items),
-          { holdWhileHandling: this.consumer.holdWhileHandling ?? true },
+          {
+            holdWhileHandling: this.consumer.holdWhileHandling ?? true,
+            ...(this.consumer.types === undefined ? {} : { types: this.consumer.types }),
+          },
         );
         if (failures > 0) this.log.log(`${this.consumer.name}: delivering again`);
         failures = 0;
         if (turn._tag === 'Busy') await this.pause(this.options.standbyMs);
-        else if (turn.count < this.options.batchSize) await this.waitForEvents(mark);
+        else if (!turn.more) await this.waitForEvents(mark);
       } catch (error) {
         failures += 1;
         const delay = this.backoff(failures);

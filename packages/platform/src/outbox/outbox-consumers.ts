@@ -4,8 +4,11 @@ import type { FeedItem } from './event-feed';
 export type ConsumerTurn =
   /** Another instance holds this reader's lock: it is doing the work. */
   | { readonly _tag: 'Busy' }
-  /** Events read after the cursor, handed to the handler, and the cursor moved past them. */
-  | { readonly _tag: 'Delivered'; readonly count: number };
+  /**
+   * Events read after the cursor, those of the reader's types handed to the handler, and the
+   * cursor moved past them all; `more` when the turn stopped at its bounds, not at the feed's end.
+   */
+  | { readonly _tag: 'Delivered'; readonly count: number; readonly more: boolean };
 
 /**
  * Durable readers of the outbox, each with a cursor kept in the database. A turn runs as the only
@@ -30,6 +33,11 @@ export interface TurnOptions {
    * two instances may now and then handle the same events, so such a handler must be idempotent.
    */
   readonly holdWhileHandling?: boolean;
+  /**
+   * The event types the reader handles; absent, every type. Others are passed over without being
+   * read out of the database, and the cursor moves past them all the same.
+   */
+  readonly types?: ReadonlyArray<string>;
 }
 
 export const OUTBOX_CONSUMERS = Symbol('OutboxConsumers');

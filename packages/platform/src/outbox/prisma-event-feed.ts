@@ -7,7 +7,7 @@ import {
   type FeedRead,
 } from './event-feed';
 
-interface OutboxRow {
+export interface OutboxRow {
   readonly id: string;
   readonly type: string;
   readonly occurred_at: Date;
@@ -15,7 +15,7 @@ interface OutboxRow {
   readonly xid: string;
 }
 
-const toItem = (row: OutboxRow): FeedItem => ({
+export const toItem = (row: OutboxRow): FeedItem => ({
   id: Number(row.id),
   type: row.type,
   occurredAt: row.occurred_at.toISOString(),

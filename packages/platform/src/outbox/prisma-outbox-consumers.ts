@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import type { FeedItem } from './event-feed';
+import { comparePositions, type FeedItem, type FeedPosition } from './event-feed';
 import type { ConsumerTurn, OutboxConsumers, TurnOptions } from './outbox-consumers';
-import { readFeed } from './prisma-event-feed';
+import { type OutboxRow, readFeed, toItem } from './prisma-event-feed';
 
 /**
  * Each turn is one transaction holding `pg_try_advisory_xact_lock` on the reader's name: the lock
@@ -14,6 +14,8 @@ export class PrismaOutboxConsumers implements OutboxConsumers {
     private readonly client: PrismaClient,
     /** How long a handler may take (publishing, mailing) before its turn is abandoned. */
     private readonly turnTimeoutMs = 30_000,
+    /** The most events a reader of some types looks at in one turn. */
+    private readonly scanLimit = 2_000,
   ) {}
 
   async turn(
@@ -22,23 +24,23 @@ export class PrismaOutboxConsumers implements OutboxConsumers {
     handle: (items: ReadonlyArray<FeedItem>) => Promise<void>,
     options: TurnOptions = {},
   ): Promise<ConsumerTurn> {
+    const { types } = options;
     if (options.holdWhileHandling === false) {
-      const read = await this.locked(name, (tx) => this.readAfterCursor(tx, name, limit));
+      const read = await this.locked(name, (tx) => this.readAfterCursor(tx, name, limit, types));
       if (read === 'busy') return { _tag: 'Busy' };
-      if (read.length === 0) return { _tag: 'Delivered', count: 0 };
-      await handle(read);
-      await this.moveCursor(this.client, name, read);
-      return { _tag: 'Delivered', count: read.length };
+      if (read.items.length > 0) await handle(read.items);
+      if (read.end !== undefined) await this.moveCursor(this.client, name, read.end);
+      return { _tag: 'Delivered', count: read.items.length, more: read.more };
     }
     const turn = await this.locked(name, async (tx) => {
-      const items = await this.readAfterCursor(tx, name, limit);
-      if (items.length > 0) {
-        await handle(items);
-        await this.moveCursor(tx, name, items);
-      }
-      return items.length;
+      const read = await this.readAfterCursor(tx, name, limit, types);
+      if (read.items.length > 0) await handle(read.items);
+      if (read.end !== undefined) await this.moveCursor(tx, name, read.end);
+      return read;
     });
-    return turn === 'busy' ? { _tag: 'Busy' } : { _tag: 'Delivered', count: turn };
+    return turn === 'busy'
+      ? { _tag: 'Busy' }
+      : { _tag: 'Delivered', count: turn.items.length, more: turn.more };
   }
 
   private locked<A>(
@@ -60,33 +62,84 @@ export class PrismaOutboxConsumers implements OutboxConsumers {
     );
   }
 
+  /**
+   * Up to `limit` events of the reader's types after its cursor, looking at most `scanLimit`
+   * events in all: those of other types are passed over in the database (their data never read
+   * out), and the turn ends after the last one looked at, so the cursor moves past them too.
+   */
   private async readAfterCursor(
     tx: Prisma.TransactionClient,
     name: string,
     limit: number,
-  ): Promise<ReadonlyArray<FeedItem>> {
+    types: ReadonlyArray<string> | undefined,
+  ): Promise<TurnRead> {
     // Raw: the cursor's `last_xid` is an xid8, which Prisma's models cannot read.
     const [cursor] = await tx.$queryRaw<Array<{ xid: string; id: string }>>`
       SELECT last_xid::text AS xid, last_id::text AS id FROM outbox_consumers WHERE name = ${name}`;
     const after = { xid: cursor?.xid ?? '0', id: Number(cursor?.id ?? 0) };
-    return readFeed(tx, { after, limit });
+    if (types === undefined) {
+      const items = await readFeed(tx, { after, limit });
+      return { items, end: items.at(-1)?.position, more: items.length === limit };
+    }
+    const scan = Math.max(limit, this.scanLimit);
+    // Raw: feed order and the horizon are over xid8 (see readFeed).
+    const rows = await tx.$queryRaw<ScannedRow[]>`
+      WITH scanned AS (
+        SELECT xid, id, type FROM outbox
+         WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
+           AND (xid, id) > (${after.xid}::xid8, ${after.id}::bigint)
+         ORDER BY xid, id
+         LIMIT ${scan}
+      ), wanted AS (
+        SELECT xid, id FROM scanned
+         WHERE type = ANY (string_to_array(${types.join(',')}::text, ','))
+         ORDER BY xid, id
+         LIMIT ${limit}
+      ), last AS (
+        SELECT xid, id, (SELECT count(*) FROM scanned)::int AS scanned
+          FROM scanned ORDER BY xid DESC, id DESC LIMIT 1
+      )
+      SELECT o.id::text AS id, o.type, o.occurred_at, o.data, o.xid::text AS xid,
+             NULL::int AS scanned
+        FROM wanted w JOIN outbox o ON o.id = w.id
+      UNION ALL
+      SELECT id::text, NULL, NULL, NULL, xid::text, scanned FROM last`;
+    const items = rows
+      .filter((row) => row.scanned === null)
+      .map(toItem)
+      .sort((a, b) => comparePositions(a.position, b.position));
+    const last = rows.find((row) => row.scanned !== null);
+    if (items.length === limit) return { items, end: items.at(-1)?.position, more: true };
+    return {
+      items,
+      end: last === undefined ? undefined : { xid: last.xid, id: Number(last.id) },
+      more: last?.scanned === scan,
+    };
   }
 
   /** Forward only: a slower instance that handled the same events never moves it back. */
   private async moveCursor(
     client: Prisma.TransactionClient | PrismaClient,
     name: string,
-    items: ReadonlyArray<FeedItem>,
+    end: FeedPosition,
   ): Promise<void> {
-    const last = items.at(-1);
-    if (last === undefined) return;
     // Raw: an xid8 cursor, moved only forward by a row comparison.
     await client.$executeRaw`
       INSERT INTO outbox_consumers (name, last_xid, last_id, updated_at)
-      VALUES (${name}, ${last.position.xid}::xid8, ${last.position.id}, now())
+      VALUES (${name}, ${end.xid}::xid8, ${end.id}, now())
       ON CONFLICT (name) DO UPDATE
          SET last_xid = excluded.last_xid, last_id = excluded.last_id, updated_at = now()
        WHERE (outbox_consumers.last_xid, outbox_consumers.last_id)
              < (excluded.last_xid, excluded.last_id)`;
   }
 }
+
+interface TurnRead {
+  readonly items: ReadonlyArray<FeedItem>;
+  /** Where the cursor goes: past the last event looked at; undefined when none was. */
+  readonly end: FeedPosition | undefined;
+  readonly more: boolean;
+}
+
+/** An event of the reader's types, or (with `scanned` set) the last event looked at. */
+type ScannedRow = OutboxRow & { readonly scanned: number | null };

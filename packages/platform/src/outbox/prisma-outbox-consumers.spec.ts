@@ -1,0 +1,104 @@
+import { PrismaService } from '../database/prisma.service';
+import { waitForFeedHorizon } from '../testing/horizon';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database';
+import type { FeedItem } from './event-feed';
+import { PrismaOutboxConsumers } from './prisma-outbox-consumers';
+
+let database: TestDatabase;
+let prisma: PrismaService;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  prisma = new PrismaService({ url: database.url, poolSize: 4 });
+});
+
+afterAll(async () => {
+  await prisma.close();
+  await database.drop();
+});
+
+beforeEach(async () => {
+  await prisma.client.$executeRaw`TRUNCATE outbox, outbox_consumers`;
+});
+
+/** Commits one event per type, in order, each in a transaction of its own. */
+const commit = async (...types: string[]): Promise<void> => {
+  for (const type of types) {
+    await prisma.client.$executeRaw`INSERT INTO outbox (type, data) VALUES (${type}, '{"n":1}')`;
+  }
+  await waitForFeedHorizon(database.url);
+};
+
+/** One turn of a reader; what it was handed, by type and id order. */
+const turnOf = async (
+  consumers: PrismaOutboxConsumers,
+  limit: number,
+  types?: ReadonlyArray<string>,
+) => {
+  const handed: FeedItem[] = [];
+  const turn = await consumers.turn(
+    'reader',
+    limit,
+    async (items) => void handed.push(...items),
+    types === undefined ? {} : { types },
+  );
+  return { turn, types: handed.map((item) => item.type), ids: handed.map((item) => item.id) };
+};
+
+describe('a reader of some event types', () => {
+  it('is handed only its types, in feed order, and its cursor passes the others', async () => {
+    const consumers = new PrismaOutboxConsumers(prisma.client);
+    await commit(
+      'Allocated',
+      'OrderPlaced',
+      'Allocated',
+      'Allocated',
+      'OrderCancelled',
+      'Allocated',
+    );
+    const first = await turnOf(consumers, 50, ['OrderPlaced', 'OrderCancelled']);
+    expect(first.types).toEqual(['OrderPlaced', 'OrderCancelled']);
+    expect(first.ids[0]).toBeLessThan(first.ids[1] ?? 0);
+    expect(first.turn).toEqual({ _tag: 'Delivered', count: 2, more: false });
+    // The cursor is past the last Allocated too, so nothing comes again.
+    const [cursor] = await prisma.client.$queryRaw<Array<{ at: boolean }>>`
+      SELECT last_id = (SELECT max(id) FROM outbox) AS at FROM outbox_consumers`;
+    expect(cursor?.at).toBe(true);
+    expect((await turnOf(consumers, 50, ['OrderPlaced', 'OrderCancelled'])).types).toEqual([]);
+    await commit('Allocated', 'OrderPlaced');
+    expect((await turnOf(consumers, 50, ['OrderPlaced', 'OrderCancelled'])).types).toEqual([
+      'OrderPlaced',
+    ]);
+  });
+
+  it('stops at its limit and says there is more, then goes on from there', async () => {
+    const consumers = new PrismaOutboxConsumers(prisma.client);
+    await commit('OrderPlaced', 'Allocated', 'OrderPlaced', 'OrderPlaced');
+    const first = await turnOf(consumers, 2, ['OrderPlaced']);
+    expect(first.turn).toEqual({ _tag: 'Delivered', count: 2, more: true });
+    const second = await turnOf(consumers, 2, ['OrderPlaced']);
+    expect(second.turn).toEqual({ _tag: 'Delivered', count: 1, more: false });
+    expect([...first.ids, ...second.ids]).toEqual(
+      [...first.ids, ...second.ids].sort((a, b) => a - b),
+    );
+  });
+
+  it('looks at a bounded number of events a turn, and says there is more past them', async () => {
+    const consumers = new PrismaOutboxConsumers(prisma.client, 30_000, 3);
+    await commit('Allocated', 'Allocated', 'Allocated', 'Allocated', 'OutOfStock');
+    const first = await turnOf(consumers, 1, ['OutOfStock']);
+    expect(first.turn).toEqual({ _tag: 'Delivered', count: 0, more: true });
+    const second = await turnOf(consumers, 1, ['OutOfStock']);
+    expect(second.types).toEqual(['OutOfStock']);
+  });
+
+  it('without types, is handed everything, as the Redis relay is', async () => {
+    const consumers = new PrismaOutboxConsumers(prisma.client);
+    await commit('Allocated', 'OrderPlaced', 'BatchCreated');
+    expect((await turnOf(consumers, 50)).types).toEqual([
+      'Allocated',
+      'OrderPlaced',
+      'BatchCreated',
+    ]);
+  });
+});
