@@ -100,29 +100,16 @@ const urlWithScheme =
     }
   };
 
-const logLevel = (env: Env): E.Either<string, LogLevel> => {
-  const raw = env['LOG_LEVEL'];
-  if (raw === undefined || raw === '') return E.right('info');
-  return (LOG_LEVELS as ReadonlyArray<string>).includes(raw)
-    ? E.right(raw as LogLevel)
-    : E.left(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
-};
-
-const logFormat = (env: Env, stdoutIsTty: boolean): E.Either<string, LogFormat> => {
-  const raw = env['LOG_FORMAT'];
-  if (raw === undefined || raw === '') return E.right(stdoutIsTty ? 'pretty' : 'json');
-  return (LOG_FORMATS as ReadonlyArray<string>).includes(raw)
-    ? E.right(raw as LogFormat)
-    : E.left(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${raw}"`);
-};
-
-const httpPlatform = (env: Env): E.Either<string, HttpPlatform> => {
-  const raw = env['HTTP_PLATFORM'];
-  if (raw === undefined || raw === '') return E.right('express');
-  return (HTTP_PLATFORMS as ReadonlyArray<string>).includes(raw)
-    ? E.right(raw as HttpPlatform)
-    : E.left(`HTTP_PLATFORM must be one of ${HTTP_PLATFORMS.join(', ')}, got "${raw}"`);
-};
+/** One of a list of words, or `fallback` when unset. */
+const oneOf =
+  <T extends string>(name: string, values: ReadonlyArray<T>, fallback: T) =>
+  (env: Env): E.Either<string, T> => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return E.right(fallback);
+    return (values as ReadonlyArray<string>).includes(raw)
+      ? E.right(raw as T)
+      : E.left(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  };
 
 const EMAIL = /^[^\s@<>,;]+@[^\s@<>,;]+$/;
 
@@ -221,7 +208,7 @@ export const loadConfig = (
   readFile: (path: string) => string = (path) => readFileSync(resolve(cwd, path), 'utf8'),
 ): E.Either<string[], AppConfig> => {
   const read = collect({
-    platform: httpPlatform(env),
+    platform: oneOf('HTTP_PLATFORM', HTTP_PLATFORMS, 'express')(env),
     host: listenHost(env),
     port: integerIn('PORT', 0, 65_535, 3000)(env),
     headersTimeoutMs: integerIn('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000, 10_000)(env),
@@ -229,8 +216,9 @@ export const loadConfig = (
     databaseUrl: urlWithScheme('DATABASE_URL', ['postgres:', 'postgresql:'])(env),
     poolSize: integerIn('DATABASE_POOL_SIZE', 1, 200, 10)(env),
     redisUrl: urlWithScheme('REDIS_URL', ['redis:', 'rediss:'])(env),
-    level: logLevel(env),
-    format: logFormat(env, stdoutIsTty),
+    level: oneOf('LOG_LEVEL', LOG_LEVELS, 'info')(env),
+    // Readable colours for a person at a terminal, JSON lines for machines.
+    format: oneOf('LOG_FORMAT', LOG_FORMATS, stdoutIsTty ? 'pretty' : 'json')(env),
     grace: integerIn('SHUTDOWN_GRACE_MS', 0, 120_000, 1_000)(env),
     drain: integerIn('SHUTDOWN_DRAIN_MS', 0, 600_000, 10_000)(env),
     tokens: apiTokens(env, readFile),

@@ -23,6 +23,14 @@ const queryOf = (url: string): string => {
   return at === -1 ? '' : url.slice(at + 1);
 };
 
+const unauthorized = (code: string, message: string, challenge: string) =>
+  new ApiFailureException({
+    status: 401,
+    code,
+    message,
+    headers: { 'WWW-Authenticate': `Bearer realm="allocation"${challenge}` },
+  });
+
 /**
  * Who may call a route, decided on the route the router matched: its pattern from the controller
  * and handler metadata (`/api/batches/:reference`), never the raw URL text, so `/%61pi/batches`
@@ -44,21 +52,9 @@ export class AccessGuard implements CanActivate {
       queryOf(request.url ?? ''),
       request.headers.authorization,
     );
-    if (decision === 'missing') {
-      throw new ApiFailureException({
-        status: 401,
-        code: 'TOKEN_REQUIRED',
-        message: TOKEN_REQUIRED,
-        headers: { 'WWW-Authenticate': 'Bearer realm="allocation"' },
-      });
-    }
+    if (decision === 'missing') throw unauthorized('TOKEN_REQUIRED', TOKEN_REQUIRED, '');
     if (decision === 'invalid') {
-      throw new ApiFailureException({
-        status: 401,
-        code: 'INVALID_TOKEN',
-        message: INVALID_TOKEN,
-        headers: { 'WWW-Authenticate': 'Bearer realm="allocation", error="invalid_token"' },
-      });
+      throw unauthorized('INVALID_TOKEN', INVALID_TOKEN, ', error="invalid_token"');
     }
     return true;
   }

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { isDatabaseUnavailable } from '../database/postgres-errors';
-import { requestIdOf } from '../logging/access-log';
+import { requestIdOf } from './request-id';
 import { ApiFailureException } from './api-failure';
 import { errorBody, genericCode, type ErrorResponse } from './error-response';
 import { nodeRequestOf } from './route';

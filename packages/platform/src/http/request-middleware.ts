@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AccessLog, requestIdOf } from '../logging/access-log';
+import type { AccessLog } from './access-log';
+import { requestIdOf } from './request-id';
 import { crossOriginRefusal, CROSS_ORIGIN_REFUSED, type CrossOriginPolicy } from './cross-origin';
 import { errorBody } from './error-response';
 import { isRateLimited, type RateLimiter } from './rate-limit';

@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { AppConfig } from '../config/app-config';
-import { accessLog, requestIdOf, rootLoggerOptions } from './access-log';
+import { rootLoggerOptions } from '../logging/root-logger';
+import { accessLog } from './access-log';
+import { requestIdOf } from './request-id';
 
 const config: AppConfig = {
   httpPlatform: 'express',

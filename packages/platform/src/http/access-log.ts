@@ -1,24 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pino, type Logger, type LoggerOptions } from 'pino';
-import type { AppConfig } from '../config/app-config';
-import { withoutToken } from '../http/access-control';
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
-// A WeakMap rather than a property: Express's requests have a prototype of their own, and adding
-// properties to them cost several µs a request.
-const requestIds = new WeakMap<IncomingMessage, string>();
-
-/** Keeps a caller's X-Request-Id when it is sane, otherwise makes one (once per request). */
-export const requestIdOf = (request: IncomingMessage): string => {
-  const known = requestIds.get(request);
-  if (known !== undefined) return known;
-  const given = request.headers['x-request-id'];
-  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-  requestIds.set(request, id);
-  return id;
-};
+import type { Logger } from 'pino';
+import { withoutToken } from './access-control';
+import { requestIdOf } from './request-id';
 
 /**
  * Access log levels. The exception filter logs real failures with their context, so a 5xx here
@@ -28,16 +11,6 @@ export const accessLogLevel = (status: number): 'info' | 'warn' | 'error' => {
   if (status === 503) return 'warn';
   return status >= 500 ? 'error' : 'info';
 };
-
-/** The service's one pino logger: Nest's logs and the access log write through it. */
-export const rootLoggerOptions = (config: AppConfig): LoggerOptions => ({
-  level: config.logLevel,
-  ...(config.logFormat === 'pretty'
-    ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
-    : {}),
-});
-
-export const createRootLogger = (config: AppConfig): Logger => pino(rootLoggerOptions(config));
 
 export type AccessLog = (
   request: IncomingMessage,
