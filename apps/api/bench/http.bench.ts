@@ -15,7 +15,7 @@
  */
 import autocannon from 'autocannon';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -215,15 +215,26 @@ const loadWithAutocannon = async (base: string): Promise<LoadResult> => {
   };
 };
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-const cpuSecondsOf = (pid: number | undefined): number | undefined => {
+/** A process's parent and CPU seconds (user + system) so far, from /proc (Linux). */
+const statOf = (pid: string): { parent: number; cpu: number } | undefined => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return { parent: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100 };
   } catch {
     return undefined;
   }
+};
+
+/** CPU seconds of a process and its children (the workers, with API_PROCESSES above 1). */
+const cpuSecondsOf = (pid: number | undefined): number | undefined => {
+  const own = statOf(String(pid));
+  if (own === undefined) return undefined;
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(statOf)
+    .filter((stat) => stat?.parent === pid);
+  return children.reduce((sum, child) => sum + (child?.cpu ?? 0), own.cpu);
 };
 
 const freePort = () =>
@@ -347,8 +358,12 @@ const checkConsistency = async (client: Client, result: LoadResult): Promise<voi
   );
 };
 
-/** The service on one platform under the load, then pgbench on the same database. */
-const measure = async (platform: string): Promise<PlatformFigures> => {
+/**
+ * The service on one platform (`express`, `fastify`, with `:N` for N processes) under the load,
+ * then pgbench on the same database.
+ */
+const measure = async (setup: string): Promise<PlatformFigures> => {
+  const [platform = 'express', processes = '1'] = setup.split(':');
   const database = await createTestDatabase();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -359,6 +374,7 @@ const measure = async (platform: string): Promise<PlatformFigures> => {
       env: {
         ...process.env,
         HTTP_PLATFORM: platform,
+        API_PROCESSES: processes,
         DATABASE_URL: database.url,
         PORT: String(port),
         LOG_LEVEL: 'warn',
@@ -420,7 +436,7 @@ const measure = async (platform: string): Promise<PlatformFigures> => {
       `  the same allocation as one SQL statement (pgbench, ${CONNECTIONS} clients, ${SECONDS} s): ${Math.round(sql.tps).toLocaleString('en')}/s`,
     );
     return {
-      platform,
+      platform: processes === '1' ? platform : `${platform} ×${processes}`,
       perSecond: result.perSecond,
       cpuPerRequestUs,
       p50: result.p50,
@@ -434,7 +450,10 @@ const measure = async (platform: string): Promise<PlatformFigures> => {
   }
 };
 
-/** BENCH_PLATFORMS: which platforms, in order (both by default: Express, the default, first). */
+/**
+ * BENCH_PLATFORMS: which platforms, in order (both by default: Express, the default, first);
+ * `express:2` runs two processes (API_PROCESSES=2).
+ */
 const platforms = (process.env['BENCH_PLATFORMS'] ?? 'express,fastify')
   .split(',')
   .map((platform) => platform.trim())

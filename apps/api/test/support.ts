@@ -48,6 +48,7 @@ export const testConfig = (url: string, logLevel: LogLevel = 'silent'): AppConfi
   events: { retentionDays: 30, mail: null },
   corsOrigins: [],
   allocationBatch: { maxBatch: 64, maxWaitMs: 0 },
+  processes: 1,
 });
 
 /** The real application on a fresh database of its own, driven over HTTP by supertest. */

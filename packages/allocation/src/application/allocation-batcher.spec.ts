@@ -13,7 +13,7 @@ import { deallocateCommand } from './product.commands';
 import { PooledProductStore } from '../infrastructure/pooled-product-store';
 import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
 import type { AllocationBus } from './allocation-bus';
-import { AllocationBatcher } from './allocation-batcher';
+import { AllocationBatcher, type AllocationOutcome } from './allocation-batcher';
 import { fulfilmentBus } from '../fulfilment.module';
 import { prismaFulfilmentTransaction } from '../infrastructure/prisma-fulfilment-transaction';
 import type { FulfilmentBus } from './fulfilment-bus';
@@ -316,6 +316,38 @@ describe('allocations batched together (group commit)', () => {
     expect(batched.batcher.stats.commands - before.commands).toBeGreaterThan(
       batched.batcher.stats.batches - before.batches,
     );
+  });
+
+  it('decide a batch again when another writer changed its product meanwhile, as one by one would', async () => {
+    const prefix = 'retry-';
+    for (const side of [oneByOne, batched]) {
+      must(await side.bus.handle(createBatchCommand(`${prefix}b`, `${prefix}S`, 5)));
+    }
+    // Another process allocates 2 between this batch's load and its commit, once.
+    const store = new PooledProductStore(batched.prisma.sql);
+    const commit = store.commit.bind(store);
+    let interfered = false;
+    const contested = new AllocationBatcher(
+      Object.assign(store, {
+        commit: async (...args: Parameters<typeof commit>) => {
+          if (!interfered) {
+            interfered = true;
+            must(await batched.bus.handle(allocateCommand(`${prefix}other`, `${prefix}S`, 2)));
+          }
+          return commit(...args);
+        },
+      }),
+      batched.bus,
+    );
+    must(await oneByOne.bus.handle(allocateCommand(`${prefix}other`, `${prefix}S`, 2)));
+    const commands = [1, 2].map((i) => allocateCommand(`${prefix}o${i}`, `${prefix}S`, 2));
+    const outcomes = await Promise.all(commands.map((c) => contested.submit(c)));
+    const alone = [];
+    for (const command of commands) alone.push(await oneByOne.bus.handle(command));
+    expect(contested.stats).toMatchObject({ retries: 1, fallbacks: 0 });
+    const label = (o: AllocationOutcome) => (E.isRight(o) ? 'allocated' : o.left._tag);
+    expect(outcomes.map(label)).toEqual(['allocated', 'OutOfStock']);
+    expect(outcomes.map(label)).toEqual(alone.map(label));
   });
 
   it('run a batch that cannot commit again one command at a time, with the same results', async () => {

@@ -11,7 +11,7 @@ import {
   type DomainEvent,
   type Product,
 } from '@allocation/allocation-domain';
-import type { Handled } from '@allocation/platform';
+import { ConcurrencyConflict, type Handled } from '@allocation/platform';
 import type {
   LineChanges,
   ProductChange,
@@ -34,11 +34,16 @@ export interface BatcherOptions {
 
 export const defaultBatcherOptions: BatcherOptions = { maxBatch: 64, maxWaitMs: 0 };
 
+/** Times a batch that lost a version claim is decided again before it falls back. */
+const CONFLICT_RETRIES = 3;
+
 /** What the batcher has done so far: how big its batches were, and how often it fell back. */
 export interface BatcherStats {
   batches: number;
   commands: number;
   fallbacks: number;
+  /** Batches decided again because another writer changed one of their products meanwhile. */
+  retries: number;
   /** Batch size → how many batches had it. */
   readonly sizes: Map<number, number>;
 }
@@ -71,7 +76,13 @@ interface Waiting {
  * bus, in order, so the results are always those of running them one by one.
  */
 export class AllocationBatcher {
-  readonly stats: BatcherStats = { batches: 0, commands: 0, fallbacks: 0, sizes: new Map() };
+  readonly stats: BatcherStats = {
+    batches: 0,
+    commands: 0,
+    fallbacks: 0,
+    retries: 0,
+    sizes: new Map(),
+  };
   private readonly queue: Waiting[] = [];
   private draining = false;
 
@@ -107,25 +118,38 @@ export class AllocationBatcher {
     }
   }
 
+  /**
+   * The batch decided and committed, its outcomes; undefined when it could not commit. A product
+   * that another writer (another process or instance) changed between the load and the commit
+   * fails the version claim and nothing is written: the batch is then loaded and decided again
+   * from what is committed now, a few times, before its commands run one by one. Deciding again
+   * is what running them a moment later would do, so the results stay those of one at a time.
+   */
+  private async decideAndCommit(
+    commands: ReadonlyArray<Allocate>,
+  ): Promise<ReadonlyArray<AllocationOutcome> | undefined> {
+    for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
+      if (attempt > 0) this.stats.retries += 1;
+      try {
+        const decided = await allocateTogether(this.store, commands);
+        const committed = await this.store.commit(decided.changes, decided.events);
+        if (E.isLeft(committed)) return undefined;
+        if (decided.events.length > 0) this.onEventsCommitted();
+        return decided.outcomes;
+      } catch (error) {
+        // A lost version claim is decided again; whatever else failed (the commit writes all or
+        // nothing), running the commands one at a time tells each caller what it should.
+        if (!(error instanceof ConcurrencyConflict)) return undefined;
+      }
+    }
+    return undefined;
+  }
+
   private async runBatch(batch: ReadonlyArray<Waiting>): Promise<void> {
     this.stats.batches += 1;
     this.stats.commands += batch.length;
     this.stats.sizes.set(batch.length, (this.stats.sizes.get(batch.length) ?? 0) + 1);
-    let outcomes: ReadonlyArray<AllocationOutcome> | undefined;
-    try {
-      const decided = await allocateTogether(
-        this.store,
-        batch.map((w) => w.command),
-      );
-      const committed = await this.store.commit(decided.changes, decided.events);
-      if (E.isRight(committed)) {
-        if (decided.events.length > 0) this.onEventsCommitted();
-        outcomes = decided.outcomes;
-      }
-    } catch {
-      // Whatever failed (the commit writes all or nothing), running the commands one at a time
-      // tells each caller what it should.
-    }
+    const outcomes = await this.decideAndCommit(batch.map((w) => w.command));
     if (outcomes !== undefined) {
       batch.forEach((waiting, i) => {
         const outcome = outcomes[i] as AllocationOutcome;

@@ -20,6 +20,7 @@ describe('configuration', () => {
         events: { retentionDays: 30, mail: null },
         corsOrigins: [],
         allocationBatch: { maxBatch: 64, maxWaitMs: 0 },
+        processes: 1,
       }),
     );
   });
@@ -49,7 +50,25 @@ describe('configuration', () => {
         events: { retentionDays: 30, mail: null },
         corsOrigins: [],
         allocationBatch: { maxBatch: 64, maxWaitMs: 0 },
+        processes: 1,
       }),
+    );
+  });
+
+  it('runs one process unless API_PROCESSES says more, and more only on DATABASE_URL', () => {
+    const processes = (env: Record<string, string>) =>
+      E.map((c: { processes: number }) => c.processes)(loadConfig(env));
+    expect(processes({})).toEqual(E.right(1));
+    expect(processes({ API_PROCESSES: '2', DATABASE_URL: 'postgresql://db/a' })).toEqual(
+      E.right(2),
+    );
+    expect(processes({ API_PROCESSES: '2' })).toEqual(
+      E.left([
+        'API_PROCESSES above 1 needs DATABASE_URL: the embedded database serves one process',
+      ]),
+    );
+    expect(E.isLeft(processes({ API_PROCESSES: '0', DATABASE_URL: 'postgresql://db/a' }))).toBe(
+      true,
     );
   });
 

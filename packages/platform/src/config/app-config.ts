@@ -42,6 +42,8 @@ export interface AppConfig {
   readonly corsOrigins: ReadonlyArray<string> | '*';
   /** Group commit of allocations: the most commands in one transaction, and the longest wait. */
   readonly allocationBatch: { readonly maxBatch: number; readonly maxWaitMs: number };
+  /** Service processes sharing the port (Node's cluster); more than one needs `DATABASE_URL`. */
+  readonly processes: number;
 }
 
 export interface AccessConfig {
@@ -232,11 +234,17 @@ export const loadConfig = (
     corsOrigins: corsOrigins(env),
     maxBatch: integerIn('ALLOCATION_BATCH_MAX', 1, 1_000, 64)(env),
     maxWaitMs: integerIn('ALLOCATION_BATCH_WAIT_MS', 0, 50, 0)(env),
+    processes: integerIn('API_PROCESSES', 1, 64, 1)(env),
   });
   if (E.isLeft(read)) return read;
   const settings = read.right;
   const mail = mailConfig(settings.smtpUrl, settings.notifyEmail, settings.notifyFrom);
   if (E.isLeft(mail)) return E.left([mail.left]);
+  if (settings.processes > 1 && settings.databaseUrl === null) {
+    return E.left([
+      'API_PROCESSES above 1 needs DATABASE_URL: the embedded database serves one process',
+    ]);
+  }
   if (settings.requestTimeoutMs < settings.headersTimeoutMs) {
     return E.left(['HTTP_REQUEST_TIMEOUT_MS must be at least HTTP_HEADERS_TIMEOUT_MS']);
   }
@@ -263,5 +271,6 @@ export const loadConfig = (
     events: { retentionDays: settings.retentionDays, mail: mail.right },
     corsOrigins: settings.corsOrigins,
     allocationBatch: { maxBatch: settings.maxBatch, maxWaitMs: settings.maxWaitMs },
+    processes: settings.processes,
   });
 };

@@ -23,6 +23,7 @@ const config: AppConfig = {
   events: { retentionDays: 30, mail: null },
   corsOrigins: [],
   allocationBatch: { maxBatch: 64, maxWaitMs: 0 },
+  processes: 1,
 };
 
 let lines: Array<Record<string, unknown>>;
