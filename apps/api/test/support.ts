@@ -10,7 +10,10 @@ import {
   openDatabase,
   type OpenDatabase,
 } from '@allocation/platform';
-import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
+import { createTestDatabase, type TestDatabase, testConfig } from '@allocation/platform/testing';
+
+// Tests that build the app themselves start from the same configuration.
+export { testConfig };
 
 export interface TestApp {
   readonly app: INestApplication;
@@ -29,27 +32,6 @@ export const contractPlatforms = (): ReadonlyArray<HttpPlatform> => {
   if (chosen === undefined || chosen === '') return HTTP_PLATFORMS;
   return HTTP_PLATFORMS.filter((platform) => chosen.split(',').includes(platform));
 };
-
-/** The configuration tests run the app with, on the database at `url`. */
-export const testConfig = (url: string, logLevel: LogLevel = 'silent'): AppConfig => ({
-  httpPlatform: 'express',
-  host: '127.0.0.1',
-  port: 0,
-  httpTimeouts: { headersMs: 10_000, requestMs: 30_000 },
-  database: { kind: 'external', url, poolSize: 10 },
-  redisUrl: null,
-  logLevel,
-  logFormat: 'json',
-  shutdownGraceMs: 0,
-  shutdownDrainMs: 10_000,
-  access: { tokens: [], readsRequireToken: false },
-  // Off in tests that do not test it: they send hundreds of requests from one address.
-  rateLimit: { max: 0, windowMs: 60_000 },
-  events: { retentionDays: 30, mail: null },
-  corsOrigins: [],
-  allocationBatch: { maxBatch: 64, maxWaitMs: 0 },
-  processes: 1,
-});
 
 /** The real application on a fresh database of its own, driven over HTTP by supertest. */
 export const startTestApp = async (

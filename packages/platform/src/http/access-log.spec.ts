@@ -1,30 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { AppConfig } from '../config/app-config';
+import { testConfig } from '../testing/app-config';
 import { rootLoggerOptions } from '../logging/root-logger';
 import { accessLog } from './access-log';
 import { requestIdOf } from './request-id';
 
-const config: AppConfig = {
-  httpPlatform: 'express',
-  host: '127.0.0.1',
-  port: 0,
-  httpTimeouts: { headersMs: 10_000, requestMs: 30_000 },
-  database: { kind: 'external', url: 'postgresql://x@127.0.0.1/x', poolSize: 1 },
-  redisUrl: null,
-  logLevel: 'info',
-  logFormat: 'json',
-  shutdownGraceMs: 0,
-  shutdownDrainMs: 10_000,
-  access: { tokens: [], readsRequireToken: false },
-  // Off in tests that do not test it: they send hundreds of requests from one address.
-  rateLimit: { max: 0, windowMs: 60_000 },
-  events: { retentionDays: 30, mail: null },
-  corsOrigins: [],
-  allocationBatch: { maxBatch: 64, maxWaitMs: 0 },
-  processes: 1,
-};
+const config = { ...testConfig('postgresql://x@127.0.0.1/x'), logLevel: 'info' as const };
 
 let lines: Array<Record<string, unknown>>;
 let server: Server;

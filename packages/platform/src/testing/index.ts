@@ -1,3 +1,4 @@
+export * from './app-config';
 export * from './horizon';
 export * from './private-postgres';
 export * from './redis-server';
