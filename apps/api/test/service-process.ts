@@ -42,7 +42,11 @@ export const start = async (
 export const healthy = async (service: Started): Promise<void> => {
   for (let i = 0; i < 450; i++) {
     try {
-      if ((await fetch(`${service.base}/api/health`)).ok) return;
+      // A connection can be lost without an answer (one handed to a process as it dies).
+      const response = await fetch(`${service.base}/api/health`, {
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (response.ok) return;
     } catch {
       // not listening yet
     }
