@@ -1,12 +1,16 @@
 /**
  * Unit-of-work cost against the real PostgreSQL: one allocation on a SKU holding 10 lines versus
- * one holding 100,000, and allocations per second with 1, 8 and 32 concurrent workers against one
- * SKU and against 100 SKUs. Run: npm run bench:db (needs the PostgreSQL at 127.0.0.1:5432).
+ * one holding 100,000; the same for the other commands on a product (deallocating an order,
+ * shrinking a batch so that its newest line moves, growing it back, removing a batch); then
+ * allocations per second with 1, 8 and 32 concurrent workers against one SKU and against 100
+ * SKUs. Run: npm run bench:db (needs the PostgreSQL at 127.0.0.1:5432).
  */
 import * as E from 'fp-ts/Either';
 import { performance } from 'node:perf_hooks';
+import { BatchReference, OrderId, type Command } from '@allocation/allocation-domain';
 import {
   allocateCommand,
+  changeQuantityCommand,
   createBatchCommand,
   must,
   prismaAllocationBus,
@@ -18,6 +22,8 @@ import { createTestDatabase } from '@allocation/platform/testing';
 const BIG_LINES = 100_000;
 const SAMPLES = 400;
 const WORKER_SECONDS = 4;
+
+const OTHER_SAMPLES = 150;
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -52,6 +58,59 @@ const main = async () => {
     console.log(`  SKU with 10 lines        ${small.toFixed(2)} ms`);
     console.log(`  SKU with ${BIG_LINES.toLocaleString('en')} lines   ${big.toFixed(2)} ms`);
     console.log(`  ratio                    ${(big / small).toFixed(2)}x (goal: at most 1.5x)`);
+
+    // The other commands on a product, each timed alone; what they need is set up untimed.
+    const allocatedIn = async (reference: string) => {
+      const rows = await prisma.client.batch.findUnique({
+        where: { reference },
+        select: { allocatedQuantity: true },
+      });
+      return Number(rows?.allocatedQuantity ?? 0);
+    };
+    const timed = async (command: Command) => {
+      const start = performance.now();
+      must(await bus.handle(command));
+      return performance.now() - start;
+    };
+    const others: Record<string, Record<'SMALL' | 'BIG', number[]>> = {
+      'deallocate an order': { SMALL: [], BIG: [] },
+      'shrink a batch (its newest line moves)': { SMALL: [], BIG: [] },
+      'grow a batch back': { SMALL: [], BIG: [] },
+      'remove a batch': { SMALL: [], BIG: [] },
+    };
+    const record = (name: string, sku: 'SMALL' | 'BIG', ms: number) => others[name]?.[sku].push(ms);
+    const reference = { SMALL: 'small-batch', BIG: 'big-batch' } as const;
+    for (const sku of ['SMALL', 'BIG'] as const) {
+      // Where a line pushed out of the shrinking batch goes: a later batch with room.
+      must(await bus.handle(createBatchCommand(`${sku}-spare`, sku, 1_000, '2030-01-01')));
+    }
+    for (let i = 0; i < OTHER_SAMPLES; i++) {
+      for (const sku of ['SMALL', 'BIG'] as const) {
+        must(await bus.handle(allocateCommand(`other-${sku}-${i}`, sku, 1)));
+        const orderId = must(OrderId(`other-${sku}-${i}`));
+        record('deallocate an order', sku, await timed({ _tag: 'Deallocate', orderId }));
+
+        const held = await allocatedIn(reference[sku]);
+        const shrink = changeQuantityCommand(reference[sku], held - 1);
+        record('shrink a batch (its newest line moves)', sku, await timed(shrink));
+        const grow = changeQuantityCommand(reference[sku], 1_000_000);
+        record('grow a batch back', sku, await timed(grow));
+
+        const removable = `${sku}-removable-${i}`;
+        must(await bus.handle(createBatchCommand(removable, sku, 10, '2031-01-01')));
+        const remove = { _tag: 'RemoveBatch' as const, reference: must(BatchReference(removable)) };
+        record('remove a batch', sku, await timed(remove));
+      }
+    }
+    console.log(`the other commands' units of work (median of ${OTHER_SAMPLES}):`);
+    for (const [name, samples] of Object.entries(others)) {
+      const ratio = median(samples.BIG) / median(samples.SMALL);
+      console.log(
+        `  ${name.padEnd(40)} 10 lines ${median(samples.SMALL).toFixed(2)} ms, ` +
+          `${BIG_LINES.toLocaleString('en')} lines ${median(samples.BIG).toFixed(2)} ms, ` +
+          `ratio ${ratio.toFixed(2)}x (goal: at most 1.5x)`,
+      );
+    }
 
     // What the outbox adds to each allocation: its one INSERT of the unit's events, measured as
     // a transaction with and without it (alternating, so both see the same noise).

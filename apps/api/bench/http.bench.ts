@@ -14,61 +14,24 @@
  * "--cpu-prof" to profile it).
  */
 import autocannon from 'autocannon';
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createServer } from 'node:net';
 import { Client } from 'pg';
-import { createTestDatabase } from '@allocation/platform/testing';
+import {
+  batchesOutOfStep,
+  CONNECTIONS,
+  pgbench,
+  printTable,
+  SECONDS,
+  seedBatches,
+  startService,
+} from './service';
 
 const SKUS = 100;
 const BATCHES = 5;
-const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
-
-/** The allocation as one statement: the preferred batch with room, its total, the line. */
-const ONE_STATEMENT_ALLOCATION = `\\set s random(0, ${SKUS - 1})
-\\set n random(1, 2000000000)
-WITH chosen AS (
-  SELECT reference FROM batches
-   WHERE sku = 'BENCH-' || :s AND purchased_quantity - allocated_quantity >= 1
-   ORDER BY eta NULLS FIRST, position LIMIT 1 FOR UPDATE
-), bumped AS (
-  UPDATE batches b SET allocated_quantity = b.allocated_quantity + 1
-    FROM chosen c WHERE b.reference = c.reference RETURNING b.reference
-)
-INSERT INTO allocations (order_id, sku, batch_reference, quantity)
-SELECT 'pgbench-' || :client_id || '-' || :n, 'BENCH-' || :s, reference, 1 FROM bumped;
-`;
-
-/** pgbench's transactions per second for the one-statement allocation. */
-const pgbench = async (url: string): Promise<{ tps: number; latencyMs: number }> => {
-  const dir = mkdtempSync(join(tmpdir(), 'pgbench-'));
-  try {
-    const script = join(dir, 'allocate.sql');
-    writeFileSync(script, ONE_STATEMENT_ALLOCATION);
-    const { stdout } = await promisify(execFile)('pgbench', [
-      '-n',
-      '-c',
-      String(CONNECTIONS),
-      '-j',
-      '2',
-      '-T',
-      String(SECONDS),
-      '-f',
-      script,
-      url,
-    ]);
-    const tps = /tps = ([\d.]+)/.exec(stdout)?.[1];
-    const latency = /latency average = ([\d.]+) ms/.exec(stdout)?.[1];
-    if (tps === undefined) throw new Error(`pgbench printed no tps:\n${stdout}`);
-    return { tps: Number(tps), latencyMs: Number(latency ?? NaN) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-};
 
 /** wrk's script: unique order ids per thread, statuses counted, percentiles printed. */
 const WRK_SCRIPT = `
@@ -215,51 +178,6 @@ const loadWithAutocannon = async (base: string): Promise<LoadResult> => {
   };
 };
 
-/** A process's parent and CPU seconds (user + system) so far, from /proc (Linux). */
-const statOf = (pid: string): { parent: number; cpu: number } | undefined => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { parent: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100 };
-  } catch {
-    return undefined;
-  }
-};
-
-/** CPU seconds of a process and its children (the workers, with API_PROCESSES above 1). */
-const cpuSecondsOf = (pid: number | undefined): number | undefined => {
-  const own = statOf(String(pid));
-  if (own === undefined) return undefined;
-  const children = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(statOf)
-    .filter((stat) => stat?.parent === pid);
-  return children.reduce((sum, child) => sum + (child?.cpu ?? 0), own.cpu);
-};
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-
-const waitForHealth = async (base: string) => {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('the service did not become healthy');
-};
-
 /** What one platform did under the load, beside the SQL figure measured right after it. */
 interface PlatformFigures {
   readonly platform: string;
@@ -271,34 +189,9 @@ interface PlatformFigures {
   readonly sqlPerSecond: number;
 }
 
-/** Creates the SKUs' batches through the API, as a client would. */
-const seedBatches = async (base: string): Promise<void> => {
-  for (let s = 0; s < SKUS; s++) {
-    for (let b = 0; b < BATCHES; b++) {
-      const response = await fetch(`${base}/api/batches`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          reference: `bench-${s}-${b}`,
-          sku: `BENCH-${s}`,
-          quantity: 2_000,
-          eta: b === 0 ? null : `2027-0${b}-01`,
-        }),
-      });
-      if (response.status !== 201) throw new Error(`creating a batch answered ${response.status}`);
-    }
-  }
-};
-
 /** Checks in SQL what the load left; throws when anything is out of step. */
 const checkConsistency = async (client: Client, result: LoadResult): Promise<void> => {
-  const over = await client.query(
-    `SELECT b.reference FROM batches b
-      LEFT JOIN (SELECT batch_reference, sum(quantity) AS held FROM allocations GROUP BY 1) a
-        ON a.batch_reference = b.reference
-      WHERE b.allocated_quantity > b.purchased_quantity
-         OR b.allocated_quantity <> coalesce(a.held, 0)`,
-  );
+  const outOfStep = await batchesOutOfStep(client);
   const stored = new Set(
     (
       await client.query<{ order_id: string }>(
@@ -306,9 +199,9 @@ const checkConsistency = async (client: Client, result: LoadResult): Promise<voi
       )
     ).rows.map((row) => row.order_id),
   );
-  console.log(`  batches over-allocated or out of step with their lines: ${over.rowCount}`);
+  console.log(`  batches over-allocated or out of step with their lines: ${outOfStep}`);
   const answered201 = result.statuses['201'] ?? 0;
-  let consistent = over.rowCount === 0;
+  let consistent = outOfStep === 0;
   if (result.tracked !== undefined) {
     // autocannon stops at the deadline without waiting for the requests then in flight (one
     // per connection at most): those may have committed without their 201 being seen.
@@ -364,43 +257,15 @@ const checkConsistency = async (client: Client, result: LoadResult): Promise<voi
  */
 const measure = async (setup: string): Promise<PlatformFigures> => {
   const [platform = 'express', processes = '1'] = setup.split(':');
-  const database = await createTestDatabase();
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const service = spawn(
-    process.execPath,
-    [...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean), 'dist/apps/api/main.js'],
-    {
-      env: {
-        ...process.env,
-        HTTP_PLATFORM: platform,
-        API_PROCESSES: processes,
-        DATABASE_URL: database.url,
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        // One client sends thousands a second: the per-address limit would answer 429.
-        RATE_LIMIT_MAX: '0',
-        DATABASE_POOL_SIZE: '20',
-        SHUTDOWN_GRACE_MS: '0',
-        // The group commit's bounds, to measure each setting (1 turns batching off).
-        ALLOCATION_BATCH_MAX: process.env['ALLOCATION_BATCH_MAX'] ?? '64',
-        ALLOCATION_BATCH_WAIT_MS: process.env['ALLOCATION_BATCH_WAIT_MS'] ?? '0',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const exited = new Promise((resolve) => service.once('exit', resolve));
-  const stop = async () => {
-    service.kill('SIGTERM');
-    await exited;
-  };
+  const service = await startService(platform, processes);
   try {
-    await waitForHealth(base);
-    await seedBatches(base);
+    await seedBatches(service.base, SKUS, BATCHES, () => 2_000);
     const useWrk = process.env['BENCH_CLIENT'] !== 'autocannon' && (await hasWrk());
-    const cpuBefore = cpuSecondsOf(service.pid);
-    const result = useWrk ? await loadWithWrk(base) : await loadWithAutocannon(base);
-    const cpuAfter = cpuSecondsOf(service.pid);
+    const cpuBefore = service.cpuSeconds();
+    const result = useWrk
+      ? await loadWithWrk(service.base)
+      : await loadWithAutocannon(service.base);
+    const cpuAfter = service.cpuSeconds();
     console.log(
       `${platform}: POST /api/allocations, ${CONNECTIONS} connections, ${SECONDS} s, ${SKUS} SKUs x ${BATCHES} batches (${useWrk ? 'wrk' : 'autocannon'})`,
     );
@@ -423,15 +288,15 @@ const measure = async (setup: string): Promise<PlatformFigures> => {
       `  statuses     ${JSON.stringify(result.statuses)}  (non-2xx: ${non2xx}, errors: ${result.errors})`,
     );
     // Stopping the service lets the requests abandoned at the deadline finish first.
-    await stop();
-    const client = new Client({ connectionString: database.url });
+    await service.stop();
+    const client = new Client({ connectionString: service.databaseUrl });
     await client.connect();
     try {
       await checkConsistency(client, result);
     } finally {
       await client.end();
     }
-    const sql = await pgbench(database.url);
+    const sql = await pgbench(service.databaseUrl, SKUS);
     console.log(
       `  the same allocation as one SQL statement (pgbench, ${CONNECTIONS} clients, ${SECONDS} s): ${Math.round(sql.tps).toLocaleString('en')}/s`,
     );
@@ -445,8 +310,7 @@ const measure = async (setup: string): Promise<PlatformFigures> => {
       sqlPerSecond: sql.tps,
     };
   } finally {
-    await stop();
-    await database.drop();
+    await service.dispose();
   }
 };
 
@@ -480,17 +344,10 @@ const main = async () => {
     'SQL/s',
     'ratio',
   ];
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)),
-  );
-  const line = (cells: ReadonlyArray<string>) =>
-    `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   console.log(
     `\nSide by side (${new Date().toISOString().slice(0, 10)}); ratio = HTTP / one SQL statement, goal ≥ 0.75 on Express:`,
   );
-  console.log(line(header));
-  console.log(line(widths.map((w) => '-'.repeat(w))));
-  for (const row of rows) console.log(line(row));
+  printTable(header, rows);
 };
 
 main().catch((error: unknown) => {

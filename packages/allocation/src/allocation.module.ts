@@ -25,6 +25,7 @@ import {
   removeBatch,
 } from './application/product.handlers';
 import { AllocationBatcher, outcomeLabel } from './application/allocation-batcher';
+import { ProductLocks } from './application/product-locks';
 import { AllocationsController } from './http/allocations.controller';
 import { BatchesController } from './http/batches.controller';
 import { CompatController } from './http/compat.controller';
@@ -63,15 +64,22 @@ export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =
   controllers: [BatchesController, AllocationsController, ProductsController, CompatController],
   exports: [ALLOCATION_QUERIES],
   providers: [
+    // One per process: the group commit and the units of work take products in it.
+    { provide: ProductLocks, useFactory: () => new ProductLocks() },
     {
       provide: ALLOCATION_UNIT_OF_WORK,
-      useFactory: (prisma: PrismaService, signal: OutboxSignal, metrics: Metrics) =>
-        new PrismaUnitOfWork(prisma, prismaAllocationTransaction(), {
+      useFactory: (
+        prisma: PrismaService,
+        signal: OutboxSignal,
+        metrics: Metrics,
+        locks: ProductLocks,
+      ) =>
+        new PrismaUnitOfWork(prisma, prismaAllocationTransaction({ holds: locks }), {
           onEventsCommitted: () => signal.notify(),
           onRetry: () => metrics.unitOfWorkRetries.inc({ context: 'allocation' }),
           onExhausted: () => metrics.unitOfWorkExhausted.inc({ context: 'allocation' }),
         }),
-      inject: [PrismaService, OutboxSignal, Metrics],
+      inject: [PrismaService, OutboxSignal, Metrics, ProductLocks],
     },
     {
       provide: ALLOCATION_QUERIES,
@@ -91,6 +99,7 @@ export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =
         bus: AllocationBus,
         config: AppConfig,
         metrics: Metrics,
+        locks: ProductLocks,
       ) =>
         new AllocationBatcher(
           new PooledProductStore(prisma.sql),
@@ -101,8 +110,9 @@ export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =
             decided: (outcome) => metrics.allocations.inc({ outcome: outcomeLabel(outcome) }),
             fellBack: () => metrics.batchFallbacks.inc(),
           },
+          locks,
         ),
-      inject: [PrismaService, OutboxSignal, ALLOCATION_BUS, APP_CONFIG, Metrics],
+      inject: [PrismaService, OutboxSignal, ALLOCATION_BUS, APP_CONFIG, Metrics, ProductLocks],
     },
     AllocationWorkers,
   ],

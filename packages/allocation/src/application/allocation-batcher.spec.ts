@@ -13,7 +13,12 @@ import { deallocateCommand } from './product.commands';
 import { PooledProductStore } from '../infrastructure/pooled-product-store';
 import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
 import type { AllocationBus } from './allocation-bus';
-import { AllocationBatcher, type AllocationOutcome } from './allocation-batcher';
+import {
+  AllocationBatcher,
+  defaultBatcherOptions,
+  type AllocationOutcome,
+} from './allocation-batcher';
+import { ProductLocks } from './product-locks';
 import { fulfilmentBus } from '../fulfilment.module';
 import { prismaFulfilmentTransaction } from '../infrastructure/prisma-fulfilment-transaction';
 import type { FulfilmentBus } from './fulfilment-bus';
@@ -380,5 +385,44 @@ describe('allocations batched together (group commit)', () => {
     const lines = await batched.prisma.client.$queryRaw<Array<{ n: number }>>`
       SELECT count(*)::int AS n FROM allocations WHERE sku = ${`${prefix}S`}`;
     expect(lines[0]?.n).toBe(2);
+  });
+
+  it("leave a product this process's unit of work holds out of its batches, and take it up when let go", async () => {
+    const prefix = 'held-';
+    const locks = new ProductLocks();
+    const bus = prismaAllocationBus(batched.prisma, { holds: locks });
+    for (const sku of ['H', 'F']) {
+      must(await bus.handle(createBatchCommand(`${prefix}${sku}b`, `${prefix}${sku}`, 10)));
+    }
+    const batcher = new AllocationBatcher(
+      new PooledProductStore(batched.prisma.sql),
+      bus,
+      defaultBatcherOptions,
+      () => undefined,
+      {},
+      locks,
+    );
+    // As a unit of work that loaded H holds it until its transaction ends.
+    await locks.acquire([`${prefix}H`], 1_000);
+    let heldAnswered = false;
+    const held = [1, 2].map((i) =>
+      batcher.submit(allocateCommand(`${prefix}h${i}`, `${prefix}H`, 1)).then((outcome) => {
+        heldAnswered = true;
+        return outcome;
+      }),
+    );
+    const free = await batcher.submit(allocateCommand(`${prefix}f`, `${prefix}F`, 1));
+    expect(E.isRight(free)).toBe(true);
+    expect(heldAnswered).toBe(false);
+
+    locks.release([`${prefix}H`]);
+    const outcomes = await Promise.all(held);
+    expect(outcomes.map((o) => (E.isRight(o) ? o.right.value.outcome : o.left._tag))).toEqual([
+      'allocated',
+      'allocated',
+    ]);
+    // Two batches, no fallback: F's alone, then H's two together once H was free.
+    expect(batcher.stats).toMatchObject({ batches: 2, commands: 3, fallbacks: 0 });
+    expect(locks.isFree(`${prefix}H`)).toBe(true);
   });
 });

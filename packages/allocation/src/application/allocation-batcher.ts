@@ -19,6 +19,7 @@ import type {
   StandingLine,
 } from '../ports/product-store';
 import type { AllocationBus, AllocationFailure } from './allocation-bus';
+import { ProductLocks } from './product-locks';
 
 export type AllocationOutcome = E.Either<AllocationFailure, Handled<AllocationResult, DomainEvent>>;
 
@@ -74,6 +75,10 @@ interface Waiting {
  * result. A domain failure answers its caller alone. If the batch cannot commit (a product
  * changed meanwhile, an unexpected error), its commands are run again one at a time through the
  * bus, in order, so the results are always those of running them one by one.
+ *
+ * A batch holds its products in `locks`, which this process's units of work share: a product
+ * one of them holds is left out of the batch, with every later command for it (so each
+ * product's commands keep their order), and joins a batch once it is free again.
  */
 export class AllocationBatcher {
   readonly stats: BatcherStats = {
@@ -93,29 +98,57 @@ export class AllocationBatcher {
     /** Told after each batch that committed events, as units of work tell the outbox readers. */
     private readonly onEventsCommitted: () => void = () => undefined,
     private readonly observer: BatcherObserver = {},
-  ) {}
+    private readonly locks: ProductLocks = new ProductLocks(),
+  ) {
+    // Commands left for a busy product go as soon as it is free.
+    locks.onFree(() => this.wake(0));
+  }
 
   submit(command: Allocate): Promise<AllocationOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ command, resolve, reject });
-      if (!this.draining) {
-        this.draining = true;
-        // Let the commands of this turn of the event loop (or the next few ms) join the first.
-        const start = () => void this.drain();
-        if (this.options.maxWaitMs > 0) setTimeout(start, this.options.maxWaitMs);
-        else setImmediate(start);
-      }
+      this.wake(this.options.maxWaitMs);
     });
+  }
+
+  /** Starts draining unless a drain is on; the commands of this turn (or `waitMs`) join it. */
+  private wake(waitMs: number): void {
+    if (this.draining || this.queue.length === 0) return;
+    this.draining = true;
+    const start = () => void this.drain();
+    if (waitMs > 0) setTimeout(start, waitMs);
+    else setImmediate(start);
   }
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        await this.runBatch(this.queue.splice(0, this.options.maxBatch));
+      for (let batch = this.nextBatch(); batch.length > 0; batch = this.nextBatch()) {
+        await this.runBatch(batch);
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  /**
+   * The next commands in arrival order, at most `maxBatch`, leaving out every command of a
+   * product that is not free (and taking nothing past a left-out command of the same product).
+   */
+  private nextBatch(): Waiting[] {
+    const chosen: Waiting[] = [];
+    const left: Waiting[] = [];
+    const busy = new Set<string>();
+    for (const waiting of this.queue) {
+      const sku = waiting.command.sku as string;
+      if (chosen.length < this.options.maxBatch && !busy.has(sku) && this.locks.isFree(sku)) {
+        chosen.push(waiting);
+      } else {
+        busy.add(sku);
+        left.push(waiting);
+      }
+    }
+    this.queue.splice(0, this.queue.length, ...left);
+    return chosen;
   }
 
   /**
@@ -149,7 +182,15 @@ export class AllocationBatcher {
     this.stats.batches += 1;
     this.stats.commands += batch.length;
     this.stats.sizes.set(batch.length, (this.stats.sizes.get(batch.length) ?? 0) + 1);
-    const outcomes = await this.decideAndCommit(batch.map((w) => w.command));
+    const skus = new Set(batch.map((w) => w.command.sku as string));
+    this.locks.take(skus);
+    let outcomes: ReadonlyArray<AllocationOutcome> | undefined;
+    try {
+      outcomes = await this.decideAndCommit(batch.map((w) => w.command));
+    } finally {
+      // Before any fallback: the bus's units of work take these products themselves.
+      this.locks.release(skus);
+    }
     if (outcomes !== undefined) {
       batch.forEach((waiting, i) => {
         const outcome = outcomes[i] as AllocationOutcome;

@@ -1,6 +1,11 @@
-import { OrderId } from '@allocation/allocation-domain';
+import { BatchReference, OrderId } from '@allocation/allocation-domain';
 import { PrismaService } from '@allocation/platform';
-import { allocateCommand, createBatchCommand, must } from '../testing/commands';
+import {
+  allocateCommand,
+  changeQuantityCommand,
+  createBatchCommand,
+  must,
+} from '../testing/commands';
 import { seedAllocatedLines } from '../testing/seed';
 import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
 import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
@@ -62,5 +67,38 @@ describe('the statements one command sends', () => {
     );
     expect(small.length).toBeGreaterThan(0);
     expect(big).toEqual(small);
+  });
+
+  it('are the same for shrinking a batch, growing it back and removing a batch, whether 10 lines or 20,000', async () => {
+    const commandsOn = async (sku: string, reference: string) => {
+      // Where the line pushed out of the shrinking batch goes.
+      must(await bus.handle(createBatchCommand(`${sku}-spare`, sku, 100, '2030-01-01')));
+      must(await bus.handle(createBatchCommand(`${sku}-removable`, sku, 10, '2031-01-01')));
+      const batch = await prisma.client.batch.findUnique({ where: { reference } });
+      const held = Number(batch?.allocatedQuantity);
+      return {
+        shrink: await statementsOf(async () =>
+          must(await bus.handle(changeQuantityCommand(reference, held - 1))),
+        ),
+        grow: await statementsOf(async () =>
+          must(await bus.handle(changeQuantityCommand(reference, 1_000_000))),
+        ),
+        remove: await statementsOf(async () =>
+          must(
+            await bus.handle({
+              _tag: 'RemoveBatch',
+              reference: must(BatchReference(`${sku}-removable`)),
+            }),
+          ),
+        ),
+      };
+    };
+    const small = await commandsOn('SMALL', 'small-batch');
+    const big = await commandsOn('BIG', 'big-batch');
+    expect(small.shrink.length).toBeGreaterThan(0);
+    expect(big).toEqual(small);
+    // The shrink really moved a line: the spare batch holds it.
+    const spare = await prisma.client.allocation.count({ where: { batchReference: 'BIG-spare' } });
+    expect(spare).toBe(1);
   });
 });

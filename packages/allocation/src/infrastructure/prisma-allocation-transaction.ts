@@ -1,14 +1,23 @@
 import type { DomainEvent } from '@allocation/allocation-domain';
 import type { Prisma } from '@allocation/platform';
 import type { AllocationTransaction } from '../ports/allocation-transaction';
+import type { ProductHolds } from '../ports/product-store';
 import { PrismaProductRepository } from './prisma-product.repository';
 
 class PrismaAllocationTransaction implements AllocationTransaction {
   readonly products: PrismaProductRepository;
   private readonly recorded: DomainEvent[] = [];
 
-  constructor(tx: Prisma.TransactionClient, lockOnRead: boolean) {
-    this.products = new PrismaProductRepository(tx, { lockOnRead });
+  constructor(tx: Prisma.TransactionClient, lockOnRead: boolean, holds?: ProductHolds) {
+    this.products = new PrismaProductRepository(tx, {
+      lockOnRead,
+      ...(holds === undefined ? {} : { holds }),
+    });
+  }
+
+  /** The transaction has ended: this process's holds on its products go. */
+  ended(): void {
+    this.products.releaseHolds();
   }
 
   get events(): ReadonlyArray<DomainEvent> {
@@ -26,10 +35,12 @@ export interface AllocationTransactionOptions {
    * version check alone and retry; tests turn it off to force that path.
    */
   readonly lockOnRead?: boolean;
+  /** This process's holds on products, shared with the group commit (`ProductLocks`). */
+  readonly holds?: ProductHolds;
 }
 
 /** Binds the allocation repositories to one transaction, for `PrismaUnitOfWork`. */
 export const prismaAllocationTransaction =
   (options: AllocationTransactionOptions = {}) =>
   (tx: Prisma.TransactionClient): AllocationTransaction =>
-    new PrismaAllocationTransaction(tx, options.lockOnRead ?? true);
+    new PrismaAllocationTransaction(tx, options.lockOnRead ?? true, options.holds);

@@ -16,6 +16,7 @@ import {
   type LoadedProduct,
   noLineChanges,
   type ProductChange,
+  type ProductHolds,
   type ProductRequest,
 } from '../ports/product-store';
 import type { ProductRepository } from '../ports/product.repository';
@@ -40,6 +41,20 @@ const ofOrders = (orderIds: ReadonlyArray<OrderId> | null) =>
 // Lines are read in pages when a batch shrinks, newest first, until enough are found.
 const LINE_PAGE_SIZE = 200;
 
+// How long a unit of work waits for this process's hold on a product before it starts again:
+// long past a batch's few milliseconds, short enough to break a cycle between two units.
+const HOLD_WAIT_MS = 2_000;
+
+export interface ProductRepositoryOptions {
+  /**
+   * Loads take the products' row locks (FOR UPDATE), so writers of one SKU queue instead of
+   * racing and retrying; the version claim on commit stays the guarantee.
+   */
+  readonly lockOnRead: boolean;
+  /** This process's holds, taken before the row locks and let go by `releaseHolds`. */
+  readonly holds?: ProductHolds;
+}
+
 /**
  * The product store inside one transaction: loads and writes go through the same statements as
  * the group commit's (`product-sql.ts`), with a row lock taken first when asked. Values read back
@@ -49,24 +64,34 @@ const LINE_PAGE_SIZE = 200;
 export class PrismaProductRepository implements ProductRepository {
   /** Each product as loaded, for the version claim and the diff; lives as long as its transaction. */
   private readonly seen = new Map<string, Product>();
+  /** The products this transaction holds in `options.holds`. */
+  private readonly held = new Set<string>();
   private readonly sql: SqlPool;
 
-  /**
-   * `lockOnRead` makes loads take the products' row locks (FOR UPDATE), so writers of one SKU
-   * queue instead of racing and retrying; the version claim on commit stays the guarantee.
-   */
   constructor(
     private readonly db: Prisma.TransactionClient,
-    private readonly options: { readonly lockOnRead: boolean } = { lockOnRead: false },
+    private readonly options: ProductRepositoryOptions = { lockOnRead: false },
   ) {
     this.sql = transactionSql(db);
   }
 
+  /** Lets go of this process's holds; the unit of work calls it when its transaction has ended. */
+  releaseHolds(): void {
+    this.options.holds?.release(this.held);
+    this.held.clear();
+  }
+
   async load(requests: ReadonlyArray<ProductRequest>): Promise<ReadonlyMap<string, LoadedProduct>> {
     if (this.options.lockOnRead) {
+      const skus = [...new Set(requests.map((r) => r.sku as string))].sort();
+      const holds = this.options.holds;
+      const wanted = skus.filter((sku) => !this.held.has(sku));
+      if (holds !== undefined && wanted.length > 0) {
+        await holds.acquire(wanted, HOLD_WAIT_MS);
+        for (const sku of wanted) this.held.add(sku);
+      }
       // A statement of its own: after waiting for the lock, a read in the same statement would
       // see the new product row beside the old batch rows. The next statement sees both new.
-      const skus = [...new Set(requests.map((r) => r.sku as string))].sort();
       await this.db.$queryRaw`
         SELECT sku FROM products WHERE sku = ANY(${skus}::text[]) ORDER BY sku FOR UPDATE`;
     }

@@ -26,6 +26,7 @@ import type { AllocationTransaction } from '../ports/allocation-transaction';
 import { allocationBus } from '../allocation.module';
 import { prismaAllocationTransaction } from './prisma-allocation-transaction';
 import { PrismaProductRepository } from './prisma-product.repository';
+import { ProductLocks } from '../application/product-locks';
 
 let database: TestDatabase;
 let prisma: PrismaService;
@@ -272,6 +273,50 @@ describe('the unit of work', () => {
     expect(await allocatedIn('crowd-1')).toBe(20);
     expect(await count('allocations', 'CROWD')).toBe(20);
     expect(await count('allocations_view', 'CROWD')).toBe(20);
+  });
+});
+
+describe("a unit of work and this process's holds on products", () => {
+  it('holds each product it loads until its transaction ends, committed or rolled back', async () => {
+    must(await bus.handle(createBatchCommand('holds-b', 'HOLDS', 10)));
+    const locks = new ProductLocks();
+    const holding = new PrismaUnitOfWork(prisma, prismaAllocationTransaction({ holds: locks }));
+    const seenInside: boolean[] = [];
+    for (const outcome of [E.right('commit'), E.left('roll back')]) {
+      await holding.run(async (context) => {
+        await context.products.load([{ sku: must(Sku('HOLDS')) }]);
+        seenInside.push(locks.isFree('HOLDS'));
+        return outcome;
+      });
+      expect(locks.isFree('HOLDS')).toBe(true);
+    }
+    expect(seenInside).toEqual([false, false]);
+  });
+
+  it('waits for a product the group commit holds, then goes on', async () => {
+    const locks = new ProductLocks();
+    const holding = allocationBus(
+      new PrismaUnitOfWork(prisma, prismaAllocationTransaction({ holds: locks })),
+    );
+    locks.take(['HOLDS']);
+    const acquire = locks.acquire.bind(locks);
+    const asked = new Promise<void>((resolve) => {
+      locks.acquire = (...args) => {
+        resolve();
+        return acquire(...args);
+      };
+    });
+    let answered = false;
+    const change = holding.handle(changeQuantityCommand('holds-b', 8)).then((result) => {
+      answered = true;
+      return result;
+    });
+    // The unit of work asked for the product and waits in this process, not in PostgreSQL.
+    await asked;
+    expect(answered).toBe(false);
+    locks.release(['HOLDS']);
+    expect(E.isRight(await change)).toBe(true);
+    expect(locks.isFree('HOLDS')).toBe(true);
   });
 });
 

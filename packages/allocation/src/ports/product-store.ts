@@ -79,3 +79,14 @@ export interface ProductStore {
     events: ReadonlyArray<DomainEvent>,
   ): Promise<E.Either<DuplicateBatchReference, void>>;
 }
+
+/**
+ * This process's hold on products (`ProductLocks`), taken by a unit of work before it locks their
+ * rows and let go when its transaction ends, so the group commit can leave them out of its batches
+ * instead of waiting behind the row locks.
+ */
+export interface ProductHolds {
+  /** Waits for the products; throws `ConcurrencyConflict` after `timeoutMs` on one. */
+  acquire(skus: ReadonlyArray<string>, timeoutMs: number): Promise<void>;
+  release(skus: Iterable<string>): void;
+}

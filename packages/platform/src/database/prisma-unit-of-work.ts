@@ -42,14 +42,16 @@ export interface PrismaUnitOfWorkOptions {
   readonly onExhausted?: () => void;
 }
 
+/** A transaction's context; `ended` lets go of what it held in-process for the transaction. */
+export type TransactionContext = RecordsEvents<TaggedEvent> & { ended?(): void };
+
 /**
  * A unit of work on one PostgreSQL transaction (READ COMMITTED). `contextFor` binds a bounded
- * context's repositories to the transaction; a new context is made for every attempt. The events
- * the context recorded are written to the outbox as the transaction's last statement.
+ * context's repositories to the transaction; a new context is made for every attempt, and told
+ * when its transaction has ended (committed or rolled back). The events the context recorded are
+ * written to the outbox as the transaction's last statement.
  */
-export class PrismaUnitOfWork<
-  Context extends RecordsEvents<TaggedEvent>,
-> implements UnitOfWork<Context> {
+export class PrismaUnitOfWork<Context extends TransactionContext> implements UnitOfWork<Context> {
   private readonly retry: RetryPolicy;
   private readonly onEventsCommitted: () => void;
   private readonly onRetry: () => void;
@@ -87,22 +89,28 @@ export class PrismaUnitOfWork<
 
   private async attempt<L, A>(work: (context: Context) => Promise<E.Either<L, A>>): Promise<A> {
     let wroteEvents = false;
-    const value = await this.prisma.client.$transaction(
-      async (tx) => {
-        const context = this.contextFor(tx);
-        const result = await work(context);
-        if (E.isLeft(result)) throw new Rollback(result);
-        await writeToOutbox(tx, context.events);
-        wroteEvents = context.events.length > 0;
-        return result.right;
-      },
-      {
-        isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted,
-        // Waiting for a pooled connection is normal under load; a stuck transaction is not.
-        maxWait: 15_000,
-        timeout: 20_000,
-      },
-    );
+    let context = undefined as Context | undefined;
+    let value: A;
+    try {
+      value = await this.prisma.client.$transaction(
+        async (tx) => {
+          context = this.contextFor(tx);
+          const result = await work(context);
+          if (E.isLeft(result)) throw new Rollback(result);
+          await writeToOutbox(tx, context.events);
+          wroteEvents = context.events.length > 0;
+          return result.right;
+        },
+        {
+          isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted,
+          // Waiting for a pooled connection is normal under load; a stuck transaction is not.
+          maxWait: 15_000,
+          timeout: 20_000,
+        },
+      );
+    } finally {
+      context?.ended?.();
+    }
     if (wroteEvents) this.onEventsCommitted();
     return value;
   }

@@ -1,0 +1,458 @@
+/**
+ * Allocations under a realistic mix, beside allocation alone (issue 22, goal 2). Each load runs
+ * the built service on a fresh database with 100 SKUs (5 batches each; the 3 hot SKUs have a
+ * small batch of 50 they prefer, and bigger ones behind it), and BENCH_CONNECTIONS clients that
+ * each send one request at a time for BENCH_SECONDS:
+ * - `allocation`: POST /api/allocations only; a third of them on the 3 hot SKUs;
+ * - `mix`: the same, with 5% changes of a hot small batch's quantity between 50 and 20 (a
+ *   shrink pushes its newest lines out, to be reallocated), 5% placed orders of 1-5 lines
+ *   (create, add items, place; allocation picks them up from the outbox) and 2% deallocations of
+ *   orders allocated earlier in the run.
+ * Afterwards it checks in SQL: no batch over-allocated or out of step with its lines, every
+ * acknowledged allocation, deallocation, placed order and quantity change stored, nothing refused
+ * stored, and no line waiting while stock it fits is free. pgbench's one-statement allocation on
+ * the allocation-only database gives the SQL figure of the same run.
+ * Run: npm run bench:mix (BENCH_PLATFORMS=express, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_MIX).
+ */
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import {
+  batchesOutOfStep,
+  CONNECTIONS,
+  pgbench,
+  printTable,
+  SECONDS,
+  seedBatches,
+  send,
+  startService,
+} from './service';
+
+const SKUS = 100;
+const HOT = 3;
+const BATCHES = 5;
+const SMALL = 50;
+const SHRUNK = 20;
+
+/** The mix's shares of operations; allocations take the rest. */
+interface Shares {
+  readonly changeQuantity: number;
+  readonly placeOrder: number;
+  readonly deallocate: number;
+}
+const ALLOCATION_ONLY: Shares = { changeQuantity: 0, placeOrder: 0, deallocate: 0 };
+/** BENCH_MIX (such as `changeQuantity=0.05,placeOrder=0`) changes the mix's shares. */
+const MIX: Shares = {
+  changeQuantity: 0.05,
+  placeOrder: 0.05,
+  deallocate: 0.02,
+  ...Object.fromEntries(
+    (process.env['BENCH_MIX'] ?? '')
+      .split(',')
+      .filter((pair) => pair.includes('='))
+      .map((pair) => {
+        const [name = '', share = ''] = pair.split('=');
+        return [name.trim(), Number(share)];
+      }),
+  ),
+};
+
+type Operation = 'allocate' | 'changeQuantity' | 'placeOrder' | 'deallocate';
+const OPERATIONS: ReadonlyArray<Operation> = [
+  'allocate',
+  'changeQuantity',
+  'placeOrder',
+  'deallocate',
+];
+
+/** A small deterministic generator (mulberry32), so runs draw the same sequence. */
+const generator = (seed: number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+/** An HTTP/1.1 client with kept-alive connections, one request per connection at a time. */
+const client = (base: string) => {
+  const url = new URL(base);
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const call = (method: string, path: string, body?: unknown) =>
+    new Promise<number>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          method,
+          path,
+          headers:
+            payload === undefined
+              ? {}
+              : {
+                  'content-type': 'application/json',
+                  'content-length': Buffer.byteLength(payload),
+                },
+        },
+        (response) => {
+          response.resume();
+          response.once('end', () => resolve(response.statusCode ?? 0));
+          response.once('error', reject);
+        },
+      );
+      req.once('error', reject);
+      req.end(payload);
+    });
+  return { call, close: () => agent.destroy() };
+};
+
+/** What one kind of operation did: its statuses and latencies. */
+class Tally {
+  readonly statuses: Record<string, number> = {};
+  readonly latencies: number[] = [];
+  record(status: number, ms: number) {
+    this.statuses[status] = (this.statuses[status] ?? 0) + 1;
+    this.latencies.push(ms);
+  }
+  get count() {
+    return this.latencies.length;
+  }
+  percentile(p: number) {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+  }
+  count5xx() {
+    return Object.entries(this.statuses)
+      .filter(([status]) => status.startsWith('5'))
+      .reduce((sum, [, n]) => sum + n, 0);
+  }
+}
+
+/** What the clients were told, to be checked against what the database holds. */
+interface Acknowledged {
+  /** Allocated (201) and not deallocated since, by order id: the SKU. */
+  readonly allocated: Map<string, string>;
+  readonly deallocated: Set<string>;
+  /** Allocations refused (4xx): nothing of them may be stored. */
+  readonly refused: Set<string>;
+  /** Placed orders (200 on place): their lines. */
+  readonly placed: Map<string, ReadonlyArray<{ sku: string; quantity: number }>>;
+  /** Each hot small batch's quantity as last acknowledged. */
+  readonly quantities: Map<string, number>;
+}
+
+const hotBatch = (k: number) => `hot-${k}`;
+
+/** A SKU as the traffic picks them: a third of the time one of the hot ones. */
+const pickSku = (random: () => number) =>
+  random() < 1 / 3 ? Math.floor(random() * HOT) : HOT + Math.floor(random() * (SKUS - HOT));
+
+/** Runs the load; returns the tallies by operation and the wall time it took. */
+const drive = async (base: string, shares: Shares, acknowledged: Acknowledged) => {
+  const { call, close } = client(base);
+  const tallies = Object.fromEntries(OPERATIONS.map((op) => [op, new Tally()])) as Record<
+    Operation,
+    Tally
+  >;
+  const deallocatable: string[] = [];
+  const changing = new Set<number>();
+  let sequence = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+
+  const timed = async (op: Operation, run: () => Promise<number>) => {
+    const start = performance.now();
+    const status = await run();
+    tallies[op].record(status, performance.now() - start);
+    return status;
+  };
+
+  const allocate = async (random: () => number) => {
+    const orderId = `mix-${++sequence}`;
+    const sku = `BENCH-${pickSku(random)}`;
+    const quantity = 1 + Math.floor(random() * 3);
+    const status = await timed('allocate', () =>
+      call('POST', '/api/allocations', { orderId, sku, quantity }),
+    );
+    if (status === 201) {
+      acknowledged.allocated.set(orderId, sku);
+      deallocatable.push(orderId);
+    } else acknowledged.refused.add(orderId);
+  };
+
+  const changeQuantity = async (k: number) => {
+    changing.add(k);
+    const reference = hotBatch(k);
+    const quantity = acknowledged.quantities.get(reference) === SMALL ? SHRUNK : SMALL;
+    const status = await timed('changeQuantity', () =>
+      call('PATCH', `/api/batches/${reference}`, { quantity }),
+    );
+    if (status === 200) acknowledged.quantities.set(reference, quantity);
+    changing.delete(k);
+  };
+
+  const placeOrder = async (random: () => number) => {
+    const orderId = `mix-order-${++sequence}`;
+    const skus = new Set<number>();
+    const wanted = 1 + Math.floor(random() * 5);
+    while (skus.size < wanted) skus.add(pickSku(random));
+    const lines = [...skus].map((s) => ({
+      sku: `BENCH-${s}`,
+      quantity: 1 + Math.floor(random() * 3),
+    }));
+    // One operation of several requests: its latency is the whole order's.
+    const status = await timed('placeOrder', async () => {
+      const created = await call('POST', '/api/orders', { orderId, customerId: 'bench' });
+      if (created !== 201) return created;
+      for (const line of lines) {
+        const added = await call('POST', `/api/orders/${orderId}/items`, line);
+        if (added !== 201) return added;
+      }
+      return call('POST', `/api/orders/${orderId}/place`);
+    });
+    if (status === 200) acknowledged.placed.set(orderId, lines);
+  };
+
+  const deallocate = async (orderId: string) => {
+    const status = await timed('deallocate', () =>
+      call('DELETE', `/api/allocations/${encodeURIComponent(orderId)}`),
+    );
+    if (status === 204) {
+      acknowledged.allocated.delete(orderId);
+      acknowledged.deallocated.add(orderId);
+    }
+  };
+
+  /** The next operation, by the shares; one that cannot run now is an allocation instead. */
+  const next = (random: () => number): (() => Promise<void>) => {
+    let r = random();
+    if ((r -= shares.changeQuantity) < 0) {
+      const idle = [...Array(HOT).keys()].filter((k) => !changing.has(k));
+      const k = idle[Math.floor(random() * idle.length)];
+      if (k !== undefined) return () => changeQuantity(k);
+    } else if ((r -= shares.placeOrder) < 0) {
+      return () => placeOrder(random);
+    } else if (r - shares.deallocate < 0 && deallocatable.length > 0) {
+      // Taken out at random, so no two clients deallocate the same order.
+      const [orderId = ''] = deallocatable.splice(Math.floor(random() * deallocatable.length), 1);
+      return () => deallocate(orderId);
+    }
+    return () => allocate(random);
+  };
+
+  const worker = async (index: number) => {
+    const random = generator(index + 1);
+    while (performance.now() < deadline) await next(random)();
+  };
+  try {
+    await Promise.all([...Array(CONNECTIONS).keys()].map(worker));
+  } finally {
+    close();
+  }
+  return { tallies, seconds: (performance.now() - started) / 1000 };
+};
+
+/** Waits until allocation has taken in every placed order's lines (from the outbox). */
+const placedOrdersTakenIn = async (db: Client, placed: Acknowledged['placed']) => {
+  const orderIds = [...placed.keys()];
+  for (let i = 0; i < 600; i++) {
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(DISTINCT order_id)::int AS n FROM (
+         SELECT order_id FROM allocations WHERE order_id = ANY($1)
+         UNION ALL SELECT order_id FROM backorders WHERE order_id = ANY($1)) t`,
+      [orderIds],
+    );
+    if ((rows[0]?.n ?? 0) === orderIds.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('placed orders were not taken in by allocation within 60 s');
+};
+
+/** Checks what the database holds against what the clients were told; returns the failures. */
+const check = async (db: Client, acknowledged: Acknowledged): Promise<string[]> => {
+  const failures: string[] = [];
+  const outOfStep = await batchesOutOfStep(db);
+  if (outOfStep > 0) failures.push(`${outOfStep} batches over-allocated or out of step`);
+  const held = new Map<string, Map<string, number>>();
+  const { rows } = await db.query<{ order_id: string; sku: string; quantity: string }>(
+    `SELECT order_id, sku, sum(quantity)::text AS quantity FROM (
+       SELECT order_id, sku, quantity FROM allocations
+       UNION ALL SELECT order_id, sku, quantity FROM backorders) t GROUP BY 1, 2`,
+  );
+  for (const row of rows) {
+    const of = held.get(row.order_id) ?? new Map<string, number>();
+    of.set(row.sku, Number(row.quantity));
+    held.set(row.order_id, of);
+  }
+  const lost = [...acknowledged.allocated].filter(([orderId, sku]) => !held.get(orderId)?.has(sku));
+  if (lost.length > 0) failures.push(`${lost.length} allocations answered 201 are not stored`);
+  const kept = [...acknowledged.deallocated].filter((orderId) => held.has(orderId));
+  if (kept.length > 0) failures.push(`${kept.length} deallocated orders still hold lines`);
+  const refused = [...acknowledged.refused].filter((orderId) => held.has(orderId));
+  if (refused.length > 0) failures.push(`${refused.length} refused allocations are stored`);
+  const wrong = [...acknowledged.placed].filter(([orderId, lines]) =>
+    lines.some((line) => held.get(orderId)?.get(line.sku) !== line.quantity),
+  );
+  if (wrong.length > 0) failures.push(`${wrong.length} placed orders are not held as placed`);
+  const quantities = await db.query<{ reference: string; purchased: string }>(
+    `SELECT reference, purchased_quantity::text AS purchased FROM batches WHERE reference = ANY($1)`,
+    [[...acknowledged.quantities.keys()]],
+  );
+  for (const { reference, purchased } of quantities.rows) {
+    if (Number(purchased) !== acknowledged.quantities.get(reference)) {
+      failures.push(`${reference} holds ${purchased}, not the quantity last acknowledged`);
+    }
+  }
+  // Every change that frees stock offers it to the queue: nothing waits that free stock fits.
+  const starved = await db.query(
+    `SELECT k.order_id FROM backorders k
+      WHERE EXISTS (SELECT 1 FROM batches b WHERE b.sku = k.sku
+                     AND b.purchased_quantity - b.allocated_quantity >= k.quantity)
+         OR (k.allow_split AND (SELECT sum(b.purchased_quantity - b.allocated_quantity)
+                                  FROM batches b WHERE b.sku = k.sku) >= k.quantity)`,
+  );
+  if ((starved.rowCount ?? 0) > 0)
+    failures.push(`${starved.rowCount} lines wait beside free stock`);
+  return failures;
+};
+
+/** The service's counters of these names (summed over their labels), from GET /metrics. */
+const metrics = async (base: string, names: ReadonlyArray<string>) => {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+]+)$`, 'gm'))].reduce(
+        (sum, match) => sum + Number(match[1]),
+        0,
+      ),
+    ]),
+  );
+};
+
+interface LoadFigures {
+  readonly load: string;
+  readonly allocationsPerSecond: number;
+  readonly cpuPerOperationUs: number | undefined;
+  readonly tallies: Record<Operation, Tally>;
+  readonly sqlPerSecond: number | undefined;
+}
+
+const measure = async (platform: string, load: string, shares: Shares): Promise<LoadFigures> => {
+  const service = await startService(platform, '1');
+  try {
+    // The hot SKUs' small batch comes first, so it is preferred and holds the newest lines.
+    for (let k = 0; k < HOT; k++) {
+      const batch = { reference: hotBatch(k), sku: `BENCH-${k}`, quantity: SMALL, eta: null };
+      await send(service.base, 'POST', '/api/batches', batch, 201);
+    }
+    await seedBatches(service.base, SKUS, BATCHES, (s) => (s < HOT ? 50_000 : 5_000));
+    for (let s = 0; s < SKUS; s++) {
+      const price = { amountMinor: 100 + s, currency: 'EUR' };
+      await send(service.base, 'PUT', `/api/prices/BENCH-${s}`, price, 200);
+    }
+    const acknowledged: Acknowledged = {
+      allocated: new Map(),
+      deallocated: new Set(),
+      refused: new Set(),
+      placed: new Map(),
+      quantities: new Map([...Array(HOT).keys()].map((k) => [hotBatch(k), SMALL])),
+    };
+    const cpuBefore = service.cpuSeconds();
+    const { tallies, seconds } = await drive(service.base, shares, acknowledged);
+    const cpuAfter = service.cpuSeconds();
+    const counters = await metrics(service.base, [
+      'allocation_batch_fallbacks_total',
+      'unit_of_work_retries_total',
+    ]);
+    const operations = OPERATIONS.reduce((sum, op) => sum + tallies[op].count, 0);
+    const db = new Client({ connectionString: service.databaseUrl });
+    await db.connect();
+    let sqlPerSecond: number | undefined;
+    try {
+      await placedOrdersTakenIn(db, acknowledged.placed);
+      await service.stop();
+      const failures = await check(db, acknowledged);
+      console.log(`${platform}, ${load}: ${operations} operations in ${seconds.toFixed(1)} s`);
+      for (const op of OPERATIONS) {
+        const tally = tallies[op];
+        if (tally.count === 0) continue;
+        console.log(
+          `  ${op.padEnd(15)} ${String(tally.count).padStart(6)}  p50 ${tally.percentile(50).toFixed(1)} ms, p99 ${tally.percentile(99).toFixed(1)} ms  ${JSON.stringify(tally.statuses)}`,
+        );
+      }
+      console.log(`  ${JSON.stringify(counters)}`);
+      console.log(
+        `  checks: ${failures.length === 0 ? 'every acknowledged write stored, nothing over-allocated, no line waits beside free stock' : failures.join('; ')}`,
+      );
+      if (failures.length > 0) throw new Error('consistency check failed');
+      if (shares === ALLOCATION_ONLY) {
+        sqlPerSecond = (await pgbench(service.databaseUrl, SKUS)).tps;
+      }
+    } finally {
+      await db.end();
+    }
+    return {
+      load,
+      allocationsPerSecond: tallies.allocate.count / seconds,
+      cpuPerOperationUs:
+        cpuBefore === undefined || cpuAfter === undefined
+          ? undefined
+          : ((cpuAfter - cpuBefore) / operations) * 1e6,
+      tallies,
+      sqlPerSecond,
+    };
+  } finally {
+    await service.dispose();
+  }
+};
+
+const main = async () => {
+  const platform = process.env['BENCH_PLATFORMS'] ?? 'express';
+  const alone = await measure(platform, 'allocation only', ALLOCATION_ONLY);
+  const mixed = await measure(platform, 'mix', MIX);
+  const ms = (tally: Tally) =>
+    tally.count === 0
+      ? '-'
+      : `${tally.percentile(50).toFixed(1)} / ${tally.percentile(99).toFixed(1)} ms`;
+  const rows = [alone, mixed].map((f) => [
+    f.load,
+    Math.round(f.allocationsPerSecond).toLocaleString('en'),
+    ms(f.tallies.allocate),
+    ms(f.tallies.changeQuantity),
+    ms(f.tallies.placeOrder),
+    ms(f.tallies.deallocate),
+    f.cpuPerOperationUs === undefined ? '?' : `${Math.round(f.cpuPerOperationUs)} µs`,
+    String(OPERATIONS.reduce((sum, op) => sum + f.tallies[op].count5xx(), 0)),
+  ]);
+  console.log(
+    `\nSide by side (${new Date().toISOString().slice(0, 10)}, ${platform}, ${CONNECTIONS} clients, ${SECONDS} s):`,
+  );
+  printTable(
+    [
+      'load',
+      'allocations/s',
+      'allocate p50/p99',
+      'change qty',
+      'place order',
+      'deallocate',
+      'API CPU/op',
+      '5xx',
+    ],
+    rows,
+  );
+  console.log(
+    `mix / allocation only: ${(mixed.allocationsPerSecond / alone.allocationsPerSecond).toFixed(2)} (goal ≥ 0.8); ` +
+      `one-statement SQL allocation (pgbench): ${Math.round(alone.sqlPerSecond ?? NaN).toLocaleString('en')}/s`,
+  );
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,240 @@
+/**
+ * What the HTTP benchmarks share: the built service in a process of its own on a fresh database,
+ * its CPU time, the SKUs' batches, pgbench's one-statement allocation, and the batch totals check.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Client } from 'pg';
+import { createTestDatabase } from '@allocation/platform/testing';
+
+export const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
+export const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
+
+/** The allocation as one statement on `BENCH-<0..skus-1>`: the preferred batch with room, its total, the line. */
+const oneStatementAllocation = (skus: number) => `\\set s random(0, ${skus - 1})
+\\set n random(1, 2000000000)
+WITH chosen AS (
+  SELECT reference FROM batches
+   WHERE sku = 'BENCH-' || :s AND purchased_quantity - allocated_quantity >= 1
+   ORDER BY eta NULLS FIRST, position LIMIT 1 FOR UPDATE
+), bumped AS (
+  UPDATE batches b SET allocated_quantity = b.allocated_quantity + 1
+    FROM chosen c WHERE b.reference = c.reference RETURNING b.reference
+)
+INSERT INTO allocations (order_id, sku, batch_reference, quantity)
+SELECT 'pgbench-' || :client_id || '-' || :n, 'BENCH-' || :s, reference, 1 FROM bumped;
+`;
+
+/** pgbench's transactions per second for the one-statement allocation over `skus` SKUs. */
+export const pgbench = async (
+  url: string,
+  skus: number,
+): Promise<{ tps: number; latencyMs: number }> => {
+  const dir = mkdtempSync(join(tmpdir(), 'pgbench-'));
+  try {
+    const script = join(dir, 'allocate.sql');
+    writeFileSync(script, oneStatementAllocation(skus));
+    const { stdout } = await promisify(execFile)('pgbench', [
+      '-n',
+      '-c',
+      String(CONNECTIONS),
+      '-j',
+      '2',
+      '-T',
+      String(SECONDS),
+      '-f',
+      script,
+      url,
+    ]);
+    const tps = /tps = ([\d.]+)/.exec(stdout)?.[1];
+    const latency = /latency average = ([\d.]+) ms/.exec(stdout)?.[1];
+    if (tps === undefined) throw new Error(`pgbench printed no tps:\n${stdout}`);
+    return { tps: Number(tps), latencyMs: Number(latency ?? NaN) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+/** A process's parent and CPU seconds (user + system) so far, from /proc (Linux). */
+const statOf = (pid: string): { parent: number; cpu: number } | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { parent: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100 };
+  } catch {
+    return undefined;
+  }
+};
+
+/** CPU seconds of a process and its children (the workers, with API_PROCESSES above 1). */
+export const cpuSecondsOf = (pid: number | undefined): number | undefined => {
+  const own = statOf(String(pid));
+  if (own === undefined) return undefined;
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(statOf)
+    .filter((stat) => stat?.parent === pid);
+  return children.reduce((sum, child) => sum + (child?.cpu ?? 0), own.cpu);
+};
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+
+const waitForHealth = async (base: string) => {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('the service did not become healthy');
+};
+
+/** The built service on its own fresh database. */
+export interface BenchService {
+  readonly base: string;
+  readonly databaseUrl: string;
+  /** CPU seconds of the service's processes so far. */
+  cpuSeconds(): number | undefined;
+  /** SIGTERM, and wait: requests still in flight finish first. Safe to call twice. */
+  stop(): Promise<void>;
+  /** Stops the service and drops its database. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts `dist/apps/api/main.js` (`platform` is `express` or `fastify`, `processes` its
+ * API_PROCESSES) on a fresh database and waits until it is healthy. BENCH_NODE_ARGS (such as
+ * "--cpu-prof") go to node; ALLOCATION_BATCH_MAX / ALLOCATION_BATCH_WAIT_MS to the service.
+ */
+export const startService = async (platform: string, processes: string): Promise<BenchService> => {
+  const database = await createTestDatabase();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const service = spawn(
+    process.execPath,
+    [...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean), 'dist/apps/api/main.js'],
+    {
+      env: {
+        ...process.env,
+        HTTP_PLATFORM: platform,
+        API_PROCESSES: processes,
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        // One client sends thousands a second: the per-address limit would answer 429.
+        RATE_LIMIT_MAX: '0',
+        DATABASE_POOL_SIZE: '20',
+        SHUTDOWN_GRACE_MS: '0',
+        // The group commit's bounds, to measure each setting (1 turns batching off).
+        ALLOCATION_BATCH_MAX: process.env['ALLOCATION_BATCH_MAX'] ?? '64',
+        ALLOCATION_BATCH_WAIT_MS: process.env['ALLOCATION_BATCH_WAIT_MS'] ?? '0',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const exited = new Promise((resolve) => service.once('exit', resolve));
+  const stop = async () => {
+    service.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await waitForHealth(base);
+  } catch (error) {
+    await stop();
+    await database.drop();
+    throw error;
+  }
+  return {
+    base,
+    databaseUrl: database.url,
+    cpuSeconds: () => cpuSecondsOf(service.pid),
+    stop,
+    dispose: async () => {
+      await stop();
+      await database.drop();
+    },
+  };
+};
+
+/** Sends one JSON request; throws unless it answers `expected`. */
+export const send = async (
+  base: string,
+  method: string,
+  path: string,
+  body: unknown,
+  expected: number,
+): Promise<void> => {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== expected) {
+    throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+  }
+};
+
+/**
+ * Creates `BENCH-<s>` for s below `skus`, each with `batches` batches (the first without an ETA)
+ * of `quantity(s)` units, through the API as a client would.
+ */
+export const seedBatches = async (
+  base: string,
+  skus: number,
+  batches: number,
+  quantity: (sku: number) => number,
+): Promise<void> => {
+  for (let s = 0; s < skus; s++) {
+    for (let b = 0; b < batches; b++) {
+      const batch = {
+        reference: `bench-${s}-${b}`,
+        sku: `BENCH-${s}`,
+        quantity: quantity(s),
+        eta: b === 0 ? null : `2027-0${b}-01`,
+      };
+      await send(base, 'POST', '/api/batches', batch, 201);
+    }
+  }
+};
+
+/** Batches holding more than they bought, or whose total is not the sum of their lines. */
+export const batchesOutOfStep = async (client: Client): Promise<number> => {
+  const over = await client.query(
+    `SELECT b.reference FROM batches b
+      LEFT JOIN (SELECT batch_reference, sum(quantity) AS held FROM allocations GROUP BY 1) a
+        ON a.batch_reference = b.reference
+      WHERE b.allocated_quantity > b.purchased_quantity
+         OR b.allocated_quantity <> coalesce(a.held, 0)`,
+  );
+  return over.rowCount ?? 0;
+};
+
+/** Prints a markdown table, its columns padded to their widest cell. */
+export const printTable = (
+  header: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+): void => {
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)),
+  );
+  const line = (cells: ReadonlyArray<string>) =>
+    `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(row));
+};
