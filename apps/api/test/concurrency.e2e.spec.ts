@@ -50,6 +50,45 @@ it('60 simultaneous allocations against 20 units: exactly 20 × 201 and 40 × 40
   expect(product.version).toBe(2 + 20);
 });
 
+it('quantity changes amid simultaneous allocations of one SKU: every request answered, nothing over-allocated', async () => {
+  // The changes' units of work hold the product while the group commit batches its allocations.
+  await t.http.post('/api/batches').send({ reference: 'mixed-1', sku: 'MIXED', quantity: 12 });
+  await t.http
+    .post('/api/batches')
+    .send({ reference: 'mixed-2', sku: 'MIXED', quantity: 100, eta: '2027-01-01' });
+  const base = await listen(t.app);
+  const send = (method: string, path: string, body: unknown) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((response) => response.status);
+  const [allocations, changes] = await Promise.all([
+    Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        send('POST', '/api/allocations', { orderId: `mixed-${i}`, sku: 'MIXED', quantity: 1 }),
+      ),
+    ),
+    Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        send('PATCH', '/api/batches/mixed-1', { quantity: i % 2 === 0 ? 6 : 12 }),
+      ),
+    ),
+  ]);
+  // 106 units at the least: every line finds room, in one batch or the other.
+  expect(new Set(allocations)).toEqual(new Set([201]));
+  expect(new Set(changes)).toEqual(new Set([200]));
+  const batches = (await t.http.get('/api/batches?sku=MIXED')).body.items as Array<{
+    reference: string;
+    purchasedQuantity: number;
+    allocatedQuantity: number;
+  }>;
+  for (const batch of batches) {
+    expect(batch.allocatedQuantity).toBeLessThanOrEqual(batch.purchasedQuantity);
+  }
+  expect(batches.reduce((sum, b) => sum + b.allocatedQuantity, 0)).toBe(60);
+});
+
 it('two instances on one database, batching at once: 20 × 201 and 40 × 409 again', async () => {
   await t.http.post('/api/batches').send({ reference: 'two-1', sku: 'TWO', quantity: 20 });
   // A second instance of the service on the same database, with a batcher of its own.

@@ -26,6 +26,7 @@ import {
 } from './application/product.handlers';
 import { AllocationBatcher, outcomeLabel } from './application/allocation-batcher';
 import { ProductLocks } from './application/product-locks';
+import { ProductLocksModule } from './product-locks.module';
 import { AllocationsController } from './http/allocations.controller';
 import { BatchesController } from './http/batches.controller';
 import { CompatController } from './http/compat.controller';
@@ -61,11 +62,10 @@ export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =
 
 /** Binds the allocation ports to their Prisma adapters; handlers only ever see the ports. */
 @Module({
+  imports: [ProductLocksModule],
   controllers: [BatchesController, AllocationsController, ProductsController, CompatController],
   exports: [ALLOCATION_QUERIES],
   providers: [
-    // One per process: the group commit and the units of work take products in it.
-    { provide: ProductLocks, useFactory: () => new ProductLocks() },
     {
       provide: ALLOCATION_UNIT_OF_WORK,
       useFactory: (

@@ -18,6 +18,8 @@ import { prismaFulfilmentTransaction } from './infrastructure/prisma-fulfilment-
 import { PrismaPickListsQueries } from './infrastructure/prisma-pick-lists.queries';
 import { FULFILMENT_UNIT_OF_WORK, type FulfilmentUnitOfWork } from './ports/fulfilment-transaction';
 import { PICK_LISTS_QUERIES } from './ports/pick-lists.queries';
+import { ProductLocks } from './application/product-locks';
+import { ProductLocksModule } from './product-locks.module';
 
 export const fulfilmentCommandHandlers: FulfilmentCommandHandlers = {
   CreatePickList: createPickList,
@@ -34,17 +36,23 @@ export const fulfilmentBus = (unitOfWork: FulfilmentUnitOfWork): FulfilmentBus =
 
 /** Pick lists: reserving allocated stock by batch, and shipping it. */
 @Module({
+  imports: [ProductLocksModule],
   controllers: [PickListsController],
   providers: [
     {
       provide: FULFILMENT_UNIT_OF_WORK,
-      useFactory: (prisma: PrismaService, signal: OutboxSignal, metrics: Metrics) =>
-        new PrismaUnitOfWork(prisma, prismaFulfilmentTransaction, {
+      useFactory: (
+        prisma: PrismaService,
+        signal: OutboxSignal,
+        metrics: Metrics,
+        locks: ProductLocks,
+      ) =>
+        new PrismaUnitOfWork(prisma, prismaFulfilmentTransaction(locks), {
           onEventsCommitted: () => signal.notify(),
           onRetry: () => metrics.unitOfWorkRetries.inc({ context: 'fulfilment' }),
           onExhausted: () => metrics.unitOfWorkExhausted.inc({ context: 'fulfilment' }),
         }),
-      inject: [PrismaService, OutboxSignal, Metrics],
+      inject: [PrismaService, OutboxSignal, Metrics, ProductLocks],
     },
     {
       provide: PICK_LISTS_QUERIES,

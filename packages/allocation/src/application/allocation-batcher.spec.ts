@@ -38,7 +38,7 @@ let batched: typeof oneByOne & { batcher: AllocationBatcher };
 const open = async () => {
   const database = await createTestDatabase();
   const prisma = new PrismaService({ url: database.url, poolSize: 4 });
-  const fulfilment = fulfilmentBus(new PrismaUnitOfWork(prisma, prismaFulfilmentTransaction));
+  const fulfilment = fulfilmentBus(new PrismaUnitOfWork(prisma, prismaFulfilmentTransaction()));
   return { database, prisma, bus: prismaAllocationBus(prisma), fulfilment };
 };
 

@@ -2,6 +2,7 @@ import type { DomainEvent } from '@allocation/allocation-domain';
 import type { Prisma } from '@allocation/platform';
 import { PrismaProductRepository } from './prisma-product.repository';
 import type { FulfilmentTransaction } from '../ports/fulfilment-transaction';
+import type { ProductHolds } from '../ports/product-store';
 import { PrismaPickListRepository } from './prisma-pick-list.repository';
 
 class PrismaFulfilmentTransaction implements FulfilmentTransaction {
@@ -10,9 +11,17 @@ class PrismaFulfilmentTransaction implements FulfilmentTransaction {
   readonly pickLists: PrismaPickListRepository;
   private readonly recorded: DomainEvent[] = [];
 
-  constructor(tx: Prisma.TransactionClient) {
-    this.products = new PrismaProductRepository(tx, { lockOnRead: true });
+  constructor(tx: Prisma.TransactionClient, holds: ProductHolds | undefined) {
+    this.products = new PrismaProductRepository(tx, {
+      lockOnRead: true,
+      ...(holds === undefined ? {} : { holds }),
+    });
     this.pickLists = new PrismaPickListRepository(tx);
+  }
+
+  /** The transaction has ended: this process's holds on its products go. */
+  ended(): void {
+    this.products.releaseHolds();
   }
 
   get events(): ReadonlyArray<DomainEvent> {
@@ -24,6 +33,11 @@ class PrismaFulfilmentTransaction implements FulfilmentTransaction {
   }
 }
 
-/** Binds the fulfilment repositories to one transaction, for `PrismaUnitOfWork`. */
-export const prismaFulfilmentTransaction = (tx: Prisma.TransactionClient): FulfilmentTransaction =>
-  new PrismaFulfilmentTransaction(tx);
+/**
+ * Binds the fulfilment repositories to one transaction, for `PrismaUnitOfWork`; `holds` are this
+ * process's holds on products, shared with the group commit (`ProductLocks`).
+ */
+export const prismaFulfilmentTransaction =
+  (holds?: ProductHolds) =>
+  (tx: Prisma.TransactionClient): FulfilmentTransaction =>
+    new PrismaFulfilmentTransaction(tx, holds);
