@@ -33,7 +33,8 @@ const median = (values: number[]) => {
 const main = async () => {
   const database = await createTestDatabase();
   const prisma = new PrismaService({ url: database.url, poolSize: 40 });
-  const bus = prismaAllocationBus(prisma);
+  // As the module composes it: allocate, deallocate and quantity changes without a transaction.
+  const bus = prismaAllocationBus(prisma, { statements: true });
   try {
     // Two SKUs that differ only in how many lines their batch already holds.
     must(await bus.handle(createBatchCommand('small-batch', 'SMALL', 1_000_000)));

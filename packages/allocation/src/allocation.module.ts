@@ -7,14 +7,18 @@ import {
   OutboxSignal,
   PrismaService,
   PrismaUnitOfWork,
+  defaultRetryPolicy,
+  preferringStatements,
+  StatementUnitOfWork,
 } from '@allocation/platform';
-import type { DomainEvent } from '@allocation/allocation-domain';
+import type { AllocationError, Command, DomainEvent } from '@allocation/allocation-domain';
 import {
   ALLOCATION_BUS,
   type AllocationBus,
   type AllocationFailure,
   type AllocationCommandHandlers,
   type AllocationEventHandlers,
+  type AllocationResults,
 } from './application/allocation-bus';
 import { AllocationWorkers } from './allocation-workers';
 import {
@@ -31,10 +35,17 @@ import { AllocationsController } from './http/allocations.controller';
 import { BatchesController } from './http/batches.controller';
 import { CompatController } from './http/compat.controller';
 import { ProductsController } from './http/products.controller';
-import { prismaAllocationTransaction } from './infrastructure/prisma-allocation-transaction';
+import {
+  prismaAllocationTransaction,
+  statementAllocationTransaction,
+} from './infrastructure/prisma-allocation-transaction';
 import { PrismaAllocationQueries } from './infrastructure/prisma-allocation.queries';
 import { PooledProductStore } from './infrastructure/pooled-product-store';
-import { ALLOCATION_UNIT_OF_WORK, type AllocationUnitOfWork } from './ports/allocation-transaction';
+import {
+  ALLOCATION_UNIT_OF_WORK,
+  type AllocationTransaction,
+  type AllocationUnitOfWork,
+} from './ports/allocation-transaction';
 import { ALLOCATION_QUERIES } from './ports/allocation.queries';
 
 /** Each command to its one handler. */
@@ -56,9 +67,36 @@ export const allocationEventHandlers: AllocationEventHandlers = {};
 export const keptOnFailure = (failure: AllocationFailure): ReadonlyArray<DomainEvent> =>
   failure._tag === 'OutOfStock' ? failure.events : [];
 
-/** The allocation bus on any unit of work: Prisma's here, the in-memory one in tests. */
-export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =>
-  new MessageBus(unitOfWork, allocationCommandHandlers, allocationEventHandlers, keptOnFailure);
+/**
+ * Commands whose every write is the product store's one checked statement (no batch removed,
+ * no new batch whose reference another product may hold): they can run without a transaction.
+ */
+const STATEMENT_COMMANDS: ReadonlySet<Command['_tag']> = new Set([
+  'Allocate',
+  'Deallocate',
+  'ChangeBatchQuantity',
+]);
+
+/**
+ * The allocation bus on any unit of work: Prisma's here, the in-memory one in tests. With
+ * `statements` (a `StatementUnitOfWork`, which should give up at its first lost claim), the
+ * commands that need no transaction run there first.
+ */
+export const allocationBus = (
+  unitOfWork: AllocationUnitOfWork,
+  statements?: AllocationUnitOfWork,
+): AllocationBus => {
+  const busOn = (unit: AllocationUnitOfWork) =>
+    new MessageBus<Command, AllocationResults, DomainEvent, AllocationTransaction, AllocationError>(
+      unit,
+      allocationCommandHandlers,
+      allocationEventHandlers,
+      keptOnFailure,
+    );
+  const transactional = busOn(unitOfWork);
+  if (statements === undefined) return transactional;
+  return preferringStatements(transactional, busOn(statements), STATEMENT_COMMANDS);
+};
 
 /** Binds the allocation ports to their Prisma adapters; handlers only ever see the ports. */
 @Module({
@@ -88,8 +126,23 @@ export const allocationBus = (unitOfWork: AllocationUnitOfWork): AllocationBus =
     },
     {
       provide: ALLOCATION_BUS,
-      useFactory: allocationBus,
-      inject: [ALLOCATION_UNIT_OF_WORK],
+      useFactory: (
+        unitOfWork: AllocationUnitOfWork,
+        prisma: PrismaService,
+        signal: OutboxSignal,
+        metrics: Metrics,
+        locks: ProductLocks,
+      ) =>
+        allocationBus(
+          unitOfWork,
+          new StatementUnitOfWork(statementAllocationTransaction(prisma, locks), {
+            onEventsCommitted: () => signal.notify(),
+            // One attempt: a lost claim goes to the transaction, which queues on the row lock.
+            retry: { ...defaultRetryPolicy, maxAttempts: 1 },
+            onExhausted: () => metrics.unitOfWorkRetries.inc({ context: 'allocation' }),
+          }),
+        ),
+      inject: [ALLOCATION_UNIT_OF_WORK, PrismaService, OutboxSignal, Metrics, ProductLocks],
     },
     {
       provide: AllocationBatcher,

@@ -11,6 +11,7 @@ export * from './database/paths';
 export * from './database/postgres-errors';
 export * from './database/prisma-unit-of-work';
 export * from './database/prisma.service';
+export * from './database/statement-unit-of-work';
 export * from './health/shutdown-state';
 export * from './http/access-control';
 export * from './http/access-log';

@@ -35,16 +35,18 @@ let oneByOne: {
 };
 let batched: typeof oneByOne & { batcher: AllocationBatcher };
 
-const open = async () => {
+const open = async (statements: boolean) => {
   const database = await createTestDatabase();
   const prisma = new PrismaService({ url: database.url, poolSize: 4 });
   const fulfilment = fulfilmentBus(new PrismaUnitOfWork(prisma, prismaFulfilmentTransaction()));
-  return { database, prisma, bus: prismaAllocationBus(prisma), fulfilment };
+  return { database, prisma, bus: prismaAllocationBus(prisma, { statements }), fulfilment };
 };
 
 beforeAll(async () => {
-  oneByOne = await open();
-  const side = await open();
+  // One by one in transactions; batched beside commands that run without one, as the module
+  // composes them: the two ways of writing must agree.
+  oneByOne = await open(false);
+  const side = await open(true);
   batched = {
     ...side,
     batcher: new AllocationBatcher(new PooledProductStore(side.prisma.sql), side.bus),

@@ -8,8 +8,8 @@ import type {
 import type {
   CommandHandlers,
   EventHandlers,
+  CommandBus,
   Handler,
-  MessageBus,
   RetriesExhausted,
 } from '@allocation/platform';
 import type { AllocationTransaction } from '../ports/allocation-transaction';
@@ -41,7 +41,7 @@ export type AllocationEventHandlers = EventHandlers<
   AllocationError
 >;
 
-export type AllocationBus = MessageBus<
+export type AllocationBus = CommandBus<
   Command,
   AllocationResults,
   DomainEvent,

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@allocation/allocation-domain';
-import type { Prisma } from '@allocation/platform';
+import type { Prisma, PrismaService } from '@allocation/platform';
 import type { AllocationTransaction } from '../ports/allocation-transaction';
 import type { ProductHolds } from '../ports/product-store';
 import { PrismaProductRepository } from './prisma-product.repository';
@@ -44,3 +44,42 @@ export const prismaAllocationTransaction =
   (options: AllocationTransactionOptions = {}) =>
   (tx: Prisma.TransactionClient): AllocationTransaction =>
     new PrismaAllocationTransaction(tx, options.lockOnRead ?? true, options.holds);
+
+/**
+ * Allocation's repositories outside any transaction, for `StatementUnitOfWork`: reads on the
+ * client and the pool, this process's holds instead of row locks, and every change written by
+ * `flush` in the product store's one checked statement, with the events.
+ */
+class StatementAllocationTransaction implements AllocationTransaction {
+  readonly products: PrismaProductRepository;
+  private readonly recorded: DomainEvent[] = [];
+
+  constructor(prisma: PrismaService, holds: ProductHolds | undefined) {
+    this.products = new PrismaProductRepository(prisma.client, {
+      lockOnRead: false,
+      pool: prisma.sql,
+      ...(holds === undefined ? {} : { holds }),
+    });
+  }
+
+  get events(): ReadonlyArray<DomainEvent> {
+    return this.recorded;
+  }
+
+  record(events: ReadonlyArray<DomainEvent>): void {
+    this.recorded.push(...events);
+  }
+
+  flush(): Promise<void> {
+    return this.products.flush(this.recorded);
+  }
+
+  ended(): void {
+    this.products.releaseHolds();
+  }
+}
+
+/** A fresh statement context for each attempt of a `StatementUnitOfWork`. */
+export const statementAllocationTransaction =
+  (prisma: PrismaService, holds?: ProductHolds) => (): StatementAllocationTransaction =>
+    new StatementAllocationTransaction(prisma, holds);

@@ -4,6 +4,7 @@ import {
   duplicateBatchReference,
   type AllocatedLine,
   type BatchReference,
+  type DomainEvent,
   type DuplicateBatchReference,
   type OrderId,
   type PickListId,
@@ -51,8 +52,13 @@ export interface ProductRepositoryOptions {
    * racing and retrying; the version claim on commit stays the guarantee.
    */
   readonly lockOnRead: boolean;
-  /** This process's holds, taken before the row locks and let go by `releaseHolds`. */
+  /** This process's holds, taken as products load (before any row lock), let go by `releaseHolds`. */
   readonly holds?: ProductHolds;
+  /**
+   * For a statement unit of work (no transaction): loads and the write go through this pool,
+   * and commits are kept until `flush` writes them, with the events, in one statement.
+   */
+  readonly pool?: SqlPool;
 }
 
 /**
@@ -66,13 +72,15 @@ export class PrismaProductRepository implements ProductRepository {
   private readonly seen = new Map<string, Product>();
   /** The products this transaction holds in `options.holds`. */
   private readonly held = new Set<string>();
+  /** Commits kept for `flush` (with `options.pool`). */
+  private readonly pending: ProductChange[] = [];
   private readonly sql: SqlPool;
 
   constructor(
     private readonly db: Prisma.TransactionClient,
     private readonly options: ProductRepositoryOptions = { lockOnRead: false },
   ) {
-    this.sql = transactionSql(db);
+    this.sql = options.pool ?? transactionSql(db);
   }
 
   /** Lets go of this process's holds; the unit of work calls it when its transaction has ended. */
@@ -82,14 +90,14 @@ export class PrismaProductRepository implements ProductRepository {
   }
 
   async load(requests: ReadonlyArray<ProductRequest>): Promise<ReadonlyMap<string, LoadedProduct>> {
+    const skus = [...new Set(requests.map((r) => r.sku as string))].sort();
+    const holds = this.options.holds;
+    const wanted = skus.filter((sku) => !this.held.has(sku));
+    if (holds !== undefined && wanted.length > 0) {
+      await holds.acquire(wanted, HOLD_WAIT_MS);
+      for (const sku of wanted) this.held.add(sku);
+    }
     if (this.options.lockOnRead) {
-      const skus = [...new Set(requests.map((r) => r.sku as string))].sort();
-      const holds = this.options.holds;
-      const wanted = skus.filter((sku) => !this.held.has(sku));
-      if (holds !== undefined && wanted.length > 0) {
-        await holds.acquire(wanted, HOLD_WAIT_MS);
-        for (const sku of wanted) this.held.add(sku);
-      }
       // A statement of its own: after waiting for the lock, a read in the same statement would
       // see the new product row beside the old batch rows. The next statement sees both new.
       await this.db.$queryRaw`
@@ -198,6 +206,10 @@ export class PrismaProductRepository implements ProductRepository {
   async commit(
     changes: ReadonlyArray<ProductChange>,
   ): Promise<E.Either<DuplicateBatchReference, void>> {
+    if (this.options.pool !== undefined) {
+      this.keep(changes);
+      return E.right(undefined);
+    }
     const writes = writesOf(changes, this.seen);
     try {
       // The unit of work writes the events when it commits.
@@ -225,6 +237,31 @@ export class PrismaProductRepository implements ProductRepository {
     }
     for (const { after } of writes) this.seen.set(after.sku, after);
     return E.right(undefined);
+  }
+
+  /**
+   * Writes the kept commits with the unit's events in one statement, claiming each product's
+   * version as loaded: `ConcurrencyConflict` (nothing written) if any moved since.
+   */
+  async flush(events: ReadonlyArray<DomainEvent>): Promise<void> {
+    await writeProducts(this.sql, writesOf(this.pending, this.seen), events);
+    this.pending.length = 0;
+  }
+
+  /** Keeps commits for `flush`: each product once, and no batch removed (that needs a delete after). */
+  private keep(changes: ReadonlyArray<ProductChange>): void {
+    for (const change of changes) {
+      const sku = change.product.sku;
+      const before = this.seen.get(sku);
+      if (this.pending.some((kept) => kept.product.sku === sku)) {
+        throw new Error(`product ${sku} committed twice in one statement unit of work`);
+      }
+      const kept = new Set(change.product.batches.map((b) => b.reference as string));
+      if ((before?.batches ?? []).some((b) => !kept.has(b.reference))) {
+        throw new Error(`a batch of ${sku} removed in a statement unit of work`);
+      }
+      this.pending.push(change);
+    }
   }
 }
 

@@ -9,7 +9,7 @@ import {
   type AllocationResult,
   type Product,
 } from '@allocation/allocation-domain';
-import { PrismaService, PrismaUnitOfWork } from '@allocation/platform';
+import { PrismaService, PrismaUnitOfWork, StatementUnitOfWork } from '@allocation/platform';
 import {
   allocateCommand,
   changeQuantityCommand,
@@ -24,7 +24,11 @@ import type { AllocationBus } from '../application/allocation-bus';
 import { persist } from '../application/persist';
 import type { AllocationTransaction } from '../ports/allocation-transaction';
 import { allocationBus } from '../allocation.module';
-import { prismaAllocationTransaction } from './prisma-allocation-transaction';
+import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
+import {
+  prismaAllocationTransaction,
+  statementAllocationTransaction,
+} from './prisma-allocation-transaction';
 import { PrismaProductRepository } from './prisma-product.repository';
 import { ProductLocks } from '../application/product-locks';
 
@@ -273,6 +277,100 @@ describe('the unit of work', () => {
     expect(await allocatedIn('crowd-1')).toBe(20);
     expect(await count('allocations', 'CROWD')).toBe(20);
     expect(await count('allocations_view', 'CROWD')).toBe(20);
+  });
+});
+
+describe('commands that run without a transaction (a statement unit of work)', () => {
+  const statementBus = (onFlush: () => Promise<void> = async () => undefined) => {
+    const contextFor = statementAllocationTransaction(prisma, new ProductLocks());
+    let retries = 0;
+    const unit = new StatementUnitOfWork(
+      () => {
+        const context = contextFor();
+        const flush = context.flush.bind(context);
+        return Object.assign(context, {
+          flush: async () => {
+            await onFlush();
+            await flush();
+          },
+        });
+      },
+      { onRetry: () => (retries += 1) },
+    );
+    return { bus: allocationBus(unitOfWork, unit), retries: () => retries };
+  };
+
+  it('allocate, deallocate and change a quantity, each written with its events in one statement', async () => {
+    must(await bus.handle(createBatchCommand('plain-b', 'PLAIN', 10)));
+    const { bus: plain } = statementBus();
+    must(await plain.handle(allocateCommand('plain-o1', 'PLAIN', 4)));
+    must(await plain.handle(allocateCommand('plain-o2', 'PLAIN', 3)));
+    // Shrinking to 5 pushes out the newest line (3): no other batch, so it waits.
+    must(await plain.handle(changeQuantityCommand('plain-b', 5)));
+    expect(await count('backorders', 'PLAIN')).toBe(1);
+    // Deallocating the other frees 4: the waiting line is served in the same write.
+    must(await plain.handle({ _tag: 'Deallocate', orderId: must(OrderId('plain-o1')) }));
+    expect(await allocatedIn('plain-b')).toBe(3);
+    expect(await count('allocations', 'PLAIN')).toBe(1);
+    expect(await count('backorders', 'PLAIN')).toBe(0);
+    expect((await outboxOf('PLAIN')).map((row) => row.type)).toEqual([
+      'BatchCreated',
+      'Allocated',
+      'Allocated',
+      'BatchQuantityChanged',
+      'Deallocated',
+      'OutOfStock',
+      'Backordered',
+      'Deallocated',
+      'Allocated',
+    ]);
+  });
+
+  it('decides again on fresh reads when another writer changed the product before its write', async () => {
+    must(await bus.handle(createBatchCommand('plain-race-b', 'PLAIN-RACE', 5)));
+    let interfered = false;
+    const { bus: plain, retries } = statementBus(async () => {
+      if (interfered) return;
+      interfered = true;
+      must(await bus.handle(allocateCommand('plain-race-other', 'PLAIN-RACE', 4)));
+    });
+    const result = await plain.handle(allocateCommand('plain-race-o', 'PLAIN-RACE', 2));
+    // Decided again after the other's 4: only 1 unit is left, so it is refused.
+    expect(E.isLeft(result) && result.left._tag).toBe('OutOfStock');
+    expect(retries()).toBe(1);
+    expect(await allocatedIn('plain-race-b')).toBe(4);
+  });
+
+  it('run in a transaction after a lost claim: two processes racing on one SKU lose no line', async () => {
+    must(await bus.handle(createBatchCommand('plain-two-b', 'PLAIN-TWO', 15)));
+    // Two processes: each its own holds, so only PostgreSQL keeps them apart.
+    const processes = [
+      prismaAllocationBus(prisma, { statements: true }),
+      prismaAllocationBus(prisma, { statements: true }),
+    ];
+    const outcomes = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        processes[i % 2]?.handle(allocateCommand(`plain-two-${i}`, 'PLAIN-TWO', 1)),
+      ),
+    );
+    const tags = outcomes.map((o) => (o === undefined || E.isRight(o) ? 'ok' : o.left._tag));
+    expect(tags.filter((tag) => tag === 'ok')).toHaveLength(15);
+    expect(tags.filter((tag) => tag !== 'ok')).toEqual(Array(9).fill('OutOfStock'));
+    expect(await allocatedIn('plain-two-b')).toBe(15);
+    expect(await count('allocations', 'PLAIN-TWO')).toBe(15);
+  });
+
+  it('keep nothing of a preview', async () => {
+    must(await bus.handle(createBatchCommand('plain-preview-b', 'PLAIN-PREVIEW', 10)));
+    must(await bus.handle(allocateCommand('plain-preview-o', 'PLAIN-PREVIEW', 8)));
+    const { bus: plain } = statementBus();
+    const preview = await plain.preview(changeQuantityCommand('plain-preview-b', 5));
+    expect(E.isRight(preview)).toBe(true);
+    expect(await allocatedIn('plain-preview-b')).toBe(8);
+    expect((await outboxOf('PLAIN-PREVIEW')).map((row) => row.type)).toEqual([
+      'BatchCreated',
+      'Allocated',
+    ]);
   });
 });
 

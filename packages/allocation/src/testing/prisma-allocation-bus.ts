@@ -1,20 +1,41 @@
-import { type PrismaService, PrismaUnitOfWork, type RetryPolicy } from '@allocation/platform';
+import {
+  defaultRetryPolicy,
+  type PrismaService,
+  PrismaUnitOfWork,
+  type RetryPolicy,
+  StatementUnitOfWork,
+} from '@allocation/platform';
+import { ProductLocks } from '../application/product-locks';
 import { allocationBus } from '../allocation.module';
 import type { AllocationBus } from '../application/allocation-bus';
 import {
   prismaAllocationTransaction,
+  statementAllocationTransaction,
   type AllocationTransactionOptions,
 } from '../infrastructure/prisma-allocation-transaction';
+
+export interface TestBusOptions extends AllocationTransactionOptions {
+  readonly retry?: RetryPolicy;
+  /** Run the commands that need no transaction in a `StatementUnitOfWork`, as the module does. */
+  readonly statements?: boolean;
+}
 
 /** The allocation bus as the module composes it, on a given database, for tests and benchmarks. */
 export const prismaAllocationBus = (
   prisma: PrismaService,
-  options: AllocationTransactionOptions & { readonly retry?: RetryPolicy } = {},
-): AllocationBus =>
-  allocationBus(
-    new PrismaUnitOfWork(
-      prisma,
-      prismaAllocationTransaction(options),
-      options.retry === undefined ? {} : { retry: options.retry },
-    ),
+  options: TestBusOptions = {},
+): AllocationBus => {
+  const retry = options.retry === undefined ? {} : { retry: options.retry };
+  if (options.statements !== true) {
+    return allocationBus(new PrismaUnitOfWork(prisma, prismaAllocationTransaction(options), retry));
+  }
+  // As the module composes them: one process's holds shared by both ways of writing, and one
+  // attempt without a transaction before the one with it.
+  const holds = options.holds ?? new ProductLocks();
+  return allocationBus(
+    new PrismaUnitOfWork(prisma, prismaAllocationTransaction({ ...options, holds }), retry),
+    new StatementUnitOfWork(statementAllocationTransaction(prisma, holds), {
+      retry: { ...(options.retry ?? defaultRetryPolicy), maxAttempts: 1 },
+    }),
   );
+};

@@ -135,3 +135,49 @@ export class MessageBus<
     return (handlers ?? []) as ReadonlyArray<Handler<Ev, Context, Failure, void>>;
   }
 }
+
+/** What callers use of a bus: run a command, or preview it. */
+export type CommandBus<
+  C extends Message,
+  Results extends Record<C['_tag'], unknown>,
+  Ev extends Message,
+  Context extends RecordsEvents<Ev>,
+  Failure,
+> = Pick<MessageBus<C, Results, Ev, Context, Failure>, 'handle' | 'preview'>;
+
+/**
+ * One bus over two: the commands tagged `plain` run first on `statements` (a bus on a
+ * `StatementUnitOfWork` that gives up at its first lost claim), and, if they lost it because
+ * another process wrote the same data meanwhile, again on `transactional`, whose row locks queue
+ * writers instead (under contention, optimistic retries would mostly lose again). Every other
+ * command runs on `transactional`. A lost claim wrote nothing, so running again is safe.
+ */
+export const preferringStatements = <
+  C extends Message,
+  Results extends Record<C['_tag'], unknown>,
+  Ev extends Message,
+  Context extends RecordsEvents<Ev>,
+  Failure,
+>(
+  transactional: MessageBus<C, Results, Ev, Context, Failure>,
+  statements: MessageBus<C, Results, Ev, Context, Failure>,
+  plain: ReadonlySet<C['_tag']>,
+): CommandBus<C, Results, Ev, Context, Failure> => {
+  const lost = (outcome: E.Either<Failure | RetriesExhausted, unknown>) =>
+    E.isLeft(outcome) &&
+    typeof outcome.left === 'object' &&
+    outcome.left !== null &&
+    (outcome.left as { _tag?: unknown })._tag === 'RetriesExhausted';
+  return {
+    handle: async (command) => {
+      if (!plain.has(command._tag)) return transactional.handle(command);
+      const outcome = await statements.handle(command);
+      return lost(outcome) ? transactional.handle(command) : outcome;
+    },
+    preview: async (command) => {
+      if (!plain.has(command._tag)) return transactional.preview(command);
+      const outcome = await statements.preview(command);
+      return lost(outcome) ? transactional.preview(command) : outcome;
+    },
+  };
+};

@@ -23,6 +23,38 @@ export interface RetryPolicy {
 // follows someone else's progress; generous attempts with short, jittered waits suit that.
 export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 30, baseDelayMs: 2, maxDelayMs: 100 };
 
+interface RetryHooks {
+  readonly retry: RetryPolicy;
+  readonly onRetry: () => void;
+  readonly onExhausted: () => void;
+}
+
+/**
+ * Runs `attempt` again after a `ConcurrencyConflict` or a transient conflict (serialization
+ * failure, deadlock), with exponential backoff and full jitter so that losers do not collide
+ * again in step; after the last attempt the caller gets `RetriesExhausted`. Every unit of work
+ * retries this way.
+ */
+export const runWithRetries = async <L, A>(
+  { retry, onRetry, onExhausted }: RetryHooks,
+  attempt: () => Promise<E.Either<L, A>>,
+): Promise<E.Either<L | RetriesExhausted, A>> => {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflict) && !isTransientConflict(error)) throw error;
+      if (n >= retry.maxAttempts) {
+        onExhausted();
+        return E.left(retriesExhausted(n));
+      }
+      onRetry();
+      const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** n);
+      await sleep(Math.random() * ceiling);
+    }
+  }
+};
+
 /**
  * Prisma rolls an interactive transaction back only when its callback throws, so a Left leaves
  * the callback inside this private signal and is handed back to the caller untouched.
@@ -71,20 +103,17 @@ export class PrismaUnitOfWork<Context extends TransactionContext> implements Uni
   async run<L, A>(
     work: (context: Context) => Promise<E.Either<L, A>>,
   ): Promise<E.Either<L | RetriesExhausted, A>> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return E.right(await this.attempt(work));
-      } catch (error) {
-        if (error instanceof Rollback) return error.left as E.Left<L>;
-        if (!(error instanceof ConcurrencyConflict) && !isTransientConflict(error)) throw error;
-        if (attempt >= this.retry.maxAttempts) {
-          this.onExhausted();
-          return E.left(retriesExhausted(attempt));
+    return runWithRetries<L, A>(
+      { retry: this.retry, onRetry: this.onRetry, onExhausted: this.onExhausted },
+      async () => {
+        try {
+          return E.right(await this.attempt(work));
+        } catch (error) {
+          if (error instanceof Rollback) return error.left as E.Left<L>;
+          throw error;
         }
-        this.onRetry();
-        await sleep(this.backoff(attempt));
-      }
-    }
+      },
+    );
   }
 
   private async attempt<L, A>(work: (context: Context) => Promise<E.Either<L, A>>): Promise<A> {
@@ -113,11 +142,5 @@ export class PrismaUnitOfWork<Context extends TransactionContext> implements Uni
     }
     if (wroteEvents) this.onEventsCommitted();
     return value;
-  }
-
-  /** Exponential backoff with full jitter, so that losers do not collide again in step. */
-  private backoff(attempt: number): number {
-    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
-    return Math.random() * ceiling;
   }
 }
