@@ -1,10 +1,14 @@
 import { Module, type DynamicModule, type FactoryProvider } from '@nestjs/common';
+import type { OrderEvent, OrdersCommand } from '@allocation/orders-domain';
 import {
+  defaultRetryPolicy,
   MessageBus,
   Metrics,
   OutboxSignal,
+  preferringStatements,
   PrismaService,
   PrismaUnitOfWork,
+  StatementUnitOfWork,
 } from '@allocation/platform';
 import {
   addItem,
@@ -15,14 +19,27 @@ import {
   removeItem,
   setPrice,
 } from './application/order.handlers';
-import { ORDERS_BUS, type OrdersBus, type OrdersCommandHandlers } from './application/orders-bus';
+import {
+  ORDERS_BUS,
+  type OrdersBus,
+  type OrdersCommandHandlers,
+  type OrdersError,
+  type OrdersResults,
+} from './application/orders-bus';
 import { OrdersController } from './http/orders.controller';
 import { PricesController } from './http/prices.controller';
 import { PrismaOrdersQueries } from './infrastructure/prisma-orders.queries';
-import { prismaOrdersTransaction } from './infrastructure/prisma-orders-transaction';
+import {
+  prismaOrdersTransaction,
+  statementOrdersTransaction,
+} from './infrastructure/prisma-orders-transaction';
 import { LINE_ALLOCATIONS, type LineAllocations } from './ports/line-allocations';
 import { ORDERS_QUERIES } from './ports/orders.queries';
-import { ORDERS_UNIT_OF_WORK, type OrdersUnitOfWork } from './ports/orders-transaction';
+import {
+  ORDERS_UNIT_OF_WORK,
+  type OrdersTransaction,
+  type OrdersUnitOfWork,
+} from './ports/orders-transaction';
 import { OrdersWorkers } from './orders-workers';
 
 /** Each orders command to its one handler. */
@@ -36,9 +53,37 @@ export const ordersCommandHandlers: OrdersCommandHandlers = {
   RecordShipment: recordShipment,
 };
 
-/** The orders bus on any unit of work. Its events reach allocation through the outbox. */
-export const ordersBus = (unitOfWork: OrdersUnitOfWork): OrdersBus =>
-  new MessageBus(unitOfWork, ordersCommandHandlers, {});
+/**
+ * The changes of one order that write nothing but the order (prices and shipments are written
+ * elsewhere): they can run without a transaction.
+ */
+const STATEMENT_COMMANDS: ReadonlySet<OrdersCommand['_tag']> = new Set([
+  'CreateOrder',
+  'AddItem',
+  'RemoveItem',
+  'PlaceOrder',
+  'CancelOrder',
+]);
+
+/**
+ * The orders bus on any unit of work. Its events reach allocation through the outbox. With
+ * `statements` (a `StatementUnitOfWork` that gives up at its first lost claim), an order's own
+ * changes run there first.
+ */
+export const ordersBus = (
+  unitOfWork: OrdersUnitOfWork,
+  statements?: OrdersUnitOfWork,
+): OrdersBus => {
+  const busOn = (unit: OrdersUnitOfWork) =>
+    new MessageBus<OrdersCommand, OrdersResults, OrderEvent, OrdersTransaction, OrdersError>(
+      unit,
+      ordersCommandHandlers,
+      {},
+    );
+  const transactional = busOn(unitOfWork);
+  if (statements === undefined) return transactional;
+  return preferringStatements(transactional, busOn(statements), STATEMENT_COMMANDS);
+};
 
 /** How the app answers orders' question to allocation (see `LineAllocations`). */
 export interface OrdersModuleOptions {
@@ -74,7 +119,25 @@ export class OrdersModule {
             new PrismaOrdersQueries(prisma.client, lines),
           inject: [PrismaService, LINE_ALLOCATIONS],
         },
-        { provide: ORDERS_BUS, useFactory: ordersBus, inject: [ORDERS_UNIT_OF_WORK] },
+        {
+          provide: ORDERS_BUS,
+          useFactory: (
+            unitOfWork: OrdersUnitOfWork,
+            prisma: PrismaService,
+            signal: OutboxSignal,
+            metrics: Metrics,
+          ) =>
+            ordersBus(
+              unitOfWork,
+              new StatementUnitOfWork(statementOrdersTransaction(prisma), {
+                onEventsCommitted: () => signal.notify(),
+                // One attempt: a lost claim goes to the transaction, which queues on the row lock.
+                retry: { ...defaultRetryPolicy, maxAttempts: 1 },
+                onExhausted: () => metrics.unitOfWorkRetries.inc({ context: 'orders' }),
+              }),
+            ),
+          inject: [ORDERS_UNIT_OF_WORK, PrismaService, OutboxSignal, Metrics],
+        },
         OrdersWorkers,
       ],
     };

@@ -7,10 +7,10 @@ import type {
   UnitPrice,
 } from '@allocation/orders-domain';
 import type {
+  CommandBus,
   CommandHandlers,
   EventHandlers,
   Handler,
-  MessageBus,
   RetriesExhausted,
 } from '@allocation/platform';
 import type { OrdersTransaction } from '../ports/orders-transaction';
@@ -76,7 +76,7 @@ export type OrdersCommandHandlers = CommandHandlers<
 
 export type OrdersEventHandlers = EventHandlers<OrderEvent, OrdersTransaction, OrdersError>;
 
-export type OrdersBus = MessageBus<
+export type OrdersBus = CommandBus<
   OrdersCommand,
   OrdersResults,
   OrderEvent,

@@ -4,27 +4,39 @@ import type {
   CustomerId,
   ItemQuantity,
   Order,
+  OrderEvent,
   OrderId,
   OrderStatus,
   Sku,
   UnitPrice,
 } from '@allocation/orders-domain';
-import { ConcurrencyConflict, type Prisma } from '@allocation/platform';
+import { ConcurrencyConflict, type Prisma, type SqlPool } from '@allocation/platform';
 import type { OrderRepository } from '../ports/order.repository';
+import { writeOrder, type OrderWrite } from './order-sql';
 
 /**
  * Orders through Prisma's model API within one transaction. Rows were validated on the way in,
  * so they are cast back to their branded types rather than validated again.
+ *
+ * With a `pool` it serves a statement unit of work instead (no transaction): reads take no lock,
+ * and the order it adds or saves is kept until `flush` writes it with the events in one
+ * statement that claims the version read (`order-sql.ts`).
  */
 export class PrismaOrderRepository implements OrderRepository {
   /** Versions as loaded, for the optimistic check on save. */
   private readonly loaded = new Map<string, number>();
+  /** With a pool: the order to write at `flush`. */
+  private kept: OrderWrite | undefined;
 
-  constructor(private readonly tx: Prisma.TransactionClient) {}
+  constructor(
+    private readonly tx: Prisma.TransactionClient,
+    private readonly pool?: SqlPool,
+  ) {}
 
   async get(id: OrderId): Promise<O.Option<Order>> {
     // Prisma cannot say FOR UPDATE: the row lock is taken first, in SQL of its own.
-    await this.tx.$queryRaw`SELECT 1 FROM orders WHERE id = ${id} FOR UPDATE`;
+    if (this.pool === undefined)
+      await this.tx.$queryRaw`SELECT 1 FROM orders WHERE id = ${id} FOR UPDATE`;
     const row = await this.tx.order.findUnique({
       where: { id },
       include: { items: { orderBy: { position: 'asc' } } },
@@ -47,6 +59,11 @@ export class PrismaOrderRepository implements OrderRepository {
   }
 
   async add(order: Order): Promise<boolean> {
+    if (this.pool !== undefined) {
+      // Whether the id is free is known at the write: taken meanwhile, the claim fails.
+      this.keep({ order, loadedVersion: null });
+      return true;
+    }
     const { count } = await this.tx.order.createMany({
       data: [
         {
@@ -64,6 +81,10 @@ export class PrismaOrderRepository implements OrderRepository {
   }
 
   async save(order: Order): Promise<void> {
+    if (this.pool !== undefined) {
+      this.keep({ order, loadedVersion: this.loaded.get(order.id) ?? -1 });
+      return;
+    }
     const { count } = await this.tx.order.updateMany({
       where: { id: order.id, version: this.loaded.get(order.id) ?? -1 },
       data: { status: order.status, version: order.version, updatedAt: new Date() },
@@ -81,5 +102,26 @@ export class PrismaOrderRepository implements OrderRepository {
         position,
       })),
     });
+  }
+
+  /** Writes the kept order with the unit's events in one statement (with a pool). */
+  async flush(events: ReadonlyArray<OrderEvent>): Promise<void> {
+    if (this.pool === undefined || this.kept === undefined) {
+      if (events.length > 0) throw new Error('events without an order to write them with');
+      return;
+    }
+    await writeOrder(this.pool, this.kept, events);
+    this.kept = undefined;
+  }
+
+  private keep(write: OrderWrite): void {
+    if (this.kept !== undefined && this.kept.order.id !== write.order.id) {
+      throw new Error('one order per statement unit of work');
+    }
+    // Saved twice, it is still the version first read that the write claims.
+    this.kept = {
+      order: write.order,
+      loadedVersion: this.kept?.loadedVersion ?? write.loadedVersion,
+    };
   }
 }

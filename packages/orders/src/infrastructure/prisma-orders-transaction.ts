@@ -1,5 +1,5 @@
 import type { OrderEvent } from '@allocation/orders-domain';
-import type { Prisma } from '@allocation/platform';
+import type { Prisma, PrismaService } from '@allocation/platform';
 import type { OrdersTransaction } from '../ports/orders-transaction';
 import { PrismaOrderRepository } from './prisma-order.repository';
 import { PrismaPriceCatalogue } from './prisma-price-catalogue';
@@ -29,3 +29,37 @@ class PrismaOrdersTransaction implements OrdersTransaction {
 /** Binds the orders repositories to one transaction, for `PrismaUnitOfWork`. */
 export const prismaOrdersTransaction = (tx: Prisma.TransactionClient): OrdersTransaction =>
   new PrismaOrdersTransaction(tx);
+
+/**
+ * Orders' repositories outside any transaction, for `StatementUnitOfWork`: reads on the client,
+ * and the one order a command changes written by `flush`, with the events, in one statement.
+ */
+class StatementOrdersTransaction implements OrdersTransaction {
+  readonly orders: PrismaOrderRepository;
+  readonly prices: PrismaPriceCatalogue;
+  readonly shipments: PrismaShipmentLog;
+  private readonly recorded: OrderEvent[] = [];
+
+  constructor(prisma: PrismaService) {
+    this.orders = new PrismaOrderRepository(prisma.client, prisma.sql);
+    this.prices = new PrismaPriceCatalogue(prisma.client);
+    this.shipments = new PrismaShipmentLog(prisma.client);
+  }
+
+  get events(): ReadonlyArray<OrderEvent> {
+    return this.recorded;
+  }
+
+  record(events: ReadonlyArray<OrderEvent>): void {
+    this.recorded.push(...events);
+  }
+
+  flush(): Promise<void> {
+    return this.orders.flush(this.recorded);
+  }
+}
+
+/** A fresh statement context for each attempt of a `StatementUnitOfWork`. */
+export const statementOrdersTransaction =
+  (prisma: PrismaService) => (): StatementOrdersTransaction =>
+    new StatementOrdersTransaction(prisma);

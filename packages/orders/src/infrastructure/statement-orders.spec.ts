@@ -1,0 +1,131 @@
+import * as E from 'fp-ts/Either';
+import {
+  defaultRetryPolicy,
+  PrismaService,
+  PrismaUnitOfWork,
+  StatementUnitOfWork,
+} from '@allocation/platform';
+import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
+import { ordersBus } from '../orders.module';
+import type { OrdersBus } from '../application/orders-bus';
+import {
+  addItemCommand,
+  createOrderCommand,
+  orderCommand,
+  removeItemCommand,
+} from '../application/order.commands';
+import { prismaOrdersTransaction, statementOrdersTransaction } from './prisma-orders-transaction';
+
+// An order's own changes run without a transaction, as the module composes the bus: plain
+// reads, then the order, its items and its events in one statement that claims the version read.
+let database: TestDatabase;
+let prisma: PrismaService;
+
+/** The bus as the module composes it; each call is another process's. */
+const composedBus = (): OrdersBus =>
+  ordersBus(
+    new PrismaUnitOfWork(prisma, prismaOrdersTransaction),
+    new StatementUnitOfWork(statementOrdersTransaction(prisma), {
+      retry: { ...defaultRetryPolicy, maxAttempts: 1 },
+    }),
+  );
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  prisma = new PrismaService({ url: database.url, poolSize: 8 });
+  for (const sku of ['RED', 'BLUE', 'GREEN']) {
+    await prisma.client.price.create({ data: { sku, amountMinor: 250, currency: 'EUR' } });
+  }
+});
+
+afterAll(async () => {
+  await prisma.close();
+  await database.drop();
+});
+
+const must = <A>(either: E.Either<{ message: string }, A>): A => {
+  if (E.isLeft(either)) throw new Error(either.left.message);
+  return either.right;
+};
+
+const itemsOf = (orderId: string) =>
+  prisma.client.orderItem.findMany({
+    where: { orderId },
+    orderBy: { position: 'asc' },
+    select: { sku: true, quantity: true, unitPriceMinor: true, position: true },
+  });
+
+const eventsOf = async (orderId: string) =>
+  (
+    await prisma.client.$queryRaw<Array<{ type: string }>>`
+      SELECT type FROM outbox WHERE data->>'orderId' = ${orderId} ORDER BY id`
+  ).map((row) => row.type);
+
+describe("an order's changes without a transaction", () => {
+  it('create, add, remove and place: the order, its items and its events written together', async () => {
+    const bus = composedBus();
+    const created = must(
+      await bus.handle(must(createOrderCommand({ customerId: 'c', orderId: 'st-1' }))),
+    );
+    expect(created.value.created).toBe(true);
+    must(await bus.handle(must(addItemCommand('st-1', { sku: 'RED', quantity: 2 }))));
+    must(await bus.handle(must(addItemCommand('st-1', { sku: 'BLUE', quantity: 1 }))));
+    must(await bus.handle(must(addItemCommand('st-1', { sku: 'RED', quantity: 3 }))));
+    must(await bus.handle(must(addItemCommand('st-1', { sku: 'GREEN', quantity: 4 }))));
+    must(await bus.handle(must(removeItemCommand('st-1', 'BLUE'))));
+    must(await bus.handle(must(orderCommand('PlaceOrder', 'st-1'))));
+
+    const order = await prisma.client.order.findUnique({ where: { id: 'st-1' } });
+    expect(order).toMatchObject({ status: 'placed', customerId: 'c', currency: 'EUR' });
+    expect(await itemsOf('st-1')).toEqual([
+      { sku: 'RED', quantity: 5, unitPriceMinor: 250n, position: 0 },
+      { sku: 'GREEN', quantity: 4, unitPriceMinor: 250n, position: 1 },
+    ]);
+    expect(await eventsOf('st-1')).toEqual([
+      'OrderCreated',
+      'ItemAdded',
+      'ItemAdded',
+      'ItemAdded',
+      'ItemAdded',
+      'ItemRemoved',
+      'OrderPlaced',
+    ]);
+  });
+
+  it('answer a repeated creation with the same order, and a different one with OrderIdTaken', async () => {
+    const bus = composedBus();
+    const command = must(createOrderCommand({ customerId: 'c', orderId: 'st-2' }));
+    must(await bus.handle(command));
+    const again = must(await bus.handle(command));
+    expect(again.value.created).toBe(false);
+    const other = await bus.handle(must(createOrderCommand({ customerId: 'd', orderId: 'st-2' })));
+    expect(E.isLeft(other) && other.left._tag).toBe('OrderIdTaken');
+    expect(await eventsOf('st-2')).toEqual(['OrderCreated']);
+  });
+
+  it('lose no change when two processes add to one order at once (a lost claim runs in a transaction)', async () => {
+    const [one, two] = [composedBus(), composedBus()];
+    must(await one.handle(must(createOrderCommand({ customerId: 'c', orderId: 'st-3' }))));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        (i % 2 === 0 ? one : two).handle(must(addItemCommand('st-3', { sku: 'RED', quantity: 1 }))),
+      ),
+    );
+    expect(results.filter(E.isLeft)).toEqual([]);
+    expect(await itemsOf('st-3')).toEqual([
+      { sku: 'RED', quantity: 12, unitPriceMinor: 250n, position: 0 },
+    ]);
+    const order = await prisma.client.order.findUnique({ where: { id: 'st-3' } });
+    expect(order?.version).toBe(1 + 12);
+  });
+
+  it('create an order once when two processes create it at once', async () => {
+    const command = must(createOrderCommand({ customerId: 'c', orderId: 'st-4' }));
+    const results = await Promise.all([
+      composedBus().handle(command),
+      composedBus().handle(command),
+    ]);
+    expect(results.map((r) => must(r).value.created).sort()).toEqual([false, true]);
+    expect(await eventsOf('st-4')).toEqual(['OrderCreated']);
+  });
+});
