@@ -244,6 +244,8 @@ export class PrismaProductRepository implements ProductRepository {
    * version as loaded: `ConcurrencyConflict` (nothing written) if any moved since.
    */
   async flush(events: ReadonlyArray<DomainEvent>): Promise<void> {
+    // A repeated command changes nothing and tells nothing: no statement at all.
+    if (this.pending.length === 0 && events.length === 0) return;
     await writeProducts(this.sql, writesOf(this.pending, this.seen), events);
     this.pending.length = 0;
   }

@@ -34,9 +34,11 @@ export class PrismaOrderRepository implements OrderRepository {
   ) {}
 
   async get(id: OrderId): Promise<O.Option<Order>> {
-    // Prisma cannot say FOR UPDATE: the row lock is taken first, in SQL of its own.
-    if (this.pool === undefined)
+    // Prisma cannot say FOR UPDATE: the row lock is taken first, in SQL of its own. Without a
+    // transaction there is no lock to hold: the write's version claim stands in for it.
+    if (this.pool === undefined) {
       await this.tx.$queryRaw`SELECT 1 FROM orders WHERE id = ${id} FOR UPDATE`;
+    }
     const row = await this.tx.order.findUnique({
       where: { id },
       include: { items: { orderBy: { position: 'asc' } } },
@@ -118,10 +120,10 @@ export class PrismaOrderRepository implements OrderRepository {
     if (this.kept !== undefined && this.kept.order.id !== write.order.id) {
       throw new Error('one order per statement unit of work');
     }
-    // Saved twice, it is still the version first read that the write claims.
+    // Saved twice (or added, then saved), the write still claims what was first read.
     this.kept = {
       order: write.order,
-      loadedVersion: this.kept?.loadedVersion ?? write.loadedVersion,
+      loadedVersion: this.kept === undefined ? write.loadedVersion : this.kept.loadedVersion,
     };
   }
 }
