@@ -7,9 +7,10 @@ import {
   OutboxSignal,
   PrismaService,
   PrismaUnitOfWork,
-  defaultRetryPolicy,
   preferringStatements,
   StatementUnitOfWork,
+  firstAttemptReports,
+  unitOfWorkReports,
 } from '@allocation/platform';
 import type { AllocationError, Command, DomainEvent } from '@allocation/allocation-domain';
 import {
@@ -112,11 +113,11 @@ export const allocationBus = (
         metrics: Metrics,
         locks: ProductLocks,
       ) =>
-        new PrismaUnitOfWork(prisma, prismaAllocationTransaction({ holds: locks }), {
-          onEventsCommitted: () => signal.notify(),
-          onRetry: () => metrics.unitOfWorkRetries.inc({ context: 'allocation' }),
-          onExhausted: () => metrics.unitOfWorkExhausted.inc({ context: 'allocation' }),
-        }),
+        new PrismaUnitOfWork(
+          prisma,
+          prismaAllocationTransaction({ holds: locks }),
+          unitOfWorkReports(signal, metrics, 'allocation'),
+        ),
       inject: [PrismaService, OutboxSignal, Metrics, ProductLocks],
     },
     {
@@ -135,12 +136,10 @@ export const allocationBus = (
       ) =>
         allocationBus(
           unitOfWork,
-          new StatementUnitOfWork(statementAllocationTransaction(prisma, locks), {
-            onEventsCommitted: () => signal.notify(),
-            // One attempt: a lost claim goes to the transaction, which queues on the row lock.
-            retry: { ...defaultRetryPolicy, maxAttempts: 1 },
-            onExhausted: () => metrics.unitOfWorkRetries.inc({ context: 'allocation' }),
-          }),
+          new StatementUnitOfWork(
+            statementAllocationTransaction(prisma, locks),
+            firstAttemptReports(signal, metrics, 'allocation'),
+          ),
         ),
       inject: [ALLOCATION_UNIT_OF_WORK, PrismaService, OutboxSignal, Metrics, ProductLocks],
     },

@@ -5,6 +5,7 @@ import {
   OutboxSignal,
   PrismaService,
   PrismaUnitOfWork,
+  unitOfWorkReports,
 } from '@allocation/platform';
 import {
   FULFILMENT_BUS,
@@ -47,11 +48,11 @@ export const fulfilmentBus = (unitOfWork: FulfilmentUnitOfWork): FulfilmentBus =
         metrics: Metrics,
         locks: ProductLocks,
       ) =>
-        new PrismaUnitOfWork(prisma, prismaFulfilmentTransaction(locks), {
-          onEventsCommitted: () => signal.notify(),
-          onRetry: () => metrics.unitOfWorkRetries.inc({ context: 'fulfilment' }),
-          onExhausted: () => metrics.unitOfWorkExhausted.inc({ context: 'fulfilment' }),
-        }),
+        new PrismaUnitOfWork(
+          prisma,
+          prismaFulfilmentTransaction(locks),
+          unitOfWorkReports(signal, metrics, 'fulfilment'),
+        ),
       inject: [PrismaService, OutboxSignal, Metrics, ProductLocks],
     },
     {

@@ -1,7 +1,6 @@
 import { Module, type DynamicModule, type FactoryProvider } from '@nestjs/common';
 import type { OrderEvent, OrdersCommand } from '@allocation/orders-domain';
 import {
-  defaultRetryPolicy,
   MessageBus,
   Metrics,
   OutboxSignal,
@@ -9,6 +8,8 @@ import {
   PrismaService,
   PrismaUnitOfWork,
   StatementUnitOfWork,
+  firstAttemptReports,
+  unitOfWorkReports,
 } from '@allocation/platform';
 import {
   addItem,
@@ -106,11 +107,11 @@ export class OrdersModule {
         {
           provide: ORDERS_UNIT_OF_WORK,
           useFactory: (prisma: PrismaService, signal: OutboxSignal, metrics: Metrics) =>
-            new PrismaUnitOfWork(prisma, prismaOrdersTransaction, {
-              onEventsCommitted: () => signal.notify(),
-              onRetry: () => metrics.unitOfWorkRetries.inc({ context: 'orders' }),
-              onExhausted: () => metrics.unitOfWorkExhausted.inc({ context: 'orders' }),
-            }),
+            new PrismaUnitOfWork(
+              prisma,
+              prismaOrdersTransaction,
+              unitOfWorkReports(signal, metrics, 'orders'),
+            ),
           inject: [PrismaService, OutboxSignal, Metrics],
         },
         {
@@ -129,12 +130,10 @@ export class OrdersModule {
           ) =>
             ordersBus(
               unitOfWork,
-              new StatementUnitOfWork(statementOrdersTransaction(prisma), {
-                onEventsCommitted: () => signal.notify(),
-                // One attempt: a lost claim goes to the transaction, which queues on the row lock.
-                retry: { ...defaultRetryPolicy, maxAttempts: 1 },
-                onExhausted: () => metrics.unitOfWorkRetries.inc({ context: 'orders' }),
-              }),
+              new StatementUnitOfWork(
+                statementOrdersTransaction(prisma),
+                firstAttemptReports(signal, metrics, 'orders'),
+              ),
             ),
           inject: [ORDERS_UNIT_OF_WORK, PrismaService, OutboxSignal, Metrics],
         },

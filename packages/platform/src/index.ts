@@ -33,6 +33,7 @@ export * from './logging/root-logger';
 export * from './mail/smtp-notifier';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics';
+export * from './metrics/unit-of-work-reports';
 export * from './outbox/consumer-loop';
 export * from './outbox/event-feed';
 export * from './outbox/outbox-consumers';
