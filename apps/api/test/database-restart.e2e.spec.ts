@@ -1,11 +1,8 @@
 import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
-import { createApp } from '../src/app';
-import { untilReady } from '../src/http-platform';
-import { openDatabase } from '@allocation/platform';
 import { PrivateCluster } from '@allocation/platform/testing';
-import { testConfig } from './support';
+import { storedOrderIds } from './database-state';
+import { startAppWith, testConfig } from './support';
 import { answersUnderLoad } from './under-load';
 
 // PostgreSQL restarted twice under load (`pg_ctl restart -m fast`, on a cluster of this test's
@@ -17,14 +14,9 @@ let app: INestApplication;
 
 beforeAll(async () => {
   cluster = await PrivateCluster.create();
-  const admin = new Client({ connectionString: cluster.url() });
-  await admin.connect();
-  await admin.query('CREATE DATABASE app');
-  await admin.end();
+  await cluster.createDatabase('app');
   const config = testConfig(cluster.url('app'));
-  app = await createApp(config, await openDatabase(config.database));
-  await app.init();
-  await untilReady(app);
+  app = await startAppWith(config);
 }, 60_000);
 
 afterAll(async () => {
@@ -63,14 +55,7 @@ it('answers 201 or 503 through a database restart, recovers, and stores every 20
     (await http.post('/api/allocations').send({ orderId: 'after', sku: 'LAMP', quantity: 1 }))
       .status,
   ).toBe(201);
-  const db = new Client({ connectionString: cluster.url('app') });
-  await db.connect();
-  const stored = new Set(
-    (await db.query<{ order_id: string }>('SELECT order_id FROM allocations')).rows.map(
-      (r) => r.order_id,
-    ),
-  );
-  await db.end();
+  const stored = await storedOrderIds(cluster.url('app'));
   expect(
     answers.filter(
       (a) => a.orderId.match(/^o-\d*[02468]-/) && a.status === 201 && !stored.has(a.orderId),

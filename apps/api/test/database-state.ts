@@ -1,5 +1,17 @@
 import { Client } from 'pg';
 
+/** The order ids of every allocation stored: what an acknowledged write must be among. */
+export const storedOrderIds = async (url: string): Promise<Set<string>> => {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ order_id: string }>('SELECT order_id FROM allocations');
+    return new Set(rows.map((r) => r.order_id));
+  } finally {
+    await client.end();
+  }
+};
+
 /**
  * A fingerprint of every table's rows: equal fingerprints before and after a request mean the
  * request changed nothing. Left out: the migrations' bookkeeping and the outbox readers' cursors,

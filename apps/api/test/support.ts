@@ -33,15 +33,21 @@ export const contractPlatforms = (): ReadonlyArray<HttpPlatform> => {
   return HTTP_PLATFORMS.filter((platform) => chosen.split(',').includes(platform));
 };
 
+/** The application on the configured database, migrated, initialised and ready. */
+export const startAppWith = async (config: AppConfig): Promise<INestApplication> => {
+  const app = await createApp(config, await openDatabase(config.database));
+  await app.init();
+  await untilReady(app);
+  return app;
+};
+
 /** The real application on a fresh database of its own, driven over HTTP by supertest. */
 export const startTestApp = async (
   options: { readonly logLevel?: LogLevel; readonly config?: Partial<AppConfig> } = {},
 ): Promise<TestApp> => {
   const database: TestDatabase = await createTestDatabase({ migrate: false });
   const config = { ...testConfig(database.url, options.logLevel ?? 'silent'), ...options.config };
-  const app = await createApp(config, await openDatabase(config.database));
-  await app.init();
-  await untilReady(app);
+  const app = await startAppWith(config);
   return {
     app,
     http: request(app.getHttpServer()),

@@ -1,4 +1,5 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { connectTo } from '@allocation/platform';
 import type { Leadership } from './inbound-commands';
 
 /**
@@ -9,6 +10,8 @@ import type { Leadership } from './inbound-commands';
 export class PostgresLeadership implements Leadership {
   private client: Client | undefined;
   private leading = false;
+  /** Counts acquires and releases: a release while connecting cancels that acquire. */
+  private attempts = 0;
   private readonly lost: Array<() => void> = [];
 
   constructor(
@@ -18,10 +21,14 @@ export class PostgresLeadership implements Leadership {
   ) {}
 
   async acquire(): Promise<void> {
-    const client = new Client({
-      connectionString: this.url,
-      application_name: `lead:${this.name}`,
-    });
+    // On a multi-host URL, the server that takes writes: a lock taken on a standby would let a
+    // second instance lead on the primary.
+    const attempt = ++this.attempts;
+    const client = await connectTo(this.url, { application_name: `lead:${this.name}` });
+    if (attempt !== this.attempts) {
+      await client.end().catch(() => undefined);
+      throw new Error('released while connecting for the lead');
+    }
     this.client = client;
     const dropped = () => {
       if (this.client !== client) return;
@@ -34,7 +41,6 @@ export class PostgresLeadership implements Leadership {
     // Heard, always: an unheard 'error' would end the process.
     client.on('error', dropped);
     client.on('end', dropped);
-    await client.connect();
     await client.query(`SELECT pg_advisory_lock(hashtext('allocation-lead'), hashtext($1))`, [
       this.name,
     ]);
@@ -50,6 +56,7 @@ export class PostgresLeadership implements Leadership {
     const client = this.client;
     this.client = undefined;
     this.leading = false;
+    this.attempts++;
     // Ending the session lets go of the lock, and cancels a wait for it.
     await client?.end().catch(() => undefined);
   }

@@ -1,6 +1,8 @@
 import * as E from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseDatabaseUrl } from './database-url';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -101,6 +103,23 @@ const urlWithScheme =
       return E.left(`${name} is not a valid URL`);
     }
   };
+
+/** One PostgreSQL server or several (`postgresql://h1:5432,h2:5432/db`), as libpq reads them. */
+const databaseUrl = (env: Env): E.Either<string, string | null> => {
+  const raw = env['DATABASE_URL'];
+  if (raw === undefined || raw === '') return E.right(null);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== 'postgres' && scheme !== 'postgresql') {
+    return E.left(`DATABASE_URL must be a postgres: or postgresql: URL, got "${scheme}:"`);
+  }
+  return pipe(
+    parseDatabaseUrl(raw),
+    E.bimap(
+      (problem) => `DATABASE_URL ${problem}`,
+      () => raw,
+    ),
+  );
+};
 
 /** One of a list of words, or `fallback` when unset. */
 const oneOf =
@@ -215,7 +234,7 @@ export const loadConfig = (
     port: integerIn('PORT', 0, 65_535, 3000)(env),
     headersTimeoutMs: integerIn('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000, 10_000)(env),
     requestTimeoutMs: integerIn('HTTP_REQUEST_TIMEOUT_MS', 100, 3_600_000, 30_000)(env),
-    databaseUrl: urlWithScheme('DATABASE_URL', ['postgres:', 'postgresql:'])(env),
+    databaseUrl: databaseUrl(env),
     poolSize: integerIn('DATABASE_POOL_SIZE', 1, 200, 10)(env),
     redisUrl: urlWithScheme('REDIS_URL', ['redis:', 'rediss:'])(env),
     level: oneOf('LOG_LEVEL', LOG_LEVELS, 'info')(env),

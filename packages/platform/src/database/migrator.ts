@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, type ClientConfig } from 'pg';
+import { connectTo } from './server-locator';
 
 /**
  * Applies `prisma/migrations/<name>/migration.sql` in name order and records each in
@@ -70,10 +71,10 @@ export const migrate = async (
   migrationsDirectory: string,
 ): Promise<MigrationResult> => {
   const migrations = readMigrations(migrationsDirectory);
-  const client = new Client(
-    typeof connection === 'string' ? { connectionString: connection } : connection,
-  );
-  await client.connect();
+  // A URL may name several servers: migrations go to the one that takes writes.
+  const client =
+    typeof connection === 'string' ? await connectTo(connection) : new Client(connection);
+  if (typeof connection !== 'string') await client.connect();
   try {
     // Two processes starting together must not both apply the same migration.
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

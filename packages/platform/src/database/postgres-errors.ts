@@ -78,6 +78,8 @@ const UNAVAILABLE_CODES = [
   '53300',
   '57P01',
   '57P03',
+  // A server that no longer takes writes: a primary demoted, or a standby not yet promoted.
+  '25006',
 ];
 
 /** The database cannot be reached or refuses connections: a 503, not a bug. */
@@ -95,6 +97,9 @@ const UNAVAILABLE_MESSAGES = new RegExp(
     'server closed the connection unexpectedly',
     'terminating connection',
     'timeout exceeded when trying to connect',
+    // No server of a multi-host DATABASE_URL takes writes (ServerLocator), however it is wrapped.
+    'No database server',
+    'no longer takes writes',
   ].join('|'),
   'i',
 );

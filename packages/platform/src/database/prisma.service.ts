@@ -1,6 +1,9 @@
+import { Logger } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type QueryResultRow } from 'pg';
+import { serverName, type DatabaseServer } from '../config/database-url';
 import { PrismaClient } from '../generated/prisma/client';
+import { locatingClient, ServerLocator } from './server-locator';
 
 export interface DatabaseOptions {
   readonly url: string;
@@ -35,7 +38,19 @@ export class PrismaService {
   private readonly pool: Pool;
 
   constructor(options: DatabaseOptions) {
-    const pool = new Pool({ connectionString: options.url, max: options.poolSize });
+    // The pool connects where the locator says: with several hosts in the URL, the one that
+    // takes writes, found again after a failover.
+    const locator = ServerLocator.of(options.url, (server) =>
+      new Logger('Database').log(`Connecting to ${serverName(server)}, which takes writes`),
+    );
+    const pool = new Pool({
+      Client: locatingClient(locator),
+      connectionString: locator.urlOf(locator.address.servers[0] as DatabaseServer),
+      max: options.poolSize,
+      // A primary demoted without dropping its sessions would keep failing writes on them; with
+      // several hosts, connections are renewed (and checked again) at least this often.
+      ...(locator.searches ? { maxLifetimeSeconds: 60 } : {}),
+    });
     // A connection the server drops (a restart, pg_terminate_backend) emits 'error' on its client
     // and on the pool. Nobody may be listening at that moment (a client between two statements,
     // or before Prisma's first connect), and an unheard 'error' event would end the process. So

@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { Client } from 'pg';
 import { freePort } from './free-port';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,34 @@ export class PrivateCluster {
     return cluster;
   }
 
+  /**
+   * A streaming standby of `primary` (pg_basebackup -R), on a port of its own: read-only until
+   * promoted.
+   */
+  static async standbyOf(primary: PrivateCluster): Promise<PrivateCluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'private-pg-'));
+    chmodSync(dir, 0o777);
+    const standby = new PrivateCluster(primary.bin, dir, await freePort());
+    await standby.run('pg_basebackup', [
+      ...['-D', standby.data, '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres'],
+      ...['-R', '-X', 'stream', '-c', 'fast'],
+    ]);
+    await standby.start();
+    return standby;
+  }
+
+  /** Creates a database on this cluster; its URL. */
+  async createDatabase(name: string): Promise<string> {
+    const admin = new Client({ connectionString: this.url() });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${name}`);
+    } finally {
+      await admin.end();
+    }
+    return this.url(name);
+  }
+
   /** A database on this cluster (`postgres` is always there). */
   url(database = 'postgres'): string {
     return `postgresql://postgres@127.0.0.1:${this.port}/${database}`;
@@ -55,6 +84,16 @@ export class PrivateCluster {
   /** As an operator's `pg_ctl restart -m fast`: every connection is dropped. */
   restart(): Promise<void> {
     return this.ctl('restart', ['-m', 'fast']);
+  }
+
+  /** As a crash: every connection dropped, nothing flushed that was not already. */
+  stop(): Promise<void> {
+    return this.run('pg_ctl', ['stop', '-D', this.data, '-m', 'immediate', '-w']);
+  }
+
+  /** A standby becomes a primary and takes writes. */
+  promote(): Promise<void> {
+    return this.run('pg_ctl', ['promote', '-D', this.data, '-w']);
   }
 
   /** Stops the server and removes its files; synchronous, so it runs on any way out. */
