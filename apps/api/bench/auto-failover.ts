@@ -109,7 +109,7 @@ export class AutoFailoverFormation {
       return formation;
     } catch (error) {
       formation.printLogs();
-      formation.destroy();
+      await formation.destroy();
       throw error;
     }
   }
@@ -169,37 +169,27 @@ export class AutoFailoverFormation {
     );
     const backends = childrenOf(postmaster);
     const keeper = this.keepers.get(node.name);
-    if (keeper?.pid !== undefined) process.kill(-keeper.pid, 'SIGKILL');
+    if (keeper?.pid !== undefined) signal(-keeper.pid, 'SIGKILL');
     // Already gone with the keeper's process group where PostgreSQL runs under it; not otherwise.
-    const signal = (pid: number) => {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    };
-    signal(postmaster);
-    for (const pid of backends) signal(pid);
+    signal(postmaster, 'SIGKILL');
+    for (const pid of backends) signal(pid, 'SIGKILL');
   }
 
-  /** Stops everything it started and removes its files; synchronous, so it runs on any way out. */
-  destroy(): void {
-    for (const keeper of this.keepers.values()) {
-      if (keeper.pid !== undefined && keeper.exitCode === null) {
-        try {
-          process.kill(-keeper.pid, 'SIGKILL');
-        } catch {
-          // gone already
-        }
-      }
-    }
-    for (const data of [join(this.dir, 'monitor'), ...this.nodes.map((n) => n.data)]) {
-      try {
-        this.runSync('pg_ctl', ['stop', '-D', data, '-m', 'immediate']);
-      } catch {
-        // not running
-      }
-    }
+  /**
+   * Stops everything it started and removes its files. Each keeper is asked to stop (SIGTERM: it
+   * stops its PostgreSQL as it should); whatever of theirs is still running after that is killed.
+   * A postmaster killed outright would leave children behind: the monitor's own background
+   * worker does not notice its postmaster's death.
+   */
+  async destroy(): Promise<void> {
+    const alive = [...this.keepers.values()].filter(
+      (k) => k.pid !== undefined && k.exitCode === null && k.signalCode === null,
+    );
+    const everything = alive.flatMap((k) => [k.pid as number, ...descendantsOf(k.pid as number)]);
+    const exits = alive.map((k) => new Promise<void>((resolve) => k.once('exit', () => resolve())));
+    for (const keeper of alive) signal(-(keeper.pid as number), 'SIGTERM');
+    await Promise.race([Promise.all(exits), sleep(20_000)]);
+    for (const pid of everything) signal(pid, 'SIGKILL');
     // A keeper killed a moment ago may still be removing files of its own.
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
@@ -320,6 +310,19 @@ const childrenOf = (pid: number): number[] =>
       }
     })
     .map(Number);
+
+/** Every process below `pid`, children first found first. */
+const descendantsOf = (pid: number): number[] =>
+  childrenOf(pid).flatMap((child) => [child, ...descendantsOf(child)]);
+
+/** A signal to a process (or, negative, a process group) that may be gone already. */
+const signal = (pid: number, name: NodeJS.Signals): void => {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // gone
+  }
+};
 
 const query = async <Row extends object>(url: string, sql: string): Promise<Row[]> => {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });

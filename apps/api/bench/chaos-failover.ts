@@ -225,7 +225,7 @@ const main = async () => {
     for (const api of apis) api.child.kill('SIGKILL');
     await Promise.all(apis.map((api) => exited(api.child)));
     await redis.stop();
-    formation.destroy();
+    await formation.destroy();
   }
 };
 
