@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import {
   batchesOutOfStep,
+  checkpoint,
   CONNECTIONS,
   pgbench,
   printTable,
@@ -260,6 +261,7 @@ const measure = async (setup: string): Promise<PlatformFigures> => {
   const service = await startService(platform, processes);
   try {
     await seedBatches(service.base, SKUS, BATCHES, () => 2_000);
+    await checkpoint(service.databaseUrl);
     const useWrk = process.env['BENCH_CLIENT'] !== 'autocannon' && (await hasWrk());
     const cpuBefore = service.cpuSeconds();
     const result = useWrk

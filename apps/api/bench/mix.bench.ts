@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import {
   batchesOutOfStep,
+  checkpoint,
   CONNECTIONS,
   pgbench,
   printTable,
@@ -352,6 +353,7 @@ const measure = async (platform: string, load: string, shares: Shares): Promise<
       await send(service.base, 'POST', '/api/batches', batch, 201);
     }
     await seedBatches(service.base, SKUS, BATCHES, (s) => (s < HOT ? 50_000 : 5_000));
+    await checkpoint(service.databaseUrl);
     for (let s = 0; s < SKUS; s++) {
       const price = { amountMinor: 100 + s, currency: 'EUR' };
       await send(service.base, 'PUT', `/api/prices/BENCH-${s}`, price, 200);

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Client } from 'pg';
+import { Client as PgClient, type Client } from 'pg';
 import { createTestDatabase } from '@allocation/platform/testing';
 
 export const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
@@ -29,11 +29,26 @@ INSERT INTO allocations (order_id, sku, batch_reference, quantity)
 SELECT 'pgbench-' || :client_id || '-' || :n, 'BENCH-' || :s, reference, 1 FROM bumped;
 `;
 
+/**
+ * Writes out what earlier phases left dirty, so a measured phase does not share the disk with
+ * the checkpoint they would otherwise cause (which made the first of two runs the slower).
+ */
+export const checkpoint = async (url: string): Promise<void> => {
+  const client = new PgClient({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CHECKPOINT');
+  } finally {
+    await client.end();
+  }
+};
+
 /** pgbench's transactions per second for the one-statement allocation over `skus` SKUs. */
 export const pgbench = async (
   url: string,
   skus: number,
 ): Promise<{ tps: number; latencyMs: number }> => {
+  await checkpoint(url);
   const dir = mkdtempSync(join(tmpdir(), 'pgbench-'));
   try {
     const script = join(dir, 'allocate.sql');

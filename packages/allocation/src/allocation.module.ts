@@ -157,10 +157,11 @@ export const allocationBus = (
           new PooledProductStore(prisma.sql),
           bus,
           config.allocationBatch,
-          () => signal.notify(),
+          (types) => signal.notify(types),
           {
             decided: (outcome) => metrics.allocations.inc({ outcome: outcomeLabel(outcome) }),
             fellBack: () => metrics.batchFallbacks.inc(),
+            retried: () => metrics.batchRetries.inc(),
           },
           locks,
         ),

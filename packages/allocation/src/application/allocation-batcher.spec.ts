@@ -334,6 +334,7 @@ describe('allocations batched together (group commit)', () => {
     const store = new PooledProductStore(batched.prisma.sql);
     const commit = store.commit.bind(store);
     let interfered = false;
+    let retriesReported = 0;
     const contested = new AllocationBatcher(
       Object.assign(store, {
         commit: async (...args: Parameters<typeof commit>) => {
@@ -345,6 +346,9 @@ describe('allocations batched together (group commit)', () => {
         },
       }),
       batched.bus,
+      undefined,
+      undefined,
+      { retried: () => (retriesReported += 1) },
     );
     must(await oneByOne.bus.handle(allocateCommand(`${prefix}other`, `${prefix}S`, 2)));
     const commands = [1, 2].map((i) => allocateCommand(`${prefix}o${i}`, `${prefix}S`, 2));
@@ -352,6 +356,8 @@ describe('allocations batched together (group commit)', () => {
     const alone = [];
     for (const command of commands) alone.push(await oneByOne.bus.handle(command));
     expect(contested.stats).toMatchObject({ retries: 1, fallbacks: 0 });
+    // What `allocation_batch_retries_total` counts.
+    expect(retriesReported).toBe(1);
     const label = (o: AllocationOutcome) => (E.isRight(o) ? 'allocated' : o.left._tag);
     expect(outcomes.map(label)).toEqual(['allocated', 'OutOfStock']);
     expect(outcomes.map(label)).toEqual(alone.map(label));

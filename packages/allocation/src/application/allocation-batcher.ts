@@ -53,6 +53,8 @@ export interface BatcherStats {
 export interface BatcherObserver {
   readonly decided?: (outcome: AllocationOutcome) => void;
   readonly fellBack?: () => void;
+  /** A batch lost a product's claim to another writer (another process) and is decided again. */
+  readonly retried?: () => void;
 }
 
 /** An outcome as one word: allocated, backordered, repeat, or the refusal's tag. */
@@ -96,7 +98,7 @@ export class AllocationBatcher {
     private readonly bus: AllocationBus,
     private readonly options: BatcherOptions = defaultBatcherOptions,
     /** Told after each batch that committed events, as units of work tell the outbox readers. */
-    private readonly onEventsCommitted: () => void = () => undefined,
+    private readonly onEventsCommitted: (types: ReadonlyArray<string>) => void = () => undefined,
     private readonly observer: BatcherObserver = {},
     private readonly locks: ProductLocks = new ProductLocks(),
   ) {
@@ -162,12 +164,15 @@ export class AllocationBatcher {
     commands: ReadonlyArray<Allocate>,
   ): Promise<ReadonlyArray<AllocationOutcome> | undefined> {
     for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
-      if (attempt > 0) this.stats.retries += 1;
+      if (attempt > 0) {
+        this.stats.retries += 1;
+        this.observer.retried?.();
+      }
       try {
         const decided = await allocateTogether(this.store, commands);
         const committed = await this.store.commit(decided.changes, decided.events);
         if (E.isLeft(committed)) return undefined;
-        if (decided.events.length > 0) this.onEventsCommitted();
+        if (decided.events.length > 0) this.onEventsCommitted(decided.events.map((e) => e._tag));
         return decided.outcomes;
       } catch (error) {
         // A lost version claim is decided again; whatever else failed (the commit writes all or

@@ -67,8 +67,11 @@ class Rollback<L> extends Error {
 
 export interface PrismaUnitOfWorkOptions {
   readonly retry?: RetryPolicy;
-  /** Told after each commit that wrote events, so outbox readers in this process look at once. */
-  readonly onEventsCommitted?: () => void;
+  /**
+   * Told after each commit that wrote events, with their types, so the outbox readers of those
+   * types in this process look at once.
+   */
+  readonly onEventsCommitted?: (types: ReadonlyArray<string>) => void;
   /** Told of each retry after a conflict, and of each unit that ran out of retries (metrics). */
   readonly onRetry?: () => void;
   readonly onExhausted?: () => void;
@@ -85,7 +88,7 @@ export type TransactionContext = RecordsEvents<TaggedEvent> & { ended?(): void }
  */
 export class PrismaUnitOfWork<Context extends TransactionContext> implements UnitOfWork<Context> {
   private readonly retry: RetryPolicy;
-  private readonly onEventsCommitted: () => void;
+  private readonly onEventsCommitted: (types: ReadonlyArray<string>) => void;
   private readonly onRetry: () => void;
   private readonly onExhausted: () => void;
 
@@ -117,7 +120,7 @@ export class PrismaUnitOfWork<Context extends TransactionContext> implements Uni
   }
 
   private async attempt<L, A>(work: (context: Context) => Promise<E.Either<L, A>>): Promise<A> {
-    let wroteEvents = false;
+    let committedTypes: ReadonlyArray<string> = [];
     let context = undefined as Context | undefined;
     let value: A;
     try {
@@ -127,7 +130,7 @@ export class PrismaUnitOfWork<Context extends TransactionContext> implements Uni
           const result = await work(context);
           if (E.isLeft(result)) throw new Rollback(result);
           await writeToOutbox(tx, context.events);
-          wroteEvents = context.events.length > 0;
+          committedTypes = context.events.map((event) => event._tag);
           return result.right;
         },
         {
@@ -140,7 +143,7 @@ export class PrismaUnitOfWork<Context extends TransactionContext> implements Uni
     } finally {
       context?.ended?.();
     }
-    if (wroteEvents) this.onEventsCommitted();
+    if (committedTypes.length > 0) this.onEventsCommitted(committedTypes);
     return value;
   }
 }

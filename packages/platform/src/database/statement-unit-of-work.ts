@@ -40,7 +40,9 @@ export class StatementUnitOfWork<Context extends FlushedContext> implements Unit
           const result = await work(context);
           if (E.isLeft(result)) return result;
           await context.flush();
-          if (context.events.length > 0) this.options.onEventsCommitted?.();
+          if (context.events.length > 0) {
+            this.options.onEventsCommitted?.(context.events.map((event) => event._tag));
+          }
           return result;
         } finally {
           context.ended?.();

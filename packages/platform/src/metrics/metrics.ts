@@ -69,6 +69,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly batchRetries = new Counter({
+    name: 'allocation_batch_retries_total',
+    help: 'Group-commit batches decided again after another writer changed one of their products',
+    registers: [this.registry],
+  });
+
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({

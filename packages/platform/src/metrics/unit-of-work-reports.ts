@@ -11,7 +11,7 @@ export const unitOfWorkReports = (
   metrics: Metrics,
   context: string,
 ): PrismaUnitOfWorkOptions => ({
-  onEventsCommitted: () => signal.notify(),
+  onEventsCommitted: (types) => signal.notify(types),
   onRetry: () => metrics.unitOfWorkRetries.inc({ context }),
   onExhausted: () => metrics.unitOfWorkExhausted.inc({ context }),
 });
@@ -25,7 +25,7 @@ export const firstAttemptReports = (
   metrics: Metrics,
   context: string,
 ): PrismaUnitOfWorkOptions => ({
-  onEventsCommitted: () => signal.notify(),
+  onEventsCommitted: (types) => signal.notify(types),
   retry: { ...defaultRetryPolicy, maxAttempts: 1 },
   onExhausted: () => metrics.unitOfWorkRetries.inc({ context }),
 });

@@ -102,11 +102,13 @@ export class ConsumerLoop {
     }
   }
 
-  /** Until a commit here (but at least the gap) or the poll interval. */
+  /** Until a commit here of the reader's types (but at least the gap) or the poll interval. */
   private async waitForEvents(mark: number): Promise<void> {
     const { minGapMs, pollMs } = this.options;
     await this.pause(minGapMs);
-    if (!this.stopping) await this.signal.wait(Math.max(0, pollMs - minGapMs), mark);
+    if (!this.stopping) {
+      await this.signal.wait(Math.max(0, pollMs - minGapMs), mark, this.consumer.types);
+    }
   }
 
   private async pause(ms: number): Promise<void> {
