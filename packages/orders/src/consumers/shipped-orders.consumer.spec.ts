@@ -1,4 +1,3 @@
-import * as E from 'fp-ts/Either';
 import type { PickListConfirmed } from '@allocation/orders-domain';
 import { type FeedItem, PrismaService, PrismaUnitOfWork } from '@allocation/platform';
 import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
@@ -7,6 +6,7 @@ import type { OrdersBus } from '../application/orders-bus';
 import { createOrderCommand, addItemCommand, orderCommand } from '../application/order.commands';
 import { prismaOrdersTransaction } from '../infrastructure/prisma-orders-transaction';
 import { shippedOrdersConsumer } from './shipped-orders.consumer';
+import { must } from '../testing/either';
 
 let database: TestDatabase;
 let prisma: PrismaService;
@@ -23,11 +23,6 @@ afterAll(async () => {
   await prisma.close();
   await database.drop();
 });
-
-const must = <A>(either: E.Either<{ message: string }, A>): A => {
-  if (E.isLeft(either)) throw new Error(either.left.message);
-  return either.right;
-};
 
 /** A placed order with these items (prices set on the way). */
 const placed = async (orderId: string, items: Array<[string, number]>) => {

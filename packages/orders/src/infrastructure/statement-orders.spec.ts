@@ -15,6 +15,7 @@ import {
   removeItemCommand,
 } from '../application/order.commands';
 import { prismaOrdersTransaction, statementOrdersTransaction } from './prisma-orders-transaction';
+import { must } from '../testing/either';
 
 // An order's own changes run without a transaction, as the module composes the bus: plain
 // reads, then the order, its items and its events in one statement that claims the version read.
@@ -42,11 +43,6 @@ afterAll(async () => {
   await prisma.close();
   await database.drop();
 });
-
-const must = <A>(either: E.Either<{ message: string }, A>): A => {
-  if (E.isLeft(either)) throw new Error(either.left.message);
-  return either.right;
-};
 
 const itemsOf = (orderId: string) =>
   prisma.client.orderItem.findMany({
