@@ -61,6 +61,27 @@ describe('placing an order hands its lines to allocation', () => {
     expect((await t.http.get('/api/allocations/hand-o1')).body).toHaveLength(2);
   });
 
+  it('allocates a whole order placed in one request', async () => {
+    await t.http
+      .post('/api/batches')
+      .send({ reference: 'whole-b1', sku: 'WHOLE-LAMP', quantity: 5 });
+    await t.http.put('/api/prices/WHOLE-LAMP').send({ amountMinor: 100, currency: 'EUR' });
+    const placed = await t.http.post('/api/orders').send({
+      customerId: 'c1',
+      orderId: 'whole-o1',
+      items: [{ sku: 'WHOLE-LAMP', quantity: 4 }],
+      place: true,
+    });
+    expect(placed.status).toBe(201);
+    const { order } = await waitForLines(
+      'whole-o1',
+      (line) => line.allocation?.status === 'allocated',
+    );
+    expect(order.items.map((item) => item['allocation'])).toEqual([
+      { status: 'allocated', batches: [{ batchReference: 'whole-b1', quantity: 4 }] },
+    ]);
+  });
+
   it('backorders a line for a SKU allocation has never seen, and serves it from the first batch', async () => {
     // The README's example on a fresh database: a price, no stock at all yet.
     await orderOf('new-o1', [['NEW-SKU', 2]]);

@@ -249,3 +249,128 @@ describe('a POST without a body', () => {
     expect(response.body.status).toBe('cancelled');
   });
 });
+
+describe('a whole order in one request', () => {
+  beforeAll(async () => {
+    await t.http.put('/api/prices/WHL-LAMP').send({ amountMinor: 1999, currency: 'EUR' });
+    await t.http.put('/api/prices/WHL-SOFA').send({ amountMinor: 49_900, currency: 'EUR' });
+  });
+
+  const whole = (orderId: string, extra: object = {}) =>
+    create({
+      customerId: 'cust-9',
+      orderId,
+      items: [
+        { sku: 'WHL-LAMP', quantity: 2 },
+        { sku: 'WHL-SOFA', quantity: 1 },
+      ],
+      place: true,
+      ...extra,
+    });
+
+  it('creates it with its items at their catalogue prices and places it', async () => {
+    const response = await whole('ord-whole');
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({
+      orderId: 'ord-whole',
+      status: 'placed',
+      version: 4,
+      total: eur(2 * 1999 + 49_900),
+    });
+    expect(response.body.items).toEqual([
+      {
+        sku: 'WHL-LAMP',
+        quantity: 2,
+        unitPrice: eur(1999),
+        lineTotal: eur(3998),
+        allocation: { status: 'pending' },
+      },
+      {
+        sku: 'WHL-SOFA',
+        quantity: 1,
+        unitPrice: eur(49_900),
+        lineTotal: eur(49_900),
+        allocation: { status: 'pending' },
+      },
+    ]);
+    await waitForFeedHorizon(t.databaseUrl);
+    const feed = (await t.http.get('/api/events?type=OrderCreated,ItemAdded,OrderPlaced')).body;
+    expect(
+      feed.items
+        .filter((e: { data: { orderId: string } }) => e.data.orderId === 'ord-whole')
+        .map((e: { type: string }) => e.type),
+    ).toEqual(['OrderCreated', 'ItemAdded', 'ItemAdded', 'OrderPlaced']);
+  });
+
+  it('answers a retry with the same order, and 409 when the id holds other items', async () => {
+    const again = await whole('ord-whole');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ orderId: 'ord-whole', status: 'placed', version: 4 });
+    const other = await whole('ord-whole', { items: [{ sku: 'WHL-LAMP', quantity: 3 }] });
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('ORDER_ID_TAKEN');
+  });
+
+  it('keeps a draft with its items when not told to place it', async () => {
+    const draft = await whole('ord-whole-draft', { place: false });
+    expect(draft.status).toBe(201);
+    expect(draft.body).toMatchObject({ status: 'draft', version: 3, total: eur(53_898) });
+    expect((await t.http.post('/api/orders/ord-whole-draft/place')).body.status).toBe('placed');
+  });
+
+  it.each([
+    [{ items: [{ sku: 'WHL-NOPRICE', quantity: 1 }] }, 409, 'NO_PRICE'],
+    [{ items: [{ sku: 'ORD-YEN', quantity: 1 }] }, 409, 'CURRENCY_MISMATCH'],
+    [
+      {
+        items: [
+          { sku: 'WHL-LAMP', quantity: 999 },
+          { sku: 'WHL-LAMP', quantity: 1 },
+        ],
+      },
+      409,
+      'TOO_MANY_UNITS',
+    ],
+    [{ items: [] }, 409, 'EMPTY_ORDER'],
+  ])('refuses %j as a whole and stores nothing of it', async (extra, status, code) => {
+    const response = await whole('ord-whole-refused', extra);
+    expect(response.status).toBe(status);
+    expect(response.body.code).toBe(code);
+    expect((await t.http.get('/api/orders/ord-whole-refused')).status).toBe(404);
+  });
+
+  it.each([
+    [
+      'items that are not an array',
+      { items: 'lamp' },
+      'items must be an array of { sku, quantity }',
+    ],
+    [
+      'an item that is not an object',
+      { items: [null] },
+      'each of items must be an object { sku, quantity }',
+    ],
+    [
+      'an item of no units',
+      { items: [{ sku: 'WHL-LAMP', quantity: 0 }] },
+      'items.0.quantity must not be less than 1',
+    ],
+    [
+      'an item with a price of its own',
+      { items: [{ sku: 'WHL-LAMP', quantity: 1, price: 1 }] },
+      'property price should not exist',
+    ],
+    ['an item without a SKU', { items: [{ quantity: 1 }] }, 'items.0.sku'],
+    [
+      '101 items',
+      { items: Array.from({ length: 101 }, (_, i) => ({ sku: `S-${i}`, quantity: 1 })) },
+      'items must name at most 100 items',
+    ],
+    ['place that is not a boolean', { place: 'yes' }, 'place must be true or false'],
+  ])('refuses %s with 400', async (_, extra, message) => {
+    const response = await whole('ord-whole-malformed', extra);
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body.message)).toContain(message);
+    expect((await t.http.get('/api/orders/ord-whole-malformed')).status).toBe(404);
+  });
+});

@@ -7,6 +7,7 @@ export {
   addItem,
   cancelOrder,
   createOrder,
+  openOrder,
   lineTotal,
   orderTotal,
   placeOrder,
@@ -19,6 +20,8 @@ export {
   type Changed,
   type OrderItem,
   type OrderStatus,
+  type OpenOrderError,
+  type PricedItem,
 } from './lib/order';
 /** Orders are placed under allocation's own order ids and SKUs: one rule for both contexts. */
 export {

@@ -11,6 +11,10 @@ export interface CreateOrder {
   readonly orderId: OrderId;
   readonly customerId: CustomerId;
   readonly currency: CurrencyCode;
+  /** Items to add at once, in this order, each at its catalogue price (a whole order). */
+  readonly items?: ReadonlyArray<{ readonly sku: Sku; readonly quantity: ItemQuantity }>;
+  /** Place the order as soon as it is created. */
+  readonly place?: boolean;
 }
 
 export interface AddItem {

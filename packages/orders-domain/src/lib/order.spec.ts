@@ -7,6 +7,7 @@ import {
   addItem,
   cancelOrder,
   createOrder,
+  openOrder,
   orderTotal,
   placeOrder,
   recordShipment,
@@ -46,6 +47,55 @@ describe('creating an order', () => {
 
   it('totals nothing when empty', () => {
     expect(orderTotal(draftOrder('o', 'JPY'))).toEqual({ amountMinor: 0, currency: 'JPY' });
+  });
+});
+
+describe('opening a whole order at once', () => {
+  const input = () => ({
+    id: draftOrder().id,
+    customerId: draftOrder().customerId,
+    currency: draftOrder().currency,
+  });
+  const lines = [item('LAMP', 2, 1999), item('SOFA', 1, 49_900), item('LAMP', 1, 1999)];
+
+  it('decides exactly what creating it, adding each item and placing it would, in one change', () => {
+    const stepByStep = [
+      (order: Order) => addItem(order, lines[0] as ReturnType<typeof item>),
+      (order: Order) => addItem(order, lines[1] as ReturnType<typeof item>),
+      (order: Order) => addItem(order, lines[2] as ReturnType<typeof item>),
+      placeOrder,
+    ].reduce(
+      (sofar, step) => {
+        const next = valid(step(sofar.order));
+        return { order: next.order, events: [...sofar.events, ...next.events] };
+      },
+      createOrder(input()) as Changed,
+    );
+    expect(valid(openOrder(input(), lines, true))).toEqual(stepByStep);
+    expect(stepByStep.order).toMatchObject({ status: 'placed', version: 5 });
+  });
+
+  it('leaves it a draft without `place`', () => {
+    const opened = valid(openOrder(input(), lines, false));
+    expect(opened.order.status).toBe('draft');
+    expect(opened.order.items.map((line) => [line.sku, line.quantity])).toEqual([
+      ['LAMP', 3],
+      ['SOFA', 1],
+    ]);
+    expect(opened.events.map((event) => event._tag)).toEqual([
+      'OrderCreated',
+      'ItemAdded',
+      'ItemAdded',
+      'ItemAdded',
+    ]);
+  });
+
+  it('refuses the whole order for any item or step that would be refused on its own', () => {
+    expect(tagOf(openOrder(input(), [item('YEN', 1, 500, 'JPY')], false))).toBe('CurrencyMismatch');
+    expect(tagOf(openOrder(input(), [item('LAMP', 600, 1), item('LAMP', 600, 1)], false))).toBe(
+      'TooManyUnits',
+    );
+    expect(tagOf(openOrder(input(), [], true))).toBe('EmptyOrder');
   });
 });
 

@@ -156,6 +156,42 @@ export const placeOrder = (order: Order): E.Either<WrongOrderState | EmptyOrder,
   );
 };
 
+/** An item as a whole order names it: a SKU, its units and its catalogue price now. */
+export interface PricedItem {
+  readonly sku: Sku;
+  readonly quantity: ItemQuantity;
+  readonly unitPrice: UnitPrice;
+}
+
+/** Applies one more step to a change, keeping the events of both. */
+const andThen =
+  <L>(step: (order: Order) => E.Either<L, Changed>) =>
+  <K>(change: E.Either<K, Changed>): E.Either<K | L, Changed> =>
+    E.isLeft(change)
+      ? change
+      : E.map((next: Changed) => ({
+          order: next.order,
+          events: [...change.right.events, ...next.events],
+        }))(step(change.right.order));
+
+/** What refuses a whole order (a new draft is editable, so only its contents can). */
+export type OpenOrderError =
+  OrderNotEditable | CurrencyMismatch | TooManyUnits | TooManyLines | WrongOrderState | EmptyOrder;
+
+/**
+ * A whole order at once, as a shop's checkout sends it: exactly what creating it, adding each
+ * item in turn and (with `place`) placing it would decide, as one change with all their events.
+ */
+export const openOrder = (
+  input: Parameters<typeof createOrder>[0],
+  items: ReadonlyArray<PricedItem>,
+  place: boolean,
+): E.Either<OpenOrderError, Changed> => {
+  let change: E.Either<OpenOrderError, Changed> = E.right(createOrder(input));
+  for (const item of items) change = andThen((order) => addItem(order, item))(change);
+  return place ? andThen(placeOrder)(change) : change;
+};
+
 /** A draft or placed order can be cancelled; a placed one's lines are then to be released. */
 export const cancelOrder = (order: Order): E.Either<WrongOrderState, Changed> => {
   if (order.status !== 'draft' && order.status !== 'placed') {

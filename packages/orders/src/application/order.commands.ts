@@ -20,6 +20,8 @@ export const createOrderCommand = (input: {
   orderId: string;
   customerId: string;
   currency?: string | undefined;
+  items?: ReadonlyArray<{ sku: string; quantity: number }> | undefined;
+  place?: boolean | undefined;
 }): E.Either<InvalidValue, CreateOrder> =>
   pipe(
     E.Do,
@@ -29,7 +31,19 @@ export const createOrderCommand = (input: {
       'currency',
       input.currency === undefined ? E.right(DEFAULT_CURRENCY) : CurrencyCode(input.currency),
     ),
-    E.map((values) => ({ _tag: 'CreateOrder' as const, ...values })),
+    E.apS(
+      'items',
+      E.traverseArray((item: { sku: string; quantity: number }) =>
+        pipe(E.Do, E.apS('sku', Sku(item.sku)), E.apS('quantity', ItemQuantity(item.quantity))),
+      )(input.items ?? []),
+    ),
+    E.map(({ items, ...values }) => ({
+      _tag: 'CreateOrder' as const,
+      ...values,
+      // Without items the request says nothing of them: a retry matches any order's items.
+      ...(input.items === undefined ? {} : { items }),
+      place: input.place === true,
+    })),
   );
 
 export const addItemCommand = (

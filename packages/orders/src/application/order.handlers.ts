@@ -6,7 +6,8 @@ import {
   type CancelOrder,
   cancelOrder as cancel,
   type CreateOrder,
-  createOrder as newOrder,
+  openOrder,
+  type PricedItem,
   type Order,
   type Changed,
   type PlaceOrder,
@@ -61,31 +62,57 @@ const changeOrder =
     return E.isLeft(change) ? change : keep(context, change.right);
   };
 
-/** A given id makes creation safe to retry: the same request again answers the same order. */
+/**
+ * A given id makes creation safe to retry: the same request again answers the order as it is.
+ * With items (and `place`) it opens a whole order at once, priced from the catalogue, exactly as
+ * the steps one by one would.
+ */
 export const createOrder: OrdersHandler<CreateOrder, { order: Order; created: boolean }> = async (
   command,
   context,
 ) => {
   const existing = await context.orders.get(command.orderId);
   if (O.isSome(existing)) {
-    const same =
-      existing.value.customerId === command.customerId &&
-      existing.value.currency === command.currency;
-    return same
+    return isSameOrder(existing.value, command)
       ? E.right({ order: existing.value, created: false })
       : E.left(orderIdTaken(command.orderId));
   }
-  const created = newOrder({
-    id: command.orderId,
-    customerId: command.customerId,
-    currency: command.currency,
-  });
+  const wanted = command.items ?? [];
+  const prices = await context.prices.pricesOf(wanted.map((item) => item.sku));
+  const priced: PricedItem[] = [];
+  for (const item of wanted) {
+    const unitPrice = prices.get(item.sku);
+    if (unitPrice === undefined) return E.left(noPrice(item.sku));
+    priced.push({ ...item, unitPrice });
+  }
+  const opened = openOrder(
+    { id: command.orderId, customerId: command.customerId, currency: command.currency },
+    priced,
+    command.place ?? false,
+  );
+  if (E.isLeft(opened)) return opened;
   // Another request created it between the look and the insert: the retry will find it.
-  if (!(await context.orders.add(created.order))) {
+  if (!(await context.orders.add(opened.right.order))) {
     throw new ConcurrencyConflict(`Order ${command.orderId} was created meanwhile`);
   }
-  context.record(created.events);
-  return E.right({ order: created.order, created: true });
+  context.record(opened.right.events);
+  return E.right({ order: opened.right.order, created: true });
+};
+
+/**
+ * Whether an existing order is what this creation asks for: the same customer and currency, and
+ * when it names items, those units of those SKUs (a placed order for a repeated `place`).
+ */
+const isSameOrder = (order: Order, command: CreateOrder): boolean => {
+  if (order.customerId !== command.customerId || order.currency !== command.currency) return false;
+  if (command.place === true && order.status === 'draft') return false;
+  if (command.items === undefined) return true;
+  const units = new Map<string, number>();
+  for (const item of command.items) units.set(item.sku, (units.get(item.sku) ?? 0) + item.quantity);
+  return (
+    order.items.length === units.size &&
+    order.items.every((item) => units.get(item.sku) === item.quantity)
+  );
 };
 
 export const addItem = changeOrder<AddItem>(async (order, command, context) => {

@@ -48,7 +48,7 @@ export interface OrderIdTaken {
 export const orderIdTaken = (orderId: string): OrderIdTaken => ({
   _tag: 'OrderIdTaken',
   orderId,
-  message: `Order id ${orderId} is taken by another customer's or currency's order`,
+  message: `Order id ${orderId} is taken by an order of another customer, currency or items`,
 });
 
 /** Every expected way an orders command can fail. */

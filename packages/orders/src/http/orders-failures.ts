@@ -68,7 +68,7 @@ export const OrdersErrors = {
   OrderIdTaken: {
     status: 409,
     code: 'ORDER_ID_TAKEN',
-    example: "Order id order-1234 is taken by another customer's or currency's order",
+    example: 'Order id order-1234 is taken by an order of another customer, currency or items',
     description: 'The given order id belongs to a different order',
   },
 } as const satisfies Record<Tag, ErrorDoc>;

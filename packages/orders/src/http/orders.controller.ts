@@ -51,13 +51,22 @@ export class OrdersController {
 
   @Post()
   @ApiOperation({
-    summary: 'Create a draft order',
+    summary: 'Create a draft order, or a whole order at once',
     description:
-      'Give your own `orderId` to make the request safe to retry: the same request again answers 200 with the same order.',
+      'Give your own `orderId` to make the request safe to retry: the same request again answers 200 with the same order. With `items` (and `place: true`) one request does what creating it, adding each item and placing it would, all or nothing.',
   })
   @ApiCreatedResponse({ type: OrderResponse })
   @ApiOkResponse({ type: OrderResponse, description: 'The same order, created earlier' })
-  @ApiErrors(...writeErrors, OrdersErrors.InvalidValue, OrdersErrors.OrderIdTaken)
+  @ApiErrors(
+    ...writeErrors,
+    OrdersErrors.InvalidValue,
+    OrdersErrors.OrderIdTaken,
+    OrdersErrors.NoPrice,
+    OrdersErrors.CurrencyMismatch,
+    OrdersErrors.TooManyUnits,
+    OrdersErrors.TooManyLines,
+    OrdersErrors.EmptyOrder,
+  )
   async createOrder(
     @Body() body: CreateOrderRequest,
     @Res({ passthrough: true }) response: ReplyControls,

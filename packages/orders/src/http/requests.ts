@@ -1,8 +1,24 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsOmittable, PageQuery } from '@allocation/platform';
-import { MAX_ITEM_QUANTITY, MAX_UNIT_PRICE_MINOR } from '@allocation/orders-domain';
+import {
+  MAX_ITEM_QUANTITY,
+  MAX_ORDER_LINES,
+  MAX_UNIT_PRICE_MINOR,
+} from '@allocation/orders-domain';
 import { IsIdentifier } from './validation';
 
 /** The shape of a currency code; the domain then checks it is one this service knows. */
@@ -18,17 +34,6 @@ const IsCurrency = (optional: boolean) =>
     Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as EUR' }),
   );
 
-export class CreateOrderRequest {
-  @IsIdentifier('customer-42')
-  customerId!: string;
-
-  @IsCurrency(true)
-  currency?: string;
-
-  @IsIdentifier('order-1234', { optional: true })
-  orderId?: string;
-}
-
 export class AddItemRequest {
   @IsIdentifier('RED-CHAIR')
   sku!: string;
@@ -39,6 +44,40 @@ export class AddItemRequest {
   @Min(1)
   @IsInt({ message: 'quantity must be a whole number' })
   quantity!: number;
+}
+
+export class CreateOrderRequest {
+  @IsIdentifier('customer-42')
+  customerId!: string;
+
+  @IsCurrency(true)
+  currency?: string;
+
+  @IsIdentifier('order-1234', { optional: true })
+  orderId?: string;
+
+  @ApiPropertyOptional({
+    type: [AddItemRequest],
+    maxItems: MAX_ORDER_LINES,
+    description:
+      'A whole order at once: these items are added in turn, each at its catalogue price (a SKU named twice adds up)',
+  })
+  @IsOmittable()
+  // Checked from the bottom up: an array first, then its size, then each item.
+  @ValidateNested({ each: true })
+  @Type(() => AddItemRequest)
+  @IsObject({ each: true, message: 'each of items must be an object { sku, quantity }' })
+  @ArrayMaxSize(MAX_ORDER_LINES, { message: `items must name at most ${MAX_ORDER_LINES} items` })
+  @IsArray({ message: 'items must be an array of { sku, quantity }' })
+  items?: AddItemRequest[];
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Place the order as soon as it is created (it needs items)',
+  })
+  @IsOmittable()
+  @IsBoolean({ message: 'place must be true or false' })
+  place?: boolean;
 }
 
 export class SetPriceRequest {

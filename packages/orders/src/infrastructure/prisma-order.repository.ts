@@ -78,8 +78,11 @@ export class PrismaOrderRepository implements OrderRepository {
       ],
       skipDuplicates: true,
     });
-    if (count === 1) this.loaded.set(order.id, order.version);
-    return count === 1;
+    if (count !== 1) return false;
+    this.loaded.set(order.id, order.version);
+    // A whole order arrives with its items.
+    if (order.items.length > 0) await this.writeItems(order);
+    return true;
   }
 
   async save(order: Order): Promise<void> {
@@ -95,6 +98,10 @@ export class PrismaOrderRepository implements OrderRepository {
     this.loaded.set(order.id, order.version);
     // At most 100 lines: replace them all in two set-based statements.
     await this.tx.orderItem.deleteMany({ where: { orderId: order.id } });
+    await this.writeItems(order);
+  }
+
+  private async writeItems(order: Order): Promise<void> {
     await this.tx.orderItem.createMany({
       data: order.items.map((item, position) => ({
         orderId: order.id,

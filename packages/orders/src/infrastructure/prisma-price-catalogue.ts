@@ -8,9 +8,13 @@ export class PrismaPriceCatalogue implements PriceCatalogue {
 
   async priceOf(sku: Sku): Promise<O.Option<UnitPrice>> {
     const row = await this.client.price.findUnique({ where: { sku } });
-    return row === null
-      ? O.none
-      : O.some({ amountMinor: Number(row.amountMinor), currency: row.currency } as UnitPrice);
+    return row === null ? O.none : O.some(toUnitPrice(row));
+  }
+
+  async pricesOf(skus: ReadonlyArray<Sku>): Promise<ReadonlyMap<string, UnitPrice>> {
+    if (skus.length === 0) return new Map();
+    const rows = await this.client.price.findMany({ where: { sku: { in: [...new Set(skus)] } } });
+    return new Map(rows.map((row) => [row.sku, toUnitPrice(row)]));
   }
 
   async set(sku: Sku, price: UnitPrice): Promise<void> {
@@ -22,3 +26,7 @@ export class PrismaPriceCatalogue implements PriceCatalogue {
     await this.client.price.upsert({ where: { sku }, create: { sku, ...values }, update: values });
   }
 }
+
+/** Prices were validated on the way in, so they are cast back rather than validated again. */
+const toUnitPrice = (row: { amountMinor: bigint; currency: string }): UnitPrice =>
+  ({ amountMinor: Number(row.amountMinor), currency: row.currency }) as UnitPrice;
