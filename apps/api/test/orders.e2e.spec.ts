@@ -315,6 +315,10 @@ describe('a whole order in one request', () => {
     const draft = await whole('ord-whole-draft', { place: false });
     expect(draft.status).toBe(201);
     expect(draft.body).toMatchObject({ status: 'draft', version: 3, total: eur(53_898) });
+    // The answer is the order as written, not read again: exactly what a read finds.
+    expect((await t.http.get('/api/orders/ord-whole-draft')).body).toEqual(draft.body);
+    const added = await addItem('ord-whole-draft', { sku: 'WHL-LAMP', quantity: 1 });
+    expect((await t.http.get('/api/orders/ord-whole-draft')).body).toEqual(added.body);
     expect((await t.http.post('/api/orders/ord-whole-draft/place')).body.status).toBe('placed');
   });
 

@@ -15,6 +15,8 @@ export interface CreateOrder {
   readonly items?: ReadonlyArray<{ readonly sku: Sku; readonly quantity: ItemQuantity }>;
   /** Place the order as soon as it is created. */
   readonly place?: boolean;
+  /** When the request arrived: the order's creation time if it is new (ISO 8601). */
+  readonly createdAt: string;
 }
 
 export interface AddItem {

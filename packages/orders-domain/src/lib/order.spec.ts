@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import { pipe } from 'fp-ts/function';
-import { draftOrder, item, sku, valid } from '../test-support/builders';
+import { CREATED_AT, draftOrder, item, sku, valid } from '../test-support/builders';
 import { CustomerId, ItemQuantity } from './value-objects';
 import {
   addItem,
@@ -33,12 +33,14 @@ describe('creating an order', () => {
       id: draftOrder().id,
       customerId: valid(CustomerId('cust-7')),
       currency: draftOrder().currency,
+      createdAt: CREATED_AT,
     });
     expect(created.order).toMatchObject({
       status: 'draft',
       items: [],
       version: 1,
       currency: 'EUR',
+      createdAt: CREATED_AT,
     });
     expect(created.events).toEqual([
       { _tag: 'OrderCreated', orderId: 'order-1', customerId: 'cust-7', currency: 'EUR' },
@@ -55,6 +57,7 @@ describe('opening a whole order at once', () => {
     id: draftOrder().id,
     customerId: draftOrder().customerId,
     currency: draftOrder().currency,
+    createdAt: CREATED_AT,
   });
   const lines = [item('LAMP', 2, 1999), item('SOFA', 1, 49_900), item('LAMP', 1, 1999)];
 

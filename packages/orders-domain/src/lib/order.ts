@@ -49,6 +49,8 @@ export interface Order {
   readonly items: ReadonlyArray<OrderItem>;
   /** Goes up by one with every change, so concurrent writers can be told apart. */
   readonly version: number;
+  /** When it was created, an ISO 8601 instant its creator gives (the domain keeps no clock). */
+  readonly createdAt: string;
 }
 
 /** A new state and the events that got there. */
@@ -66,6 +68,7 @@ export const createOrder = (input: {
   readonly id: OrderId;
   readonly customerId: CustomerId;
   readonly currency: CurrencyCode;
+  readonly createdAt: string;
 }): Changed => ({
   order: { ...input, status: 'draft', items: [], version: 1 },
   events: [

@@ -28,7 +28,11 @@ describe('the README example', () => {
       E.apS('quantity', ItemQuantity(2)),
       E.apS('unitPrice', UnitPrice(1999, 'EUR')),
       E.flatMap(({ sku, quantity, unitPrice, ...order }) =>
-        addItem(createOrder(order).order, { sku, quantity, unitPrice }),
+        addItem(createOrder({ ...order, createdAt: '2026-12-06T10:00:00.000Z' }).order, {
+          sku,
+          quantity,
+          unitPrice,
+        }),
       ),
       E.flatMap(({ order }) => placeOrder(order)),
     );

@@ -20,7 +20,11 @@ export const draftOrder = (id = 'order-1', currency = 'EUR'): Order =>
     id: valid(OrderId(id)),
     customerId: valid(CustomerId('customer-1')),
     currency: valid(CurrencyCode(currency)),
+    createdAt: CREATED_AT,
   }).order;
+
+/** The creation time of the orders tests build. */
+export const CREATED_AT = '2026-12-01T09:30:00.000Z';
 
 export const item = (
   skuValue: string,

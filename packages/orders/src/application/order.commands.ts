@@ -22,6 +22,8 @@ export const createOrderCommand = (input: {
   currency?: string | undefined;
   items?: ReadonlyArray<{ sku: string; quantity: number }> | undefined;
   place?: boolean | undefined;
+  /** When the request arrived; now unless told. */
+  at?: Date;
 }): E.Either<InvalidValue, CreateOrder> =>
   pipe(
     E.Do,
@@ -43,6 +45,7 @@ export const createOrderCommand = (input: {
       // Without items the request says nothing of them: a retry matches any order's items.
       ...(input.items === undefined ? {} : { items }),
       place: input.place === true,
+      createdAt: (input.at ?? new Date()).toISOString(),
     })),
   );
 

@@ -86,7 +86,12 @@ export const createOrder: OrdersHandler<CreateOrder, { order: Order; created: bo
     priced.push({ ...item, unitPrice });
   }
   const opened = openOrder(
-    { id: command.orderId, customerId: command.customerId, currency: command.currency },
+    {
+      id: command.orderId,
+      customerId: command.customerId,
+      currency: command.currency,
+      createdAt: command.createdAt,
+    },
     priced,
     command.place ?? false,
   );

@@ -34,6 +34,7 @@ import {
   removeItemCommand,
 } from '../application/order.commands';
 import { orderNotFound, ORDERS_BUS, type OrdersBus } from '../application/orders-bus';
+import { toOrderView } from '../application/order-view';
 import { ORDERS_QUERIES, type OrderView, type OrdersQueries } from '../ports/orders.queries';
 import { orFail, OrdersErrors, toApiFailure, writeErrors } from './orders-failures';
 import { AddItemRequest, CreateOrderRequest, ListOrdersQuery } from './requests';
@@ -72,9 +73,10 @@ export class OrdersController {
     @Res({ passthrough: true }) response: ReplyControls,
   ): Promise<OrderResponse> {
     const command = orFail(createOrderCommand({ ...body, orderId: body.orderId ?? randomUUID() }));
-    const { created } = orFail(await this.bus.handle(command)).value;
+    const { order, created } = orFail(await this.bus.handle(command)).value;
     response.status(created ? 201 : 200);
-    return this.view(command.orderId);
+    // A new order is answered as written; one found again may have been allocated since.
+    return created ? toOrderResponse(toOrderView(order)) : this.view(command.orderId);
   }
 
   @Get()
@@ -175,12 +177,18 @@ export class OrdersController {
     return this.change(orFail(orderCommand('CancelOrder', orderId)));
   }
 
-  /** Runs a change to one order and answers with the order as it now is. */
+  /**
+   * Runs a change to one order and answers with the order as the change wrote it, without
+   * reading it again: allocation takes a placed order's lines only after the commit, so they are
+   * all pending in this answer.
+   */
   private async change(
-    command: Extract<OrdersCommand, { orderId: OrderId }>,
+    command: Extract<
+      OrdersCommand,
+      { _tag: 'AddItem' | 'RemoveItem' | 'PlaceOrder' | 'CancelOrder' }
+    >,
   ): Promise<OrderResponse> {
-    orFail(await this.bus.handle(command));
-    return this.view(command.orderId);
+    return toOrderResponse(toOrderView(orFail(await this.bus.handle(command)).value));
   }
 
   private async view(orderId: OrderId): Promise<OrderResponse> {

@@ -9,10 +9,11 @@ import {
 
 /**
  * One order written in one statement, with its events: its version claimed as loaded ($4), or
- * the order inserted when new ($4 null, $5 and $6 its customer and currency); its items upserted
- * ($7-$10) and the others deleted; the events appended ($11). If the claim fails (the order moved,
- * or its id was taken meanwhile), the final select divides by zero, which undoes the statement.
- * The item rows deleted and those written are disjoint, so their order within it does not matter.
+ * the order inserted when new ($4 null, $5, $6 and $12 its customer, currency and creation time);
+ * its items upserted ($7-$10) and the others deleted; the events appended ($11). If the claim
+ * fails (the order moved, or its id was taken meanwhile), the final select divides by zero,
+ * which undoes the statement. The item rows deleted and those written are disjoint, so their
+ * order within it does not matter.
  */
 const WRITE_ORDER: PreparedStatement = {
   name: 'order-write',
@@ -22,8 +23,8 @@ const WRITE_ORDER: PreparedStatement = {
      WHERE $4::int IS NOT NULL AND id = $1 AND version = $4
     RETURNING id
   ), created AS (
-    INSERT INTO orders (id, customer_id, currency, status, version)
-    SELECT $1, $5, $6, $2, $3 WHERE $4::int IS NULL
+    INSERT INTO orders (id, customer_id, currency, status, version, created_at)
+    SELECT $1, $5, $6, $2, $3, $12::timestamptz WHERE $4::int IS NULL
     ON CONFLICT (id) DO NOTHING
     RETURNING id
   ), owned AS (
@@ -70,6 +71,7 @@ export const writeOrder = async (
       order.items.map((item) => item.unitPrice.amountMinor),
       order.items.map((_, position) => position),
       JSON.stringify(events),
+      order.createdAt,
     ]);
   } catch (error) {
     if (isDivisionByZero(error)) {

@@ -45,19 +45,7 @@ export class PrismaOrderRepository implements OrderRepository {
     });
     if (row === null) return O.none;
     this.loaded.set(row.id, row.version);
-    const currency = row.currency as CurrencyCode;
-    return O.some({
-      id: row.id as OrderId,
-      customerId: row.customerId as CustomerId,
-      currency,
-      status: row.status as OrderStatus,
-      version: row.version,
-      items: row.items.map((item) => ({
-        sku: item.sku as Sku,
-        quantity: item.quantity as ItemQuantity,
-        unitPrice: { amountMinor: Number(item.unitPriceMinor), currency } as UnitPrice,
-      })),
-    });
+    return O.some(orderFromRow(row));
   }
 
   async add(order: Order): Promise<boolean> {
@@ -74,6 +62,7 @@ export class PrismaOrderRepository implements OrderRepository {
           currency: order.currency,
           status: order.status,
           version: order.version,
+          createdAt: new Date(order.createdAt),
         },
       ],
       skipDuplicates: true,
@@ -134,3 +123,32 @@ export class PrismaOrderRepository implements OrderRepository {
     };
   }
 }
+
+/** An order row with its items, as Prisma reads it. */
+interface OrderRow {
+  readonly id: string;
+  readonly customerId: string;
+  readonly currency: string;
+  readonly status: string;
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly items: ReadonlyArray<{ sku: string; quantity: number; unitPriceMinor: bigint }>;
+}
+
+/** The aggregate from its rows, which were validated on the way in: cast back, not checked. */
+export const orderFromRow = (row: OrderRow): Order => {
+  const currency = row.currency as CurrencyCode;
+  return {
+    id: row.id as OrderId,
+    customerId: row.customerId as CustomerId,
+    currency,
+    status: row.status as OrderStatus,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    items: row.items.map((item) => ({
+      sku: item.sku as Sku,
+      quantity: item.quantity as ItemQuantity,
+      unitPrice: { amountMinor: Number(item.unitPriceMinor), currency } as UnitPrice,
+    })),
+  };
+};

@@ -7,8 +7,10 @@ import type {
   Sku,
   UnitPrice,
 } from '@allocation/orders-domain';
+import { toOrderView } from '../application/order-view';
+import { orderFromRow } from './prisma-order.repository';
 import type { PrismaClient } from '@allocation/platform';
-import type { LineAllocation, LineAllocations } from '../ports/line-allocations';
+import type { LineAllocations } from '../ports/line-allocations';
 import type {
   OrderFilter,
   OrderSummary,
@@ -38,30 +40,9 @@ export class PrismaOrdersQueries implements OrdersQueries {
       include: { items: { orderBy: { position: 'asc' } } },
     });
     if (row === null) return O.none;
-    const handedOver = row.status === 'placed' || row.status === 'shipped';
-    const allocations: ReadonlyMap<string, LineAllocation> = handedOver
-      ? await this.lines.ofOrder(id)
-      : new Map();
-    const items = row.items.map((item) => ({
-      sku: item.sku,
-      quantity: item.quantity,
-      unitPrice: money(item.unitPriceMinor, row.currency),
-      lineTotal: money(Number(item.unitPriceMinor) * item.quantity, row.currency),
-      allocation: handedOver ? (allocations.get(item.sku) ?? { status: 'pending' }) : null,
-    }));
-    return O.some({
-      orderId: row.id,
-      customerId: row.customerId,
-      currency: row.currency,
-      status: row.status as OrderStatus,
-      version: row.version,
-      createdAt: row.createdAt.toISOString(),
-      items,
-      total: money(
-        items.reduce((sum, item) => sum + item.lineTotal.amountMinor, 0),
-        row.currency,
-      ),
-    });
+    const order = orderFromRow(row);
+    const handedOver = order.status === 'placed' || order.status === 'shipped';
+    return O.some(toOrderView(order, handedOver ? await this.lines.ofOrder(id) : undefined));
   }
 
   async orders(
