@@ -12,7 +12,7 @@ import {
   type Product,
 } from '@allocation/allocation-domain';
 import { PrismaService } from '@allocation/platform';
-import { createBatchCommand } from '../testing/commands';
+import { allocateCommand, createBatchCommand } from '../testing/commands';
 import { seedAllocatedLines } from '../testing/seed';
 import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
 import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
@@ -133,9 +133,36 @@ describe('PrismaProductRepository', () => {
     expect(await repository.getByBatchReference(must(BatchReference('nope')))).toEqual(O.none);
   });
 
-  it('finds the newest lines of a big batch page by page', async () => {
+  it('lets go of whole lines, newest first, each with its portions in other batches', async () => {
+    const bus = prismaAllocationBus(prisma);
+    must(await bus.handle(createBatchCommand('nl-1', 'NL', 4)));
+    must(await bus.handle(createBatchCommand('nl-2', 'NL', 4, '2027-01-01')));
+    must(await bus.handle(allocateCommand('nl-a', 'NL', 1)));
+    // Five units fit no batch whole: the line is split over nl-1 (3) and nl-2 (2).
+    must(await bus.handle(allocateCommand('nl-b', 'NL', 5, true)));
+    const newest = await new PrismaProductRepository(prisma.client).newestLinesOf(
+      must(BatchReference('nl-1')),
+      2,
+    );
+    expect(newest.map((line) => [line.orderId, line.portions])).toEqual([
+      [
+        'nl-b',
+        [
+          { batchReference: 'nl-1', quantity: 3 },
+          { batchReference: 'nl-2', quantity: 2 },
+        ],
+      ],
+    ]);
+    const both = await new PrismaProductRepository(prisma.client).newestLinesOf(
+      must(BatchReference('nl-1')),
+      4,
+    );
+    expect(both.map((line) => line.orderId)).toEqual(['nl-b', 'nl-a']);
+  });
+
+  it('finds the newest lines of a big batch that cover the units asked for, newest first', async () => {
     must(await prismaAllocationBus(prisma).handle(createBatchCommand('big-1', 'BIG', 1000)));
-    // 450 one-unit lines, oldest first: more than two pages of 200.
+    // 450 one-unit lines, oldest first.
     await seedAllocatedLines(prisma, { reference: 'big-1', sku: 'BIG' }, 450);
     const newest = await new PrismaProductRepository(prisma.client).newestLinesOf(
       must(BatchReference('big-1')),
@@ -144,5 +171,8 @@ describe('PrismaProductRepository', () => {
     expect(newest).toHaveLength(301);
     expect(newest[0]?.orderId).toBe('BIG-seed-450');
     expect(newest[300]?.orderId).toBe('BIG-seed-150');
+    const repository = new PrismaProductRepository(prisma.client);
+    expect(await repository.newestLinesOf(must(BatchReference('big-1')), 0)).toEqual([]);
+    expect(await repository.newestLinesOf(must(BatchReference('big-1')), 10_000)).toHaveLength(450);
   });
 });

@@ -21,7 +21,14 @@ import {
   type ProductRequest,
 } from '../ports/product-store';
 import type { ProductRepository } from '../ports/product.repository';
-import { loadProducts, transactionSql, writeProducts, writesOf } from './product-sql';
+import {
+  loadProducts,
+  newestLinesOf,
+  skusOfOrder,
+  transactionSql,
+  writeProducts,
+  writesOf,
+} from './product-sql';
 import { groupIntoLines } from './rows';
 
 /** A portion row as Prisma's model API reads it. */
@@ -38,9 +45,6 @@ interface LineRow {
 /** Only these orders' lines, or every order's when null. */
 const ofOrders = (orderIds: ReadonlyArray<OrderId> | null) =>
   orderIds === null ? {} : { orderId: { in: [...orderIds] } };
-
-// Lines are read in pages when a batch shrinks, newest first, until enough are found.
-const LINE_PAGE_SIZE = 200;
 
 // How long a unit of work waits for this process's hold on a product before it starts again:
 // long past a batch's few milliseconds, short enough to break a cycle between two units.
@@ -146,54 +150,15 @@ export class PrismaProductRepository implements ProductRepository {
     return toLines(rows);
   }
 
-  async skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>> {
-    const [allocated, waiting] = await Promise.all([
-      this.db.allocation.findMany({ where: { orderId }, distinct: ['sku'], select: { sku: true } }),
-      this.db.backorder.findMany({ where: { orderId }, select: { sku: true } }),
-    ]);
-    return [...new Set([...allocated, ...waiting].map((row) => row.sku))].sort() as Sku[];
+  skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>> {
+    return skusOfOrder(this.sql, orderId);
   }
 
-  async newestLinesOf(
+  newestLinesOf(
     reference: BatchReference,
     covering: number,
   ): Promise<ReadonlyArray<AllocatedLine>> {
-    const newest: LineRow[] = [];
-    let covered = 0;
-    let before: bigint | null = null;
-    while (covered < covering) {
-      // Lines on a pick list stay where they are: only the others can be let go.
-      const page: LineRow[] = await this.db.allocation.findMany({
-        where: {
-          batchReference: reference,
-          pickListId: null,
-          ...(before === null ? {} : { id: { lt: before } }),
-        },
-        orderBy: { id: 'desc' },
-        take: LINE_PAGE_SIZE,
-      });
-      for (const row of page) {
-        if (covered >= covering) break;
-        newest.push(row);
-        covered += Number(row.quantity);
-      }
-      const last = page[page.length - 1];
-      if (page.length < LINE_PAGE_SIZE || last === undefined) break;
-      before = last.id;
-    }
-    if (newest.length === 0) return [];
-    // A line may be split over other batches too: fetch all its portions.
-    const sku = newest[0]?.sku ?? '';
-    const orderIds = newest.map((row) => row.orderId);
-    const portions = await this.db.allocation.findMany({
-      where: { sku, orderId: { in: orderIds } },
-      orderBy: { id: 'asc' },
-    });
-    const byOrder = new Map(toLines(portions).map((line) => [line.orderId as string, line]));
-    return orderIds.flatMap((orderId) => {
-      const line = byOrder.get(orderId);
-      return line === undefined ? [] : [line];
-    });
+    return newestLinesOf(this.sql, reference, covering);
   }
 
   async save(

@@ -1,6 +1,7 @@
 import * as O from 'fp-ts/Option';
 import {
   compareBatchPreference,
+  type AllocatedLine,
   type Batch,
   type DomainEvent,
   type OrderId,
@@ -112,6 +113,72 @@ export const loadProducts = async (
   ]);
   return new Map(rows.map((row) => [row.sku, toLoaded(row)]));
 };
+
+/**
+ * The newest lines of a batch ($1) that are not on a pick list, newest first, until they cover
+ * $2 units, each with all its portions (a split line is in other batches too). Every line holds
+ * at least one unit, so at most $2 rows are looked at however many the batch has held.
+ */
+const NEWEST_LINES: PreparedStatement = {
+  name: 'batch-newest-lines',
+  text: `
+  WITH newest AS (
+    SELECT a.id, a.order_id, a.sku, a.quantity
+      FROM allocations a
+     WHERE a.batch_reference = $1 AND a.pick_list_id IS NULL
+     ORDER BY a.id DESC
+     LIMIT $2::bigint
+  ), chosen AS (
+    SELECT id, order_id, sku
+      FROM (SELECT n.*, sum(n.quantity) OVER (ORDER BY n.id DESC) AS running FROM newest n) t
+     WHERE t.running - t.quantity < $2::bigint
+  )
+  SELECT a.order_id AS "orderId", a.sku, a.batch_reference AS "batchReference",
+         a.quantity::text AS quantity, a.pick_list_id AS "pickListId", a.accepted::text AS accepted
+    FROM chosen c JOIN allocations a ON a.sku = c.sku AND a.order_id = c.order_id
+   ORDER BY c.id DESC, a.id`,
+};
+
+type PortionRecord = {
+  orderId: string;
+  sku: string;
+  batchReference: string;
+  quantity: string;
+  pickListId: string | null;
+  accepted: string;
+};
+
+/** The lines a shrinking or removed batch lets go, newest first (one round trip). */
+export const newestLinesOf = async (
+  sql: SqlPool,
+  reference: string,
+  covering: number,
+): Promise<AllocatedLine[]> => {
+  if (covering <= 0) return [];
+  const { rows } = await sql.query<PortionRecord>(NEWEST_LINES, [reference, covering]);
+  return groupIntoLines(
+    rows.map((row) => ({
+      ...row,
+      quantity: Number(row.quantity),
+      accepted: Number(row.accepted),
+    })),
+  );
+};
+
+/** Every SKU an order has a line of, allocated or waiting (one round trip). */
+const SKUS_OF_ORDER: PreparedStatement = {
+  name: 'order-skus',
+  text: `
+  SELECT sku FROM allocations WHERE order_id = $1
+   UNION
+  SELECT sku FROM backorders WHERE order_id = $1`,
+};
+
+/** In code-unit order, as everywhere SKUs are taken in turn (the database's collation differs). */
+export const skusOfOrder = async (sql: SqlPool, orderId: string): Promise<Sku[]> =>
+  (await sql.query<{ sku: string }>(SKUS_OF_ORDER, [orderId])).rows
+    .map((row) => row.sku as Sku)
+    .sort();
 
 /**
  * Claims every product ($1-$3: its version as loaded, or inserts it when new), adds new batches
