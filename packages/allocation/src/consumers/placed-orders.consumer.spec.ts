@@ -95,6 +95,26 @@ describe('allocating placed orders', () => {
     expect(unitOfWork.viewOf('o2')).toHaveLength(1);
   });
 
+  it('takes the orders of one turn together, each meeting the stock the ones before it left', async () => {
+    const { unitOfWork, consumer } = await setUp();
+    await consumer.handle([
+      placed('o1', [['SOFA', 1]]),
+      placed('o2', [
+        ['SOFA', 1],
+        ['LAMP', 2],
+      ]),
+      item('OrderCancelled', { orderId: 'o1', wasPlaced: true }),
+      placed('o3', [['SOFA', 1]]),
+    ]);
+    // o1 took the one sofa; o2's waited and got it when o1 was cancelled; o3's waits.
+    expect(unitOfWork.viewOf('o1')).toEqual([]);
+    expect(unitOfWork.viewOf('o2').map((row) => [row.sku, row.quantity])).toEqual([
+      ['LAMP', 2],
+      ['SOFA', 1],
+    ]);
+    expect(unitOfWork.product('SOFA')?.backorders.map((line) => line.orderId)).toEqual(['o3']);
+  });
+
   it('ignores every other event', async () => {
     const { unitOfWork, consumer } = await setUp();
     const commits = unitOfWork.commits;

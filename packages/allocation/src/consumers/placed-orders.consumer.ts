@@ -36,11 +36,15 @@ export interface HandoffLog {
 export const placedOrdersConsumer = (
   bus: AllocationBus,
   log: HandoffLog,
-  /** How a line is allocated: the bus, or the batcher so that an order's lines commit together. */
-  allocate: (command: Allocate) => Promise<AllocationOutcome> = (command) => bus.handle(command),
+  /**
+   * How a line is allocated; it must decide commands in the order they are submitted: the
+   * batcher does, and by default the bus runs them one after another.
+   */
+  allocate: (command: Allocate) => Promise<AllocationOutcome> = oneAfterAnother(bus),
 ): OutboxConsumer => {
-  const allocateLines = async (event: OrderPlaced): Promise<void> => {
-    const commands = event.lines.flatMap((line) => {
+  /** The allocatable commands of a placed order's lines; a line that is not is logged. */
+  const commandsOf = (event: OrderPlaced): Allocate[] =>
+    event.lines.flatMap((line) => {
       const command = allocateCommand({
         orderId: event.orderId,
         sku: line.sku,
@@ -53,7 +57,14 @@ export const placedOrdersConsumer = (
       );
       return [];
     });
-    // The lines are of different SKUs: they may be decided together.
+
+  /**
+   * The lines of several placed orders, submitted at once in the orders' sequence: the batcher
+   * decides in arrival order, so each line meets the stock the lines before it left, exactly as
+   * one order after another would, in a few batches instead of one round of them per order.
+   */
+  const allocateLines = async (events: ReadonlyArray<OrderPlaced>): Promise<void> => {
+    const commands = events.flatMap(commandsOf);
     const results = await Promise.all(commands.map(allocate));
     results.forEach((result, i) => {
       if (E.isRight(result)) return;
@@ -61,8 +72,9 @@ export const placedOrdersConsumer = (
         // Not handled: the turn fails and these events come again.
         throw new Error(result.left.message);
       }
+      const command = commands[i];
       log.warn(
-        `Order ${event.orderId}: line ${commands[i]?.sku ?? '?'} not allocated: ${result.left.message}`,
+        `Order ${command?.orderId ?? '?'}: line ${command?.sku ?? '?'} not allocated: ${result.left.message}`,
       );
     });
   };
@@ -85,11 +97,29 @@ export const placedOrdersConsumer = (
     // The rest of the outbox (allocation's own events, thousands a second) is passed over.
     types: ['OrderPlaced', 'OrderCancelled'],
     handle: async (items) => {
+      // Placed orders in a row go together; a cancellation waits for the orders before it and
+      // is done before the ones after it.
+      let placed: OrderPlaced[] = [];
       for (const item of items) {
         // The outbox holds exactly what orders recorded: the type decides the shape.
-        if (item.type === 'OrderPlaced') await allocateLines(item.data as unknown as OrderPlaced);
-        if (item.type === 'OrderCancelled') await release(item.data as unknown as OrderCancelled);
+        if (item.type === 'OrderPlaced') placed.push(item.data as unknown as OrderPlaced);
+        if (item.type === 'OrderCancelled') {
+          await allocateLines(placed);
+          placed = [];
+          await release(item.data as unknown as OrderCancelled);
+        }
       }
+      await allocateLines(placed);
     },
+  };
+};
+
+/** Runs each command through the bus once the ones submitted before it are done. */
+const oneAfterAnother = (bus: AllocationBus) => {
+  let previous: Promise<unknown> = Promise.resolve();
+  return (command: Allocate): Promise<AllocationOutcome> => {
+    const outcome = previous.then(() => bus.handle(command));
+    previous = outcome.catch(() => undefined);
+    return outcome;
   };
 };
