@@ -62,18 +62,14 @@ describe('opening a whole order at once', () => {
   const lines = [item('LAMP', 2, 1999), item('SOFA', 1, 49_900), item('LAMP', 1, 1999)];
 
   it('decides exactly what creating it, adding each item and placing it would, in one change', () => {
-    const stepByStep = [
-      (order: Order) => addItem(order, lines[0] as ReturnType<typeof item>),
-      (order: Order) => addItem(order, lines[1] as ReturnType<typeof item>),
-      (order: Order) => addItem(order, lines[2] as ReturnType<typeof item>),
+    const steps: Array<(order: Order) => E.Either<{ message: string }, Changed>> = [
+      ...lines.map((line) => (order: Order) => addItem(order, line)),
       placeOrder,
-    ].reduce(
-      (sofar, step) => {
-        const next = valid(step(sofar.order));
-        return { order: next.order, events: [...sofar.events, ...next.events] };
-      },
-      createOrder(input()) as Changed,
-    );
+    ];
+    const stepByStep = steps.reduce<Changed>((sofar, step) => {
+      const next = valid(step(sofar.order));
+      return { order: next.order, events: [...sofar.events, ...next.events] };
+    }, createOrder(input()));
     expect(valid(openOrder(input(), lines, true))).toEqual(stepByStep);
     expect(stepByStep.order).toMatchObject({ status: 'placed', version: 5 });
   });
