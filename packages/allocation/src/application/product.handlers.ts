@@ -66,30 +66,34 @@ export const deallocate: AllocationHandler<Deallocate, void> = async (command, c
   if (command.batchReference !== undefined) {
     const product = await context.products.getByBatchReference(command.batchReference);
     if (O.isNone(product)) return E.left(batchNotFound(command.batchReference));
-    return deallocateFrom(context, command, product.value.sku);
+    return deallocateFrom(context, command, [product.value.sku]);
   }
   const skus = await context.products.skusOfOrder(command.orderId);
   if (skus.length === 0) return E.left(orderNotAllocated(command.orderId));
-  for (const sku of skus) {
-    const result = await deallocateFrom(context, command, sku);
-    if (E.isLeft(result)) return result;
-  }
-  return E.right(undefined);
+  return deallocateFrom(context, command, skus);
 };
 
+/** Releases the order's lines of these products, loaded together (one round trip). */
 const deallocateFrom = async (
   context: AllocationTransaction,
   command: Deallocate,
-  sku: Sku,
+  skus: ReadonlyArray<Sku>,
 ): Promise<E.Either<AllocationError, void>> => {
-  const loaded = (await context.products.load([{ sku, orderId: command.orderId }])).get(sku);
-  if (loaded === undefined) return E.left(orderNotAllocated(command.orderId));
-  const standing = loaded.lines.get(command.orderId) ?? O.none;
-  const line = standing === 'shipped' ? O.none : standing;
-  const fromBatch = O.fromNullable(command.batchReference);
-  const decided = deallocateLine(loaded.product, command.orderId, line, fromBatch);
-  if (E.isLeft(decided)) return decided;
-  return E.map(() => undefined)(await persist(context, decided.right));
+  const loaded = await context.products.load(
+    skus.map((sku) => ({ sku, orderId: command.orderId })),
+  );
+  for (const sku of skus) {
+    const product = loaded.get(sku);
+    if (product === undefined) return E.left(orderNotAllocated(command.orderId));
+    const standing = product.lines.get(command.orderId) ?? O.none;
+    const line = standing === 'shipped' ? O.none : standing;
+    const fromBatch = O.fromNullable(command.batchReference);
+    const decided = deallocateLine(product.product, command.orderId, line, fromBatch);
+    if (E.isLeft(decided)) return decided;
+    const persisted = await persist(context, decided.right);
+    if (E.isLeft(persisted)) return persisted;
+  }
+  return E.right(undefined);
 };
 
 /**

@@ -326,6 +326,24 @@ describe('commands that run without a transaction (a statement unit of work)', (
     ]);
   });
 
+  it('deallocates an order from each of its products at once, serving what waits on them', async () => {
+    must(await bus.handle(createBatchCommand('two-a', 'TWO-A', 5)));
+    must(await bus.handle(createBatchCommand('two-b', 'TWO-B', 5)));
+    const { bus: plain } = statementBus();
+    must(await plain.handle(allocateCommand('two-o1', 'TWO-A', 2)));
+    must(await plain.handle(allocateCommand('two-o1', 'TWO-B', 5)));
+    // No stock left on TWO-B: this placed line waits.
+    must(await plain.handle(placedLineCommand('two-o2', 'TWO-B', 3)));
+    must(await plain.handle({ _tag: 'Deallocate', orderId: must(OrderId('two-o1')) }));
+    expect(await allocatedIn('two-a')).toBe(0);
+    expect(await allocatedIn('two-b')).toBe(3);
+    expect(await count('backorders', 'TWO-B')).toBe(0);
+    expect((await outboxOf('TWO-B')).map((row) => row.type).slice(-2)).toEqual([
+      'Deallocated',
+      'Allocated',
+    ]);
+  });
+
   it('decides again on fresh reads when another writer changed the product before its write', async () => {
     must(await bus.handle(createBatchCommand('plain-race-b', 'PLAIN-RACE', 5)));
     let interfered = false;
