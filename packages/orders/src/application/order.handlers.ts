@@ -65,27 +65,48 @@ const changeOrder =
 /**
  * A given id makes creation safe to retry: the same request again answers the order as it is.
  * With items (and `place`) it opens a whole order at once, priced from the catalogue, exactly as
- * the steps one by one would.
+ * the steps one by one would. A new id is the common case, so the order is decided and added
+ * first; only when the id proves taken (or the order is refused) is the one under it read, and
+ * that order decides the answer, as if it had been looked at first.
  */
 export const createOrder: OrdersHandler<CreateOrder, { order: Order; created: boolean }> = async (
   command,
   context,
 ) => {
+  const opened = await openFromCatalogue(command, context);
+  if (E.isRight(opened) && (await context.orders.add(opened.right.order))) {
+    context.record(opened.right.events);
+    return E.right({ order: opened.right.order, created: true });
+  }
+  // Refused, or the id is taken: an order already under it answers, as if looked at first.
   const existing = await context.orders.get(command.orderId);
   if (O.isSome(existing)) {
     return isSameOrder(existing.value, command)
       ? E.right({ order: existing.value, created: false })
       : E.left(orderIdTaken(command.orderId));
   }
+  if (E.isLeft(opened)) return opened;
+  // The insert met the id of an order created meanwhile: the next attempt reads it.
+  throw new ConcurrencyConflict(`Order ${command.orderId} was created meanwhile`);
+};
+
+/** The order a creation asks for, its items priced from the catalogue (one read, if any). */
+const openFromCatalogue = async (
+  command: CreateOrder,
+  context: OrdersTransaction,
+): Promise<E.Either<OrdersError, Changed>> => {
   const wanted = command.items ?? [];
-  const prices = await context.prices.pricesOf(wanted.map((item) => item.sku));
+  const prices =
+    wanted.length === 0
+      ? new Map<string, PricedItem['unitPrice']>()
+      : await context.prices.pricesOf(wanted.map((item) => item.sku));
   const priced: PricedItem[] = [];
   for (const item of wanted) {
     const unitPrice = prices.get(item.sku);
     if (unitPrice === undefined) return E.left(noPrice(item.sku));
     priced.push({ ...item, unitPrice });
   }
-  const opened = openOrder(
+  return openOrder(
     {
       id: command.orderId,
       customerId: command.customerId,
@@ -95,13 +116,6 @@ export const createOrder: OrdersHandler<CreateOrder, { order: Order; created: bo
     priced,
     command.place ?? false,
   );
-  if (E.isLeft(opened)) return opened;
-  // Another request created it between the look and the insert: the retry will find it.
-  if (!(await context.orders.add(opened.right.order))) {
-    throw new ConcurrencyConflict(`Order ${command.orderId} was created meanwhile`);
-  }
-  context.record(opened.right.events);
-  return E.right({ order: opened.right.order, created: true });
 };
 
 /**

@@ -99,6 +99,38 @@ describe("an order's changes without a transaction", () => {
     expect(await eventsOf('st-2')).toEqual(['OrderCreated']);
   });
 
+  it('answer a repeated whole order with the order, and let the order under a taken id answer before any refusal', async () => {
+    const bus = composedBus();
+    const whole = { customerId: 'c', orderId: 'st-5', items: [{ sku: 'RED', quantity: 2 }] };
+    must(await bus.handle(must(createOrderCommand({ ...whole, place: true }))));
+    const again = must(await bus.handle(must(createOrderCommand({ ...whole, place: true }))));
+    expect(again.value).toMatchObject({ created: false, order: { status: 'placed' } });
+    // An unpriced SKU under another customer: the id is taken, whatever else is wrong.
+    const unpriced = await bus.handle(
+      must(
+        createOrderCommand({
+          customerId: 'd',
+          orderId: 'st-5',
+          items: [{ sku: 'NONE', quantity: 1 }],
+        }),
+      ),
+    );
+    expect(E.isLeft(unpriced) && unpriced.left._tag).toBe('OrderIdTaken');
+    // Under a free id the same request is refused for its price, and stores nothing.
+    const refused = await bus.handle(
+      must(
+        createOrderCommand({
+          customerId: 'd',
+          orderId: 'st-6',
+          items: [{ sku: 'NONE', quantity: 1 }],
+        }),
+      ),
+    );
+    expect(E.isLeft(refused) && refused.left._tag).toBe('NoPrice');
+    expect(await prisma.client.order.findUnique({ where: { id: 'st-6' } })).toBeNull();
+    expect(await eventsOf('st-5')).toEqual(['OrderCreated', 'ItemAdded', 'OrderPlaced']);
+  });
+
   it('lose no change when two processes add to one order at once (a lost claim runs in a transaction)', async () => {
     const [one, two] = [composedBus(), composedBus()];
     must(await one.handle(must(createOrderCommand({ customerId: 'c', orderId: 'st-3' }))));
