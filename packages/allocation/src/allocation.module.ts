@@ -40,6 +40,7 @@ import {
   prismaAllocationTransaction,
   statementAllocationTransaction,
 } from './infrastructure/prisma-allocation-transaction';
+import { BatchDirectory } from './infrastructure/batch-directory';
 import { PrismaAllocationQueries } from './infrastructure/prisma-allocation.queries';
 import { PooledProductStore } from './infrastructure/pooled-product-store';
 import {
@@ -105,6 +106,8 @@ export const allocationBus = (
   controllers: [BatchesController, AllocationsController, ProductsController, CompatController],
   exports: [ALLOCATION_QUERIES],
   providers: [
+    // One per process: the units of work share its hints of where each batch is.
+    { provide: BatchDirectory, useFactory: () => new BatchDirectory() },
     {
       provide: ALLOCATION_UNIT_OF_WORK,
       useFactory: (
@@ -112,13 +115,14 @@ export const allocationBus = (
         signal: OutboxSignal,
         metrics: Metrics,
         locks: ProductLocks,
+        batches: BatchDirectory,
       ) =>
         new PrismaUnitOfWork(
           prisma,
-          prismaAllocationTransaction({ holds: locks }),
+          prismaAllocationTransaction({ holds: locks, batches }),
           unitOfWorkReports(signal, metrics, 'allocation'),
         ),
-      inject: [PrismaService, OutboxSignal, Metrics, ProductLocks],
+      inject: [PrismaService, OutboxSignal, Metrics, ProductLocks, BatchDirectory],
     },
     {
       provide: ALLOCATION_QUERIES,
@@ -133,15 +137,23 @@ export const allocationBus = (
         signal: OutboxSignal,
         metrics: Metrics,
         locks: ProductLocks,
+        batches: BatchDirectory,
       ) =>
         allocationBus(
           unitOfWork,
           new StatementUnitOfWork(
-            statementAllocationTransaction(prisma, locks),
+            statementAllocationTransaction(prisma, { holds: locks, batches }),
             firstAttemptReports(signal, metrics, 'allocation'),
           ),
         ),
-      inject: [ALLOCATION_UNIT_OF_WORK, PrismaService, OutboxSignal, Metrics, ProductLocks],
+      inject: [
+        ALLOCATION_UNIT_OF_WORK,
+        PrismaService,
+        OutboxSignal,
+        Metrics,
+        ProductLocks,
+        BatchDirectory,
+      ],
     },
     {
       provide: AllocationBatcher,

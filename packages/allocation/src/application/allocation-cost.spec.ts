@@ -131,3 +131,20 @@ describe.each([
     expect(big.moved).toBe(1);
   });
 });
+
+describe('a change of a batch this process has met before', () => {
+  it('goes straight to its product: one read with the lines it lets go, then one write', async () => {
+    must(await plainBus.handle(createBatchCommand('known-batch', 'KNOWN', 10)));
+    must(await plainBus.handle(allocateCommand('known-order', 'KNOWN', 4)));
+    // The first change looks the reference up; then this process knows where the batch is.
+    const first = await statementsOf(async () =>
+      must(await plainBus.handle(changeQuantityCommand('known-batch', 3))),
+    );
+    const again = await statementsOf(async () =>
+      must(await plainBus.handle(changeQuantityCommand('known-batch', 8))),
+    );
+    expect(first).toHaveLength(3);
+    expect(again).toEqual(first.filter((sql) => !sql.includes('"public"."batches"')));
+    expect(again).toHaveLength(2);
+  });
+});

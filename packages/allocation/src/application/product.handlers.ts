@@ -7,20 +7,16 @@ import {
   deallocate as deallocateLine,
   duplicateBatchReference,
   emptyProduct,
-  findBatch,
   orderNotAllocated,
   removeBatch as removeFromProduct,
   type Allocate,
   type AllocationError,
   type AllocationResult,
   type Batch,
-  type BatchNotFound,
-  type BatchReference,
   type ChangeBatchQuantity,
   type Changed,
   type CreateBatch,
   type Deallocate,
-  type Product,
   type ReleaseResult,
   type RemoveBatch,
   type Sku,
@@ -104,35 +100,20 @@ export const changeBatchQuantity: AllocationHandler<ChangeBatchQuantity, Batch> 
   command,
   context,
 ) => {
-  const found = await loadBatch(context, command.reference);
-  if (E.isLeft(found)) return found;
-  const { product, batch } = found.right;
-  const excess = batch.allocatedQuantity - command.quantity;
-  const newest = excess > 0 ? await context.products.newestLinesOf(batch.reference, excess) : [];
-  const decided = changeQuantity(product, batch.reference, command.quantity, newest);
+  const found = await context.products.batchToRelease(command.reference, command.quantity);
+  if (O.isNone(found)) return E.left(batchNotFound(command.reference));
+  const { product, lines } = found.value;
+  const decided = changeQuantity(product, command.reference, command.quantity, lines);
   return E.isLeft(decided) ? decided : persistRelease(context, decided.right);
 };
 
 /** Removes a batch; its lines are reallocated elsewhere if possible, else backordered. */
 export const removeBatch: AllocationHandler<RemoveBatch, Batch> = async (command, context) => {
-  const found = await loadBatch(context, command.reference);
-  if (E.isLeft(found)) return found;
-  const { product, batch } = found.right;
-  const lines = await context.products.newestLinesOf(batch.reference, batch.allocatedQuantity);
-  const decided = removeFromProduct(product, batch.reference, lines);
+  const found = await context.products.batchToRelease(command.reference, 0);
+  if (O.isNone(found)) return E.left(batchNotFound(command.reference));
+  const { product, lines } = found.value;
+  const decided = removeFromProduct(product, command.reference, lines);
   return E.isLeft(decided) ? decided : persistRelease(context, decided.right);
-};
-
-/** The product holding a batch, and the batch, or `BatchNotFound`. */
-const loadBatch = async (
-  context: AllocationTransaction,
-  reference: BatchReference,
-): Promise<E.Either<BatchNotFound, { product: Product; batch: Batch }>> => {
-  const product = await context.products.getByBatchReference(reference);
-  const batch = O.isSome(product) ? findBatch(product.value, reference) : O.none;
-  return O.isSome(product) && O.isSome(batch)
-    ? E.right({ product: product.value, batch: batch.value })
-    : E.left(batchNotFound(reference));
 };
 
 /** Saves a shrunk or removed batch: the lines it let go are reallocated or backordered. */

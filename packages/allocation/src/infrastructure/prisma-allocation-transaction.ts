@@ -2,16 +2,17 @@ import type { DomainEvent } from '@allocation/allocation-domain';
 import type { Prisma, PrismaService } from '@allocation/platform';
 import type { AllocationTransaction } from '../ports/allocation-transaction';
 import type { ProductHolds } from '../ports/product-store';
+import type { BatchDirectory } from './batch-directory';
 import { PrismaProductRepository } from './prisma-product.repository';
 
 class PrismaAllocationTransaction implements AllocationTransaction {
   readonly products: PrismaProductRepository;
   private readonly recorded: DomainEvent[] = [];
 
-  constructor(tx: Prisma.TransactionClient, lockOnRead: boolean, holds?: ProductHolds) {
+  constructor(tx: Prisma.TransactionClient, options: AllocationTransactionOptions) {
     this.products = new PrismaProductRepository(tx, {
-      lockOnRead,
-      ...(holds === undefined ? {} : { holds }),
+      ...options,
+      lockOnRead: options.lockOnRead ?? true,
     });
   }
 
@@ -37,13 +38,15 @@ export interface AllocationTransactionOptions {
   readonly lockOnRead?: boolean;
   /** This process's holds on products, shared with the group commit (`ProductLocks`). */
   readonly holds?: ProductHolds;
+  /** This process's hints of which product holds a batch (`BatchDirectory`). */
+  readonly batches?: BatchDirectory;
 }
 
 /** Binds the allocation repositories to one transaction, for `PrismaUnitOfWork`. */
 export const prismaAllocationTransaction =
   (options: AllocationTransactionOptions = {}) =>
   (tx: Prisma.TransactionClient): AllocationTransaction =>
-    new PrismaAllocationTransaction(tx, options.lockOnRead ?? true, options.holds);
+    new PrismaAllocationTransaction(tx, options);
 
 /**
  * Allocation's repositories outside any transaction, for `StatementUnitOfWork`: reads on the
@@ -54,11 +57,11 @@ class StatementAllocationTransaction implements AllocationTransaction {
   readonly products: PrismaProductRepository;
   private readonly recorded: DomainEvent[] = [];
 
-  constructor(prisma: PrismaService, holds: ProductHolds | undefined) {
+  constructor(prisma: PrismaService, options: Omit<AllocationTransactionOptions, 'lockOnRead'>) {
     this.products = new PrismaProductRepository(prisma.client, {
+      ...options,
       lockOnRead: false,
       pool: prisma.sql,
-      ...(holds === undefined ? {} : { holds }),
     });
   }
 
@@ -81,5 +84,6 @@ class StatementAllocationTransaction implements AllocationTransaction {
 
 /** A fresh statement context for each attempt of a `StatementUnitOfWork`. */
 export const statementAllocationTransaction =
-  (prisma: PrismaService, holds?: ProductHolds) => (): StatementAllocationTransaction =>
-    new StatementAllocationTransaction(prisma, holds);
+  (prisma: PrismaService, options: Omit<AllocationTransactionOptions, 'lockOnRead'> = {}) =>
+  (): StatementAllocationTransaction =>
+    new StatementAllocationTransaction(prisma, options);

@@ -12,10 +12,11 @@ import {
   type Product,
 } from '@allocation/allocation-domain';
 import { PrismaService } from '@allocation/platform';
-import { allocateCommand, createBatchCommand } from '../testing/commands';
+import { allocateCommand, createBatchCommand, removeBatchCommand } from '../testing/commands';
 import { seedAllocatedLines } from '../testing/seed';
 import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
 import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
+import { BatchDirectory } from './batch-directory';
 import { PrismaProductRepository } from './prisma-product.repository';
 import { lineChangesOf } from '../application/persist';
 
@@ -38,6 +39,16 @@ afterAll(async () => {
 });
 
 const sku = (value: string) => must(Sku(value));
+
+/** The lines a batch lets go to hold no more than `keeping` units. */
+const linesReleased = async (reference: string, keeping: number) => {
+  const found = await new PrismaProductRepository(prisma.client).batchToRelease(
+    must(BatchReference(reference)),
+    keeping,
+  );
+  if (O.isNone(found)) throw new Error(`no batch ${reference}`);
+  return found.value.lines;
+};
 
 const productWithBatches = (skuValue: string, refs: Array<[string, number, string | null]>) =>
   refs.reduce<Product>(
@@ -111,6 +122,27 @@ describe('PrismaProductRepository', () => {
     expect(found).toEqual(O.some(product));
   });
 
+  it("finds the product holding a batch from the process's hint, and again when the batch has moved to another product", async () => {
+    const batches = new BatchDirectory();
+    const repository = () =>
+      new PrismaProductRepository(prisma.client, { lockOnRead: false, batches });
+    const bus = prismaAllocationBus(prisma);
+    must(await bus.handle(createBatchCommand('moving', 'MOVE-A', 5)));
+    const first = await repository().getByBatchReference(must(BatchReference('moving')));
+    expect(O.map((p: Product) => p.sku)(first)).toEqual(O.some('MOVE-A'));
+    expect(batches.skuOf('moving')).toBe('MOVE-A');
+
+    must(await bus.handle(removeBatchCommand('moving')));
+    expect(await repository().getByBatchReference(must(BatchReference('moving')))).toEqual(O.none);
+    must(await bus.handle(createBatchCommand('moving', 'MOVE-B', 7)));
+    batches.remember('moving', 'MOVE-A');
+    const moved = await repository().batchToRelease(must(BatchReference('moving')), 0);
+    expect(O.map((found: { product: Product }) => found.product.sku)(moved)).toEqual(
+      O.some('MOVE-B'),
+    );
+    expect(batches.skuOf('moving')).toBe('MOVE-B');
+  });
+
   it('refuses, as a value, a batch reference another product already uses', async () => {
     must(
       await new PrismaProductRepository(prisma.client).save(
@@ -140,10 +172,8 @@ describe('PrismaProductRepository', () => {
     must(await bus.handle(allocateCommand('nl-a', 'NL', 1)));
     // Five units fit no batch whole: the line is split over nl-1 (3) and nl-2 (2).
     must(await bus.handle(allocateCommand('nl-b', 'NL', 5, true)));
-    const newest = await new PrismaProductRepository(prisma.client).newestLinesOf(
-      must(BatchReference('nl-1')),
-      2,
-    );
+    // nl-1 holds 4 units; to keep 2 it lets go of the newest line.
+    const newest = await linesReleased('nl-1', 2);
     expect(newest.map((line) => [line.orderId, line.portions])).toEqual([
       [
         'nl-b',
@@ -153,10 +183,7 @@ describe('PrismaProductRepository', () => {
         ],
       ],
     ]);
-    const both = await new PrismaProductRepository(prisma.client).newestLinesOf(
-      must(BatchReference('nl-1')),
-      4,
-    );
+    const both = await linesReleased('nl-1', 0);
     expect(both.map((line) => line.orderId)).toEqual(['nl-b', 'nl-a']);
   });
 
@@ -164,15 +191,13 @@ describe('PrismaProductRepository', () => {
     must(await prismaAllocationBus(prisma).handle(createBatchCommand('big-1', 'BIG', 1000)));
     // 450 one-unit lines, oldest first.
     await seedAllocatedLines(prisma, { reference: 'big-1', sku: 'BIG' }, 450);
-    const newest = await new PrismaProductRepository(prisma.client).newestLinesOf(
-      must(BatchReference('big-1')),
-      301,
-    );
+    // 450 units held; keeping 149 lets go of 301.
+    const newest = await linesReleased('big-1', 149);
     expect(newest).toHaveLength(301);
     expect(newest[0]?.orderId).toBe('BIG-seed-450');
     expect(newest[300]?.orderId).toBe('BIG-seed-150');
-    const repository = new PrismaProductRepository(prisma.client);
-    expect(await repository.newestLinesOf(must(BatchReference('big-1')), 0)).toEqual([]);
-    expect(await repository.newestLinesOf(must(BatchReference('big-1')), 10_000)).toHaveLength(450);
+    expect(await linesReleased('big-1', 450)).toEqual([]);
+    expect(await linesReleased('big-1', 1_000)).toEqual([]);
+    expect(await linesReleased('big-1', 0)).toHaveLength(450);
   });
 });

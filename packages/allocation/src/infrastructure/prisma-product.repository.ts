@@ -20,15 +20,9 @@ import {
   type ProductHolds,
   type ProductRequest,
 } from '../ports/product-store';
-import type { ProductRepository } from '../ports/product.repository';
-import {
-  loadProducts,
-  newestLinesOf,
-  skusOfOrder,
-  transactionSql,
-  writeProducts,
-  writesOf,
-} from './product-sql';
+import type { BatchRelease, ProductRepository } from '../ports/product.repository';
+import { loadProducts, skusOfOrder, transactionSql, writeProducts, writesOf } from './product-sql';
+import type { BatchDirectory } from './batch-directory';
 import { groupIntoLines } from './rows';
 
 /** A portion row as Prisma's model API reads it. */
@@ -63,6 +57,8 @@ export interface ProductRepositoryOptions {
    * and commits are kept until `flush` writes them, with the events, in one statement.
    */
   readonly pool?: SqlPool;
+  /** This process's hints of which product holds a batch, shared by its units of work. */
+  readonly batches?: BatchDirectory;
 }
 
 /**
@@ -117,8 +113,48 @@ export class PrismaProductRepository implements ProductRepository {
   }
 
   async getByBatchReference(reference: BatchReference): Promise<O.Option<Product>> {
+    return O.map((held: LoadedProduct) => held.product)(await this.holderOf({ reference }));
+  }
+
+  async batchToRelease(
+    reference: BatchReference,
+    keeping: number,
+  ): Promise<O.Option<BatchRelease>> {
+    const held = await this.holderOf({ reference, keeping });
+    return O.map(({ product, releasing }: LoadedProduct) => ({
+      product,
+      lines: releasing?.get(reference) ?? [],
+    }))(held);
+  }
+
+  /**
+   * The product holding a batch (with the lines it lets go, asked with `keeping`), in one load
+   * when this process knows the product, else after a lookup of the reference.
+   */
+  private async holderOf(release: {
+    reference: BatchReference;
+    keeping?: number;
+  }): Promise<O.Option<LoadedProduct>> {
+    const { reference } = release;
+    const loadHolder = async (sku: Sku) => {
+      const request: ProductRequest =
+        release.keeping === undefined
+          ? { sku }
+          : { sku, release: { reference, keeping: release.keeping } };
+      const held = (await this.load([request])).get(sku);
+      return held?.product.batches.some((b) => b.reference === reference) ? held : undefined;
+    };
+    const known = this.options.batches?.skuOf(reference);
+    const hinted = known === undefined ? undefined : await loadHolder(known as Sku);
+    if (hinted !== undefined) return O.some(hinted);
+    // Not known here, or no longer in that product: the table says where it is now.
     const holder = await this.db.batch.findUnique({ where: { reference }, select: { sku: true } });
-    return holder === null ? O.none : this.get(holder.sku as Sku);
+    if (holder === null) {
+      this.options.batches?.forget(reference);
+      return O.none;
+    }
+    this.options.batches?.remember(reference, holder.sku);
+    return O.fromNullable(await loadHolder(holder.sku as Sku));
   }
 
   async skusToPick(orderIds: ReadonlyArray<OrderId> | null): Promise<ReadonlyArray<Sku>> {
@@ -152,13 +188,6 @@ export class PrismaProductRepository implements ProductRepository {
 
   skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>> {
     return skusOfOrder(this.sql, orderId);
-  }
-
-  newestLinesOf(
-    reference: BatchReference,
-    covering: number,
-  ): Promise<ReadonlyArray<AllocatedLine>> {
-    return newestLinesOf(this.sql, reference, covering);
   }
 
   async save(

@@ -282,7 +282,7 @@ describe('the unit of work', () => {
 
 describe('commands that run without a transaction (a statement unit of work)', () => {
   const statementBus = (onFlush: () => Promise<void> = async () => undefined) => {
-    const contextFor = statementAllocationTransaction(prisma, new ProductLocks());
+    const contextFor = statementAllocationTransaction(prisma, { holds: new ProductLocks() });
     let retries = 0;
     const unit = new StatementUnitOfWork(
       () => {

@@ -34,6 +34,8 @@ export const transactionSql = (tx: Prisma.TransactionClient): SqlPool => ({
 });
 
 type LineCell = [string, string, number | string, string | null, number | string];
+/** A portion a batch lets go, after the batch's reference. */
+type ReleasingCell = [string, ...LineCell];
 
 // A type, not an interface: `pg` wants rows indexable by column name.
 type ProductRow = {
@@ -43,17 +45,38 @@ type ProductRow = {
   backorders: BackorderCell[];
   lines: LineCell[];
   shipped: string[];
+  releasing: ReleasingCell[];
 };
 
 /**
- * Every product named ($3), with its batches, its waiting queue in serving order, and the lines
- * of the (sku, order) pairs asked for ($1, $2): their portions, or that they shipped.
+ * Every product named ($3), with its batches, its waiting queue in serving order, the lines of
+ * the (sku, order) pairs asked for ($1, $2): their portions, or that they shipped; and for each
+ * batch asked to keep at most so many units ($4, $5), the lines that it lets go: newest first,
+ * not on a pick list, until they cover what it holds past that, each with all its portions (a
+ * split line is in other batches too). Every line holds at least one unit, so a batch looks at
+ * no more rows than the units it lets go, however many it has held.
  */
 const LOAD: PreparedStatement = {
   name: 'products-load',
   text: `
   WITH wanted AS (
     SELECT DISTINCT sku, order_id FROM unnest($1::text[], $2::text[]) AS w(sku, order_id)
+  ), releasing AS (
+    SELECT b.sku, b.reference, b.allocated_quantity - r.keeping AS covering
+      FROM unnest($4::text[], $5::int[]) AS r(reference, keeping)
+      JOIN batches b ON b.reference = r.reference
+     WHERE b.allocated_quantity > r.keeping
+  ), newest AS (
+    SELECT r.sku, r.reference, c.id, c.order_id
+      FROM releasing r
+      CROSS JOIN LATERAL (
+        SELECT t.id, t.order_id
+          FROM (SELECT n.id, n.order_id, n.quantity,
+                       sum(n.quantity) OVER (ORDER BY n.id DESC) AS running
+                  FROM (SELECT x.id, x.order_id, x.quantity FROM allocations x
+                         WHERE x.batch_reference = r.reference AND x.pick_list_id IS NULL
+                         ORDER BY x.id DESC LIMIT greatest(r.covering, 0)) n) t
+         WHERE t.running - t.quantity < r.covering) c
   )
   SELECT p.sku, p.version,
          (SELECT coalesce(json_agg(json_build_object('reference', b.reference, 'sku', b.sku,
@@ -71,9 +94,27 @@ const LOAD: PreparedStatement = {
            WHERE a.sku = p.sku) AS lines,
          (SELECT coalesce(json_agg(DISTINCT s.order_id), '[]')
             FROM shipped_lines s JOIN wanted w ON w.sku = s.sku AND w.order_id = s.order_id
-           WHERE s.sku = p.sku) AS shipped
+           WHERE s.sku = p.sku) AS shipped,
+         (SELECT coalesce(json_agg(json_build_array(n.reference, a.order_id, a.batch_reference,
+                   a.quantity, a.pick_list_id, a.accepted) ORDER BY n.reference, n.id DESC, a.id),
+                   '[]')
+            FROM newest n JOIN allocations a ON a.sku = n.sku AND a.order_id = n.order_id
+           WHERE n.sku = p.sku) AS releasing
     FROM products p WHERE p.sku = ANY($3::text[])`,
 };
+
+/** Portion cells as lines, in the order they come (`groupIntoLines` keeps it). */
+const linesOf = (sku: Sku, cells: ReadonlyArray<LineCell>): AllocatedLine[] =>
+  groupIntoLines(
+    cells.map(([orderId, batchReference, quantity, pickListId, accepted]) => ({
+      orderId,
+      sku,
+      batchReference,
+      quantity: Number(quantity),
+      pickListId: pickListId as PickListId | null,
+      accepted: Number(accepted),
+    })),
+  );
 
 /** The one mapping from stored rows to a product and the lines asked for. */
 const toLoaded = (row: ProductRow): LoadedProduct => {
@@ -85,19 +126,18 @@ const toLoaded = (row: ProductRow): LoadedProduct => {
     backorders: row.backorders.map(toBackorder(sku)),
   };
   const lines = new Map<string, StandingLine>(
-    groupIntoLines(
-      row.lines.map(([orderId, batchReference, quantity, pickListId, accepted]) => ({
-        orderId,
-        sku,
-        batchReference,
-        quantity: Number(quantity),
-        pickListId: pickListId as PickListId | null,
-        accepted: Number(accepted),
-      })),
-    ).map((line) => [line.orderId as string, O.some(line)]),
+    linesOf(sku, row.lines).map((line) => [line.orderId as string, O.some(line)]),
   );
   for (const orderId of row.shipped) if (!lines.has(orderId)) lines.set(orderId, 'shipped');
-  return { product, lines };
+  if (row.releasing.length === 0) return { product, lines };
+  const cellsOf = new Map<string, LineCell[]>();
+  for (const [reference, ...cell] of row.releasing) {
+    cellsOf.set(reference, [...(cellsOf.get(reference) ?? []), cell]);
+  }
+  const releasing = new Map(
+    [...cellsOf].map(([reference, cells]) => [reference, linesOf(sku, cells)]),
+  );
+  return { product, lines, releasing };
 };
 
 /** Loads the products of the requests (one round trip), by SKU; unknown SKUs are absent. */
@@ -105,64 +145,20 @@ export const loadProducts = async (
   sql: SqlPool,
   requests: ReadonlyArray<ProductRequest>,
 ): Promise<Map<string, LoadedProduct>> => {
-  const pairs = requests.filter((r): r is Required<ProductRequest> => r.orderId !== undefined);
+  const pairs = requests.filter(
+    (r): r is ProductRequest & { orderId: OrderId } => r.orderId !== undefined,
+  );
+  const releases = requests.filter(
+    (r): r is ProductRequest & Required<Pick<ProductRequest, 'release'>> => r.release !== undefined,
+  );
   const { rows } = await sql.query<ProductRow>(LOAD, [
     pairs.map((r) => r.sku),
     pairs.map((r) => r.orderId),
     [...new Set(requests.map((r) => r.sku as string))].sort(),
+    releases.map((r) => r.release.reference),
+    releases.map((r) => r.release.keeping),
   ]);
   return new Map(rows.map((row) => [row.sku, toLoaded(row)]));
-};
-
-/**
- * The newest lines of a batch ($1) that are not on a pick list, newest first, until they cover
- * $2 units, each with all its portions (a split line is in other batches too). Every line holds
- * at least one unit, so at most $2 rows are looked at however many the batch has held.
- */
-const NEWEST_LINES: PreparedStatement = {
-  name: 'batch-newest-lines',
-  text: `
-  WITH newest AS (
-    SELECT a.id, a.order_id, a.sku, a.quantity
-      FROM allocations a
-     WHERE a.batch_reference = $1 AND a.pick_list_id IS NULL
-     ORDER BY a.id DESC
-     LIMIT $2::bigint
-  ), chosen AS (
-    SELECT id, order_id, sku
-      FROM (SELECT n.*, sum(n.quantity) OVER (ORDER BY n.id DESC) AS running FROM newest n) t
-     WHERE t.running - t.quantity < $2::bigint
-  )
-  SELECT a.order_id AS "orderId", a.sku, a.batch_reference AS "batchReference",
-         a.quantity::text AS quantity, a.pick_list_id AS "pickListId", a.accepted::text AS accepted
-    FROM chosen c JOIN allocations a ON a.sku = c.sku AND a.order_id = c.order_id
-   ORDER BY c.id DESC, a.id`,
-};
-
-type PortionRecord = {
-  orderId: string;
-  sku: string;
-  batchReference: string;
-  quantity: string;
-  pickListId: string | null;
-  accepted: string;
-};
-
-/** The lines a shrinking or removed batch lets go, newest first (one round trip). */
-export const newestLinesOf = async (
-  sql: SqlPool,
-  reference: string,
-  covering: number,
-): Promise<AllocatedLine[]> => {
-  if (covering <= 0) return [];
-  const { rows } = await sql.query<PortionRecord>(NEWEST_LINES, [reference, covering]);
-  return groupIntoLines(
-    rows.map((row) => ({
-      ...row,
-      quantity: Number(row.quantity),
-      accepted: Number(row.accepted),
-    })),
-  );
 };
 
 /** Every SKU an order has a line of, allocated or waiting (one round trip). */

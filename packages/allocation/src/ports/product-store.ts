@@ -47,16 +47,25 @@ export const noLineChanges: LineChanges = { held: [], released: [] };
 /** An order's line for a SKU as it stands: allocated (or not), or gone with a shipment. */
 export type StandingLine = O.Option<AllocatedLine> | 'shipped';
 
-/** A product to load, and the order whose line of it a command needs (if any). */
+/**
+ * A product to load, the order whose line of it a command needs (if any), and a batch of it that
+ * is to hold no more than `keeping` units (if any): its newest lines past that come with it.
+ */
 export interface ProductRequest {
   readonly sku: Sku;
   readonly orderId?: OrderId;
+  readonly release?: { readonly reference: BatchReference; readonly keeping: number };
 }
 
-/** A product as commands decide on it: its state and the lines they asked for, by order id. */
+/**
+ * A product as commands decide on it: its state, the lines they asked for by order id, and by
+ * batch reference the lines each batch asked for lets go, newest first, until what it holds
+ * fits `keeping` (lines on a pick list stay; each line comes whole, with its other portions).
+ */
 export interface LoadedProduct {
   readonly product: Product;
   readonly lines: ReadonlyMap<string, StandingLine>;
+  readonly releasing?: ReadonlyMap<string, ReadonlyArray<AllocatedLine>>;
 }
 
 /** What a decision changed of one product: its new state and the line rows it leaves. */

@@ -11,6 +11,12 @@ import type {
 } from '@allocation/allocation-domain';
 import type { LineChanges, ProductChange, ProductStore } from './product-store';
 
+/** A batch to shrink or remove: its product, and the lines it lets go, newest first. */
+export interface BatchRelease {
+  readonly product: Product;
+  readonly lines: ReadonlyArray<AllocatedLine>;
+}
+
 /**
  * Products and their allocated lines, within one unit of work (it lives as long as its
  * transaction). Loads only what a command needs: the product with its batch totals, plus the
@@ -20,10 +26,13 @@ import type { LineChanges, ProductChange, ProductStore } from './product-store';
 export interface ProductRepository extends Pick<ProductStore, 'load'> {
   get(sku: Sku): Promise<O.Option<Product>>;
   getByBatchReference(reference: BatchReference): Promise<O.Option<Product>>;
+  /**
+   * The product holding a batch, loaded with the lines the batch lets go to hold no more than
+   * `keeping` units (`ProductRequest.release`): what a shrink or a removal decides on.
+   */
+  batchToRelease(reference: BatchReference, keeping: number): Promise<O.Option<BatchRelease>>;
   /** The SKUs in which the order has lines, allocated or backordered. */
   skusOfOrder(orderId: OrderId): Promise<ReadonlyArray<Sku>>;
-  /** The batch's lines, newest first, until their quantity in the batch reaches `covering`. */
-  newestLinesOf(reference: BatchReference, covering: number): Promise<ReadonlyArray<AllocatedLine>>;
   /** SKUs with allocated lines on no pick list (only these orders' lines, when given). */
   skusToPick(orderIds: ReadonlyArray<OrderId> | null): Promise<ReadonlyArray<Sku>>;
   /** The product's allocated lines on no pick list (of these orders, when given), oldest first. */

@@ -1,5 +1,11 @@
 import * as E from 'fp-ts/Either';
-import type { Allocate, ChangeBatchQuantity, CreateBatch } from '@allocation/allocation-domain';
+import {
+  BatchReference,
+  type Allocate,
+  type ChangeBatchQuantity,
+  type CreateBatch,
+  type RemoveBatch,
+} from '@allocation/allocation-domain';
 import {
   allocateCommand as allocateFrom,
   changeBatchQuantityCommand,
@@ -33,3 +39,8 @@ export const placedLineCommand = (orderId: string, sku: string, quantity: number
 
 export const changeQuantityCommand = (reference: string, quantity: number): ChangeBatchQuantity =>
   must(changeBatchQuantityCommand(reference, quantity));
+
+export const removeBatchCommand = (reference: string): RemoveBatch => ({
+  _tag: 'RemoveBatch',
+  reference: must(BatchReference(reference)),
+});

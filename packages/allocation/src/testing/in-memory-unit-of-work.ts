@@ -24,7 +24,7 @@ import {
   type StandingLine,
 } from '../ports/product-store';
 import { groupIntoLines, type PortionRow } from '../infrastructure/rows';
-import { type ProductRepository } from '../ports/product.repository';
+import type { BatchRelease, ProductRepository } from '../ports/product.repository';
 
 /** A portion row with the insertion order the table's id gives. */
 interface LineRow extends PortionRow {
@@ -75,10 +75,16 @@ export class InMemoryProductRepository implements ProductRepository {
       const product = await this.get(sku);
       if (O.isNone(product)) continue;
       const lines = new Map<string, StandingLine>();
-      for (const { orderId } of requests.filter((r) => r.sku === sku)) {
+      const releasing = new Map<string, ReadonlyArray<AllocatedLine>>();
+      for (const { orderId, release } of requests.filter((r) => r.sku === sku)) {
         if (orderId !== undefined) lines.set(orderId, this.standingLineOf(sku, orderId));
+        const batch = product.value.batches.find((b) => b.reference === release?.reference);
+        if (release !== undefined && batch !== undefined) {
+          const covering = batch.allocatedQuantity - release.keeping;
+          releasing.set(release.reference, this.newestLinesOf(release.reference, covering));
+        }
       }
-      found.set(sku, { product: product.value, lines });
+      found.set(sku, { product: product.value, lines, releasing });
     }
     return found;
   }
@@ -115,6 +121,19 @@ export class InMemoryProductRepository implements ProductRepository {
       product.batches.some((batch) => batch.reference === reference),
     );
     return this.remember(O.fromNullable(holder));
+  }
+
+  async batchToRelease(
+    reference: BatchReference,
+    keeping: number,
+  ): Promise<O.Option<BatchRelease>> {
+    const holder = await this.getByBatchReference(reference);
+    if (O.isNone(holder)) return O.none;
+    const sku = holder.value.sku;
+    const loaded = (await this.load([{ sku, release: { reference, keeping } }])).get(sku);
+    return O.fromNullable(
+      loaded && { product: loaded.product, lines: loaded.releasing?.get(reference) ?? [] },
+    );
   }
 
   private lineOf(sku: Sku, orderId: OrderId): O.Option<AllocatedLine> {
@@ -161,10 +180,8 @@ export class InMemoryProductRepository implements ProductRepository {
     return [...new Set([...skus, ...waiting])].sort() as Sku[];
   }
 
-  async newestLinesOf(
-    reference: BatchReference,
-    covering: number,
-  ): Promise<ReadonlyArray<AllocatedLine>> {
+  /** The batch's lines, newest first, until their quantity in the batch reaches `covering`. */
+  private newestLinesOf(reference: BatchReference, covering: number): AllocatedLine[] {
     const newest: LineRow[] = [];
     let covered = 0;
     for (const row of [...this.state.lines].reverse()) {

@@ -7,6 +7,7 @@ import {
 } from '@allocation/platform';
 import { ProductLocks } from '../application/product-locks';
 import { allocationBus } from '../allocation.module';
+import { BatchDirectory } from '../infrastructure/batch-directory';
 import type { AllocationBus } from '../application/allocation-bus';
 import {
   prismaAllocationTransaction,
@@ -29,12 +30,15 @@ export const prismaAllocationBus = (
   if (options.statements !== true) {
     return allocationBus(new PrismaUnitOfWork(prisma, prismaAllocationTransaction(options), retry));
   }
-  // As the module composes them: one process's holds shared by both ways of writing, and one
+  // As the module composes them: one process's holds and hints shared by both ways of writing, and one
   // attempt without a transaction before the one with it.
-  const holds = options.holds ?? new ProductLocks();
+  const shared = {
+    holds: options.holds ?? new ProductLocks(),
+    batches: options.batches ?? new BatchDirectory(),
+  };
   return allocationBus(
-    new PrismaUnitOfWork(prisma, prismaAllocationTransaction({ ...options, holds }), retry),
-    new StatementUnitOfWork(statementAllocationTransaction(prisma, holds), {
+    new PrismaUnitOfWork(prisma, prismaAllocationTransaction({ ...options, ...shared }), retry),
+    new StatementUnitOfWork(statementAllocationTransaction(prisma, shared), {
       retry: { ...(options.retry ?? defaultRetryPolicy), maxAttempts: 1 },
     }),
   );
