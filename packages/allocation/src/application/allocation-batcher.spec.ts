@@ -434,3 +434,129 @@ describe('allocations batched together (group commit)', () => {
     expect(locks.isFree(`${prefix}H`)).toBe(true);
   });
 });
+
+describe('a batch on products the group commit wrote last', () => {
+  /** A batcher of its own, sharing this process's holds with the bus, as the module wires them. */
+  const fresh = (locks = new ProductLocks()) => {
+    const bus = prismaAllocationBus(batched.prisma, { statements: true, holds: locks });
+    const batcher = new AllocationBatcher(
+      new PooledProductStore(batched.prisma.sql),
+      bus,
+      defaultBatcherOptions,
+      () => undefined,
+      {},
+      locks,
+    );
+    return { bus, batcher };
+  };
+  const outcomeOf = (o: AllocationOutcome) =>
+    E.isLeft(o) ? o.left._tag : o.right.value.created ? o.right.value.outcome : 'repeat';
+
+  it('is decided on them as written, and written in one statement', async () => {
+    const statements: string[] = [];
+    const prisma = new PrismaService({
+      url: batched.database.url,
+      poolSize: 2,
+      onQuery: (sql) => statements.push(sql),
+    });
+    try {
+      const store = new PooledProductStore(prisma.sql);
+      const batcher = new AllocationBatcher(store, batched.bus);
+      must(await batched.bus.handle(createBatchCommand('once-b', 'ONCE', 10)));
+      expect(outcomeOf(await batcher.submit(allocateCommand('once-1', 'ONCE', 4)))).toBe(
+        'allocated',
+      );
+      statements.length = 0;
+      const second = await batcher.submit(allocateCommand('once-2', 'ONCE', 4));
+      const third = await batcher.submit(allocateCommand('once-3', 'ONCE', 4));
+      expect([second, third].map(outcomeOf)).toEqual(['allocated', 'OutOfStock']);
+      // The product store's load and write (prepared statements, known by their text).
+      expect(statements.filter((sql) => sql.includes('WITH wanted AS'))).toEqual([]);
+      expect(
+        statements.filter((sql) => sql.includes('AS x(sku, old_version, new_version)')),
+      ).toHaveLength(2);
+      expect(statements).toHaveLength(2);
+      expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0 });
+    } finally {
+      await prisma.close();
+    }
+  });
+
+  it('answers an order line that is already stored as a repeat, not a second line', async () => {
+    const { bus, batcher } = fresh();
+    must(await bus.handle(createBatchCommand('rep-b', 'REP', 10)));
+    // Stored before this batcher remembered the product.
+    must(await bus.handle(allocateCommand('rep-1', 'REP', 3)));
+    expect(outcomeOf(await batcher.submit(allocateCommand('rep-2', 'REP', 1)))).toBe('allocated');
+    expect(outcomeOf(await batcher.submit(allocateCommand('rep-1', 'REP', 3)))).toBe('repeat');
+    const [stored] = await batched.prisma.client.$queryRaw<Array<{ held: number }>>`
+      SELECT allocated_quantity::int AS held FROM batches WHERE reference = 'rep-b'`;
+    expect(stored?.held).toBe(4);
+  });
+
+  it('is decided again from what is stored when another process changed one of them', async () => {
+    const { bus, batcher } = fresh();
+    must(await bus.handle(createBatchCommand('moved-b1', 'MOVED', 2)));
+    expect(outcomeOf(await batcher.submit(allocateCommand('moved-1', 'MOVED', 2)))).toBe(
+      'allocated',
+    );
+    // Another process (its own holds) brings stock this batcher has not seen.
+    const other = prismaAllocationBus(batched.prisma, { statements: true });
+    must(await other.handle(createBatchCommand('moved-b2', 'MOVED', 5)));
+    // As remembered, the product is sold out; as stored, the line fits.
+    expect(outcomeOf(await batcher.submit(allocateCommand('moved-2', 'MOVED', 3)))).toBe(
+      'allocated',
+    );
+    expect(batcher.stats).toMatchObject({ retries: 1, fallbacks: 0 });
+  });
+
+  it("goes on from what this process's units of work stored, loading only after a transaction", async () => {
+    const statements: string[] = [];
+    let recording = false;
+    const prisma = new PrismaService({
+      url: batched.database.url,
+      poolSize: 2,
+      onQuery: (sql) => recording && statements.push(sql),
+    });
+    const locks = new ProductLocks();
+    const bus = prismaAllocationBus(prisma, { statements: true, holds: locks });
+    const batcher = new AllocationBatcher(
+      new PooledProductStore(prisma.sql),
+      bus,
+      defaultBatcherOptions,
+      () => undefined,
+      {},
+      locks,
+    );
+    /** The loads a batch sends (the product store's load, known by its text). */
+    const loadsOf = async (command: Allocate) => {
+      statements.length = 0;
+      recording = true;
+      const outcome = outcomeOf(await batcher.submit(command));
+      recording = false;
+      return { outcome, loads: statements.filter((sql) => sql.includes('WITH wanted AS')).length };
+    };
+    try {
+      must(await bus.handle(createBatchCommand('own-b', 'OWN', 2)));
+      expect(await loadsOf(allocateCommand('own-1', 'OWN', 2))).toEqual({
+        outcome: 'allocated',
+        loads: 1,
+      });
+      // A quantity change writes without a transaction and tells what it stored.
+      must(await bus.handle(changeQuantityCommand('own-b', 6)));
+      expect(await loadsOf(allocateCommand('own-2', 'OWN', 4))).toEqual({
+        outcome: 'allocated',
+        loads: 0,
+      });
+      // A new batch is written in a transaction: the product is loaded again.
+      must(await bus.handle(createBatchCommand('own-b2', 'OWN', 5)));
+      expect(await loadsOf(allocateCommand('own-3', 'OWN', 5))).toEqual({
+        outcome: 'allocated',
+        loads: 1,
+      });
+      expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0 });
+    } finally {
+      await prisma.close();
+    }
+  });
+});

@@ -104,6 +104,10 @@ export class AllocationBatcher {
   ) {
     // Commands left for a busy product go as soon as it is free.
     locks.onFree(() => this.wake(0));
+    // A unit of work is about to change these: the store must not decide on what it remembers,
+    // unless the unit then tells what it stored.
+    locks.onAcquired((skus) => store.forget?.(skus));
+    locks.onWritten((products) => store.remember?.(products));
   }
 
   submit(command: Allocate): Promise<AllocationOutcome> {

@@ -1,3 +1,4 @@
+import type { Product } from '@allocation/allocation-domain';
 import { ConcurrencyConflict } from '@allocation/platform';
 
 /**
@@ -15,6 +16,8 @@ export class ProductLocks {
   /** Only ever for held products: a release hands over to the first, or frees. */
   private readonly waiting = new Map<string, Array<() => void>>();
   private readonly listeners = new Set<() => void>();
+  private readonly acquiredListeners = new Set<(skus: ReadonlyArray<string>) => void>();
+  private readonly writtenListeners = new Set<(products: ReadonlyArray<Product>) => void>();
 
   /** Neither held nor waited for. */
   isFree(sku: string): boolean {
@@ -45,6 +48,7 @@ export class ProductLocks {
       this.release(taken);
       throw error;
     }
+    for (const listener of this.acquiredListeners) listener(taken);
   }
 
   /** Lets go: each product passes to its first waiter, or becomes free. */
@@ -63,6 +67,21 @@ export class ProductLocks {
   /** Told whenever a product becomes free (the batcher then looks at what it left waiting). */
   onFree(listener: () => void): void {
     this.listeners.add(listener);
+  }
+
+  /** A unit of work holding these products has just stored them (without a transaction). */
+  wrote(products: ReadonlyArray<Product>): void {
+    for (const listener of this.writtenListeners) listener(products);
+  }
+
+  /** Told of products a unit of work holding them has just stored, as stored. */
+  onWritten(listener: (products: ReadonlyArray<Product>) => void): void {
+    this.writtenListeners.add(listener);
+  }
+
+  /** Told of the products a unit of work has just acquired: it is about to change them. */
+  onAcquired(listener: (skus: ReadonlyArray<string>) => void): void {
+    this.acquiredListeners.add(listener);
   }
 
   private acquireOne(sku: string, timeoutMs: number): Promise<void> {

@@ -240,8 +240,11 @@ export class PrismaProductRepository implements ProductRepository {
   async flush(events: ReadonlyArray<DomainEvent>): Promise<void> {
     // A repeated command changes nothing and tells nothing: no statement at all.
     if (this.pending.length === 0 && events.length === 0) return;
-    await writeProducts(this.sql, writesOf(this.pending, this.seen), events);
+    const writes = writesOf(this.pending, this.seen);
+    await writeProducts(this.sql, writes, events);
     this.pending.length = 0;
+    // Stored by this one statement: the group commit can go on from them without a load.
+    this.options.holds?.wrote?.(writes.map((w) => w.after));
   }
 
   /** Keeps commits for `flush`: each product once, and no batch removed (that needs a delete after). */

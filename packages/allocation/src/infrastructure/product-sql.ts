@@ -181,8 +181,11 @@ export const skusOfOrder = async (sql: SqlPool, orderId: string): Promise<Sku[]>
  * ($4-$9), sets changed batches' totals ($10-$13), deletes the portions let go ($14-$16), keeps
  * shipped portions ($17-$21), puts lines on or off pick lists ($22-$24), writes held portions
  * ($25-$30) and the read model beside them, rewrites the queues that moved ($31-$37) and appends
- * the events ($38). If any claim fails ($39 is how many there must be), the final select divides
- * by zero, which undoes the whole statement: all or nothing without a transaction of its own.
+ * the events ($38). If any claim fails ($39 is how many there must be), or what a decision took
+ * without loading does not hold (a line of an (sku, order) pair it took to be absent, $40 and
+ * $41, is allocated or shipped; a product it decided on, $42 and $43, is at another version),
+ * the final select divides by zero, which undoes the whole statement: all or nothing without a
+ * transaction of its own.
  * The row sets each part touches are disjoint (line changes are netted), so their order within
  * the statement does not matter; foreign keys are checked when it ends.
  */
@@ -272,10 +275,23 @@ const WRITE: PreparedStatement = {
        SET quantity = EXCLUDED.quantity, allow_split = EXCLUDED.allow_split,
            position = EXCLUDED.position, accepted = EXCLUDED.accepted
   ), outboxed AS (${outboxInsert('$38')})
-  SELECT CASE WHEN t.claimed = $39::int THEN t.claimed
+  SELECT CASE WHEN t.claimed = $39::int AND t.stale = 0 THEN t.claimed
               ELSE t.claimed / (t.claimed - t.claimed) END AS claimed
     FROM (SELECT (SELECT count(*)::int FROM claimed) + (SELECT count(*)::int FROM created)
-                 AS claimed) t`,
+                 AS claimed,
+                 -- Lateral lookups with LIMIT, one index probe per pair or product: a plan
+                 -- made while the tables were small must not hash the whole table each time.
+                 (SELECT count(*)::int FROM unnest($40::text[], $41::text[]) AS x(sku, order_id)
+                    CROSS JOIN LATERAL (
+                      SELECT 1 FROM allocations a WHERE a.sku = x.sku AND a.order_id = x.order_id
+                      UNION ALL
+                      SELECT 1 FROM shipped_lines s WHERE s.sku = x.sku AND s.order_id = x.order_id
+                      LIMIT 1) lined)
+               + (SELECT count(*)::int FROM unnest($42::text[], $43::int[]) AS v(sku, version)
+                    LEFT JOIN LATERAL (
+                      SELECT p.version FROM products p WHERE p.sku = v.sku LIMIT 1) now ON true
+                   WHERE now.version IS DISTINCT FROM v.version)
+                 AS stale) t`,
 };
 
 /** One product's change as the write takes it: the product before (if stored) and after. */
@@ -298,14 +314,27 @@ const sameTotals = (a: Batch, b: Batch) =>
   a.reservedQuantity === b.reservedQuantity;
 
 /**
+ * What a decision took as it stood without loading it: these lines absent (neither allocated
+ * nor shipped), these products at these versions.
+ */
+export interface Assumed {
+  readonly absent: ReadonlyArray<{ readonly sku: string; readonly orderId: string }>;
+  readonly versions: ReadonlyArray<{ readonly sku: string; readonly version: number }>;
+}
+
+const nothingAssumed: Assumed = { absent: [], versions: [] };
+
+/**
  * Writes the changes of any number of products, with their events, in one statement (`WRITE`).
- * A product changed since it was loaded throws `ConcurrencyConflict`, writing nothing. Batches a
- * change removes are not deleted here (their lines must go first; see the repository).
+ * A product changed since it was loaded, or anything `assumed` that does not hold, throws
+ * `ConcurrencyConflict`, writing nothing. Batches a change removes are not deleted here (their
+ * lines must go first; see the repository).
  */
 export const writeProducts = async (
   sql: SqlPool,
   writes: ReadonlyArray<ProductWrite>,
   events: ReadonlyArray<DomainEvent>,
+  assumed: Assumed = nothingAssumed,
 ): Promise<void> => {
   const added: Batch[] = [];
   const changed: Batch[] = [];
@@ -387,10 +416,14 @@ export const writeProducts = async (
       queue.map((b) => b.accepted),
       JSON.stringify(events),
       writes.length,
+      assumed.absent.map((line) => line.sku),
+      assumed.absent.map((line) => line.orderId),
+      assumed.versions.map((product) => product.sku),
+      assumed.versions.map((product) => product.version),
     ]);
   } catch (error) {
     if (isDivisionByZero(error)) {
-      throw new ConcurrencyConflict('A product changed since it was loaded');
+      throw new ConcurrencyConflict('A product or a line changed since it was loaded');
     }
     throw error;
   }

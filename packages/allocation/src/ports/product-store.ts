@@ -87,6 +87,13 @@ export interface ProductStore {
     changes: ReadonlyArray<ProductChange>,
     events: ReadonlyArray<DomainEvent>,
   ): Promise<E.Either<DuplicateBatchReference, void>>;
+  /**
+   * Another writer of this process is about to change these products: a store that remembers
+   * products between batches must load them afresh.
+   */
+  forget?(skus: ReadonlyArray<string>): void;
+  /** Another writer of this process has just stored these products as they are here. */
+  remember?(products: ReadonlyArray<Product>): void;
 }
 
 /**
@@ -98,4 +105,6 @@ export interface ProductHolds {
   /** Waits for the products; throws `ConcurrencyConflict` after `timeoutMs` on one. */
   acquire(skus: ReadonlyArray<string>, timeoutMs: number): Promise<void>;
   release(skus: Iterable<string>): void;
+  /** Told, before the release, of products a write without a transaction has just stored. */
+  wrote?(products: ReadonlyArray<Product>): void;
 }
