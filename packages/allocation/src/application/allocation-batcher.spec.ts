@@ -436,81 +436,14 @@ describe('allocations batched together (group commit)', () => {
 });
 
 describe('a batch on products the group commit wrote last', () => {
-  /** A batcher of its own, sharing this process's holds with the bus, as the module wires them. */
-  const fresh = (locks = new ProductLocks()) => {
-    const bus = prismaAllocationBus(batched.prisma, { statements: true, holds: locks });
-    const batcher = new AllocationBatcher(
-      new PooledProductStore(batched.prisma.sql),
-      bus,
-      defaultBatcherOptions,
-      () => undefined,
-      {},
-      locks,
-    );
-    return { bus, batcher };
-  };
   const outcomeOf = (o: AllocationOutcome) =>
     E.isLeft(o) ? o.left._tag : o.right.value.created ? o.right.value.outcome : 'repeat';
 
-  it('is decided on them as written, and written in one statement', async () => {
-    const statements: string[] = [];
-    const prisma = new PrismaService({
-      url: batched.database.url,
-      poolSize: 2,
-      onQuery: (sql) => statements.push(sql),
-    });
-    try {
-      const store = new PooledProductStore(prisma.sql);
-      const batcher = new AllocationBatcher(store, batched.bus);
-      must(await batched.bus.handle(createBatchCommand('once-b', 'ONCE', 10)));
-      expect(outcomeOf(await batcher.submit(allocateCommand('once-1', 'ONCE', 4)))).toBe(
-        'allocated',
-      );
-      statements.length = 0;
-      const second = await batcher.submit(allocateCommand('once-2', 'ONCE', 4));
-      const third = await batcher.submit(allocateCommand('once-3', 'ONCE', 4));
-      expect([second, third].map(outcomeOf)).toEqual(['allocated', 'OutOfStock']);
-      // The product store's load and write (prepared statements, known by their text).
-      expect(statements.filter((sql) => sql.includes('WITH wanted AS'))).toEqual([]);
-      expect(
-        statements.filter((sql) => sql.includes('AS x(sku, old_version, new_version)')),
-      ).toHaveLength(2);
-      expect(statements).toHaveLength(2);
-      expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0 });
-    } finally {
-      await prisma.close();
-    }
-  });
-
-  it('answers an order line that is already stored as a repeat, not a second line', async () => {
-    const { bus, batcher } = fresh();
-    must(await bus.handle(createBatchCommand('rep-b', 'REP', 10)));
-    // Stored before this batcher remembered the product.
-    must(await bus.handle(allocateCommand('rep-1', 'REP', 3)));
-    expect(outcomeOf(await batcher.submit(allocateCommand('rep-2', 'REP', 1)))).toBe('allocated');
-    expect(outcomeOf(await batcher.submit(allocateCommand('rep-1', 'REP', 3)))).toBe('repeat');
-    const [stored] = await batched.prisma.client.$queryRaw<Array<{ held: number }>>`
-      SELECT allocated_quantity::int AS held FROM batches WHERE reference = 'rep-b'`;
-    expect(stored?.held).toBe(4);
-  });
-
-  it('is decided again from what is stored when another process changed one of them', async () => {
-    const { bus, batcher } = fresh();
-    must(await bus.handle(createBatchCommand('moved-b1', 'MOVED', 2)));
-    expect(outcomeOf(await batcher.submit(allocateCommand('moved-1', 'MOVED', 2)))).toBe(
-      'allocated',
-    );
-    // Another process (its own holds) brings stock this batcher has not seen.
-    const other = prismaAllocationBus(batched.prisma, { statements: true });
-    must(await other.handle(createBatchCommand('moved-b2', 'MOVED', 5)));
-    // As remembered, the product is sold out; as stored, the line fits.
-    expect(outcomeOf(await batcher.submit(allocateCommand('moved-2', 'MOVED', 3)))).toBe(
-      'allocated',
-    );
-    expect(batcher.stats).toMatchObject({ retries: 1, fallbacks: 0 });
-  });
-
-  it("goes on from what this process's units of work stored, loading only after a transaction", async () => {
+  /**
+   * A process of its own on the batched database: its bus and batcher share its holds, as the
+   * module wires them, and the statements it sends while a batch runs are counted.
+   */
+  const process = () => {
     const statements: string[] = [];
     let recording = false;
     const prisma = new PrismaService({
@@ -519,44 +452,136 @@ describe('a batch on products the group commit wrote last', () => {
       onQuery: (sql) => recording && statements.push(sql),
     });
     const locks = new ProductLocks();
+    const clock = { now: 0 };
     const bus = prismaAllocationBus(prisma, { statements: true, holds: locks });
     const batcher = new AllocationBatcher(
-      new PooledProductStore(prisma.sql),
+      new PooledProductStore(prisma.sql, {
+        contestedForMs: { first: 1_000, most: 60_000 },
+        now: () => clock.now,
+      }),
       bus,
       defaultBatcherOptions,
       () => undefined,
       {},
       locks,
     );
-    /** The loads a batch sends (the product store's load, known by its text). */
-    const loadsOf = async (command: Allocate) => {
+    /** A batch of one: its outcome, and the loads and writes of the product store it sent. */
+    const batch = async (command: Allocate) => {
       statements.length = 0;
       recording = true;
       const outcome = outcomeOf(await batcher.submit(command));
       recording = false;
-      return { outcome, loads: statements.filter((sql) => sql.includes('WITH wanted AS')).length };
+      const count = (text: string) => statements.filter((sql) => sql.includes(text)).length;
+      // The product store's prepared statements, known by their text.
+      return {
+        outcome,
+        loads: count('WITH wanted AS'),
+        writes: count('AS x(sku, old_version, new_version)'),
+      };
     };
+    return { bus, batcher, batch, clock, close: () => prisma.close() };
+  };
+
+  it('is decided on them as written, and written in one statement', async () => {
+    const { bus, batcher, batch, close } = process();
+    try {
+      must(await bus.handle(createBatchCommand('once-b', 'ONCE', 10)));
+      expect(await batch(allocateCommand('once-1', 'ONCE', 4))).toEqual({
+        outcome: 'allocated',
+        loads: 1,
+        writes: 1,
+      });
+      expect(await batch(allocateCommand('once-2', 'ONCE', 4))).toEqual({
+        outcome: 'allocated',
+        loads: 0,
+        writes: 1,
+      });
+      expect(await batch(allocateCommand('once-3', 'ONCE', 4))).toEqual({
+        outcome: 'OutOfStock',
+        loads: 0,
+        writes: 1,
+      });
+      expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0 });
+    } finally {
+      await close();
+    }
+  });
+
+  it('answers an order line that is already stored as a repeat, and goes on without loading', async () => {
+    const { bus, batch, close } = process();
+    try {
+      must(await bus.handle(createBatchCommand('rep-b', 'REP', 10)));
+      // Stored before this batcher remembered the product.
+      must(await bus.handle(allocateCommand('rep-1', 'REP', 3)));
+      expect((await batch(allocateCommand('rep-2', 'REP', 1))).outcome).toBe('allocated');
+      // Taken to be absent, the line is found at the commit: decided again, from a load.
+      expect(await batch(allocateCommand('rep-1', 'REP', 3))).toMatchObject({
+        outcome: 'repeat',
+        loads: 1,
+      });
+      // A retried line is no other writer: the product is still trusted.
+      expect(await batch(allocateCommand('rep-3', 'REP', 1))).toMatchObject({
+        outcome: 'allocated',
+        loads: 0,
+      });
+      const [stored] = await batched.prisma.client.$queryRaw<Array<{ held: number }>>`
+        SELECT allocated_quantity::int AS held FROM batches WHERE reference = 'rep-b'`;
+      expect(stored?.held).toBe(5);
+    } finally {
+      await close();
+    }
+  });
+
+  it('is decided again from what is stored when another process changed one, then loads for a while', async () => {
+    const { bus, batcher, batch, clock, close } = process();
+    try {
+      must(await bus.handle(createBatchCommand('moved-b1', 'MOVED', 2)));
+      expect((await batch(allocateCommand('moved-1', 'MOVED', 2))).outcome).toBe('allocated');
+      // Another process brings stock this one has not seen.
+      const other = prismaAllocationBus(batched.prisma, { statements: true });
+      must(await other.handle(createBatchCommand('moved-b2', 'MOVED', 9)));
+      // As remembered, the product is sold out; as stored, the line fits.
+      expect(await batch(allocateCommand('moved-2', 'MOVED', 3))).toEqual({
+        outcome: 'allocated',
+        loads: 1,
+        writes: 2,
+      });
+      expect(batcher.stats).toMatchObject({ retries: 1, fallbacks: 0 });
+      // Another writer is about: every batch loads for a second...
+      clock.now += 999;
+      expect(await batch(allocateCommand('moved-3', 'MOVED', 1))).toMatchObject({ loads: 1 });
+      // ...and then trusted again.
+      clock.now += 1;
+      expect(await batch(allocateCommand('moved-4', 'MOVED', 1))).toMatchObject({ loads: 0 });
+      expect(batcher.stats).toMatchObject({ retries: 1, fallbacks: 0 });
+    } finally {
+      await close();
+    }
+  });
+
+  it("goes on from what this process's units of work stored, loading only after a transaction", async () => {
+    const { bus, batcher, batch, close } = process();
     try {
       must(await bus.handle(createBatchCommand('own-b', 'OWN', 2)));
-      expect(await loadsOf(allocateCommand('own-1', 'OWN', 2))).toEqual({
+      expect(await batch(allocateCommand('own-1', 'OWN', 2))).toMatchObject({
         outcome: 'allocated',
         loads: 1,
       });
       // A quantity change writes without a transaction and tells what it stored.
       must(await bus.handle(changeQuantityCommand('own-b', 6)));
-      expect(await loadsOf(allocateCommand('own-2', 'OWN', 4))).toEqual({
+      expect(await batch(allocateCommand('own-2', 'OWN', 4))).toMatchObject({
         outcome: 'allocated',
         loads: 0,
       });
       // A new batch is written in a transaction: the product is loaded again.
       must(await bus.handle(createBatchCommand('own-b2', 'OWN', 5)));
-      expect(await loadsOf(allocateCommand('own-3', 'OWN', 5))).toEqual({
+      expect(await batch(allocateCommand('own-3', 'OWN', 5))).toMatchObject({
         outcome: 'allocated',
         loads: 1,
       });
       expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0 });
     } finally {
-      await prisma.close();
+      await close();
     }
   });
 });

@@ -10,12 +10,24 @@ import type {
 import { loadProducts, writeProducts, writesOf, type Assumed } from './product-sql';
 
 export interface PooledStoreOptions {
-  /** How long a product another writer changed is loaded afresh for every batch. */
-  readonly contestedForMs: number;
+  /**
+   * How long every batch loads its products once another writer has been found changing one:
+   * the first time, then twice as long each time another writer is found again, up to the most.
+   */
+  readonly contestedForMs: { readonly first: number; readonly most: number };
   readonly now: () => number;
 }
 
-const defaultOptions: PooledStoreOptions = { contestedForMs: 1_000, now: () => Date.now() };
+const defaultOptions: PooledStoreOptions = {
+  contestedForMs: { first: 1_000, most: 60_000 },
+  now: () => Date.now(),
+};
+
+/** Another writer of the products was found `times` times; batches load until `until`. */
+interface Contest {
+  readonly until: number;
+  readonly times: number;
+}
 
 /**
  * The group commit's product store: the same statements as a unit of work's repository, on the
@@ -31,13 +43,18 @@ const defaultOptions: PooledStoreOptions = { contestedForMs: 1_000, now: () => D
  * costs one round trip instead of two while this process is the products' only writer. Its own
  * units of work make it forget a product before they change it (`forget`), and those that write
  * without a transaction tell it what they stored (`remember`); a product another process changed
- * fails the claim once, and is then loaded afresh for `contestedForMs`.
+ * fails the claim once and is found at another version when the batch loads again: with another
+ * writer about (another process or instance), every batch loads for a while (`contestedForMs`),
+ * as products such a writer shares would mostly fail their claims. A claim that failed only on a
+ * line taken to be absent (a retried order line) changes nothing of that.
  */
 export class PooledProductStore implements ProductStore {
   /** Each product as last loaded or committed here: the batcher runs one batch at a time. */
   private readonly loaded = new Map<string, Product>();
-  /** Products another writer changed lately, until when they are loaded every time. */
-  private readonly contested = new Map<string, number>();
+  /** Another writer was found: until when every batch loads. */
+  private contested: Contest = { until: -Infinity, times: 0 };
+  /** After a failed commit: the versions it claimed, to find on the next load which moved. */
+  private suspects = new Map<string, number>();
   /** What the batch now being decided took without loading, for its commit to check. */
   private assumed: Assumed | undefined;
 
@@ -51,7 +68,12 @@ export class PooledProductStore implements ProductStore {
     if (remembered !== undefined) return remembered;
     this.assumed = undefined;
     const found = await loadProducts(this.sql, requests);
-    for (const { product } of found.values()) this.loaded.set(product.sku, product);
+    for (const { product } of found.values()) {
+      const claimed = this.suspects.get(product.sku);
+      if (claimed !== undefined && claimed !== product.version) this.contest();
+      this.loaded.set(product.sku, product);
+    }
+    this.suspects = new Map();
     return found;
   }
 
@@ -65,15 +87,14 @@ export class PooledProductStore implements ProductStore {
     try {
       await writeProducts(this.sql, writes, events, assumed);
     } catch (error) {
-      // Whatever happened to them, they are loaded afresh next time.
-      const touched = [
-        ...writes.map((w) => w.after.sku as string),
-        ...(assumed?.versions ?? []).map((p) => p.sku),
+      // Whatever happened to them, they are loaded afresh next time, which tells which moved.
+      const claimed = [
+        ...writes.flatMap(({ before }) => (before === undefined ? [] : [before])),
+        ...(assumed?.versions ?? []),
       ];
-      this.forget(touched);
+      this.forget(claimed.map((p) => p.sku));
       if (error instanceof ConcurrencyConflict) {
-        const until = this.options.now() + this.options.contestedForMs;
-        for (const sku of touched) this.contested.set(sku, until);
+        this.suspects = new Map(claimed.map((p) => [p.sku as string, p.version]));
       }
       throw error;
     }
@@ -91,17 +112,16 @@ export class PooledProductStore implements ProductStore {
 
   /**
    * Every product asked for as remembered, with no line for any order, when each one is
-   * remembered and not contested (what the commit is to check); else undefined (a load).
+   * remembered and no other writer is about (what the commit is to check); else undefined.
    */
   private remembered(
     requests: ReadonlyArray<ProductRequest>,
   ): ReadonlyMap<string, LoadedProduct> | undefined {
+    if (this.options.now() < this.contested.until) return undefined;
     const products = new Map<string, LoadedProduct>();
     for (const request of requests) {
       const product = this.loaded.get(request.sku);
-      if (product === undefined || request.release !== undefined || this.isContested(request.sku)) {
-        return undefined;
-      }
+      if (product === undefined || request.release !== undefined) return undefined;
       products.set(request.sku, { product, lines: new Map() });
     }
     this.assumed = {
@@ -116,11 +136,10 @@ export class PooledProductStore implements ProductStore {
     return products;
   }
 
-  private isContested(sku: string): boolean {
-    const until = this.contested.get(sku);
-    if (until === undefined) return false;
-    if (this.options.now() < until) return true;
-    this.contested.delete(sku);
-    return false;
+  private contest(): void {
+    const times = this.contested.times + 1;
+    const { first, most } = this.options.contestedForMs;
+    const forMs = Math.min(most, first * 2 ** (times - 1));
+    this.contested = { until: this.options.now() + forMs, times };
   }
 }
