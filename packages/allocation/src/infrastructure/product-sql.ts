@@ -54,7 +54,9 @@ type ProductRow = {
  * batch asked to keep at most so many units ($4, $5), the lines that it lets go: newest first,
  * not on a pick list, until they cover what it holds past that, each with all its portions (a
  * split line is in other batches too). Every line holds at least one unit, so a batch looks at
- * no more rows than the units it lets go, however many it has held.
+ * no more rows than the units it lets go, however many it has held. (Lateral lookups fenced with
+ * OFFSET 0 keep each to index probes whatever the planner thinks of a SKU's row count, and a load
+ * that asks no batch skips the part.)
  */
 const LOAD: PreparedStatement = {
   name: 'products-load',
@@ -64,7 +66,7 @@ const LOAD: PreparedStatement = {
   ), releasing AS (
     SELECT b.sku, b.reference, b.allocated_quantity - r.keeping AS covering
       FROM unnest($4::text[], $5::int[]) AS r(reference, keeping)
-      JOIN batches b ON b.reference = r.reference
+      CROSS JOIN LATERAL (SELECT * FROM batches y WHERE y.reference = r.reference OFFSET 0) b
      WHERE b.allocated_quantity > r.keeping
   ), newest AS (
     SELECT r.sku, r.reference, c.id, c.order_id
@@ -98,8 +100,10 @@ const LOAD: PreparedStatement = {
          (SELECT coalesce(json_agg(json_build_array(n.reference, a.order_id, a.batch_reference,
                    a.quantity, a.pick_list_id, a.accepted) ORDER BY n.reference, n.id DESC, a.id),
                    '[]')
-            FROM newest n JOIN allocations a ON a.sku = n.sku AND a.order_id = n.order_id
-           WHERE n.sku = p.sku) AS releasing
+            FROM newest n
+            CROSS JOIN LATERAL (SELECT * FROM allocations y
+                                 WHERE y.sku = n.sku AND y.order_id = n.order_id OFFSET 0) a
+           WHERE n.sku = p.sku AND cardinality($4::text[]) > 0) AS releasing
     FROM products p WHERE p.sku = ANY($3::text[])`,
 };
 
