@@ -45,25 +45,27 @@ type ProductRow = {
   backorders: BackorderCell[];
   lines: LineCell[];
   shipped: string[];
-  releasing: ReleasingCell[];
+  /** Only from `LOAD_RELEASING`. */
+  releasing?: ReleasingCell[];
 };
 
 /**
  * Every product named ($3), with its batches, its waiting queue in serving order, the lines of
- * the (sku, order) pairs asked for ($1, $2): their portions, or that they shipped; and for each
- * batch asked to keep at most so many units ($4, $5), the lines that it lets go: newest first,
- * not on a pick list, until they cover what it holds past that, each with all its portions (a
- * split line is in other batches too). Every line holds at least one unit, so a batch looks at
- * no more rows than the units it lets go, however many it has held. (Lateral lookups fenced with
- * OFFSET 0 keep each to index probes whatever the planner thinks of a SKU's row count, and a load
- * that asks no batch skips the part.)
+ * the (sku, order) pairs asked for ($1, $2): their portions, or that they shipped; and, in the
+ * `releasing` variant, for each batch asked to keep at most so many units ($4, $5), the lines
+ * that it lets go: newest first, not on a pick list, until they cover what it holds past that,
+ * each with all its portions (a split line is in other batches too). Every line holds at least
+ * one unit, so a batch looks at no more rows than the units it lets go, however many it has held;
+ * lateral lookups fenced with OFFSET 0 keep each to index probes whatever the planner thinks of
+ * a SKU's row count. The plain load is a statement of its own: its plan stays the cheap generic
+ * one, where the part for releasing batches made PostgreSQL plan every execution afresh.
  */
-const LOAD: PreparedStatement = {
-  name: 'products-load',
-  text: `
+const loadText = (releasing: boolean) => `
   WITH wanted AS (
     SELECT DISTINCT sku, order_id FROM unnest($1::text[], $2::text[]) AS w(sku, order_id)
-  ), releasing AS (
+  )${
+    releasing
+      ? `, releasing AS (
     SELECT b.sku, b.reference, b.allocated_quantity - r.keeping AS covering
       FROM unnest($4::text[], $5::int[]) AS r(reference, keeping)
       CROSS JOIN LATERAL (SELECT * FROM batches y WHERE y.reference = r.reference OFFSET 0) b
@@ -79,7 +81,9 @@ const LOAD: PreparedStatement = {
                          WHERE x.batch_reference = r.reference AND x.pick_list_id IS NULL
                          ORDER BY x.id DESC LIMIT greatest(r.covering, 0)) n) t
          WHERE t.running - t.quantity < r.covering) c
-  )
+  )`
+      : ''
+  }
   SELECT p.sku, p.version,
          (SELECT coalesce(json_agg(json_build_object('reference', b.reference, 'sku', b.sku,
                    'purchasedQuantity', b.purchased_quantity,
@@ -96,15 +100,24 @@ const LOAD: PreparedStatement = {
            WHERE a.sku = p.sku) AS lines,
          (SELECT coalesce(json_agg(DISTINCT s.order_id), '[]')
             FROM shipped_lines s JOIN wanted w ON w.sku = s.sku AND w.order_id = s.order_id
-           WHERE s.sku = p.sku) AS shipped,
+           WHERE s.sku = p.sku) AS shipped${
+             releasing
+               ? `,
          (SELECT coalesce(json_agg(json_build_array(n.reference, a.order_id, a.batch_reference,
                    a.quantity, a.pick_list_id, a.accepted) ORDER BY n.reference, n.id DESC, a.id),
                    '[]')
             FROM newest n
             CROSS JOIN LATERAL (SELECT * FROM allocations y
                                  WHERE y.sku = n.sku AND y.order_id = n.order_id OFFSET 0) a
-           WHERE n.sku = p.sku AND cardinality($4::text[]) > 0) AS releasing
-    FROM products p WHERE p.sku = ANY($3::text[])`,
+           WHERE n.sku = p.sku) AS releasing`
+               : ''
+           }
+    FROM products p WHERE p.sku = ANY($3::text[])`;
+
+const LOAD: PreparedStatement = { name: 'products-load', text: loadText(false) };
+const LOAD_RELEASING: PreparedStatement = {
+  name: 'products-load-releasing',
+  text: loadText(true),
 };
 
 /** Portion cells as lines, in the order they come (`groupIntoLines` keeps it). */
@@ -133,7 +146,7 @@ const toLoaded = (row: ProductRow): LoadedProduct => {
     linesOf(sku, row.lines).map((line) => [line.orderId as string, O.some(line)]),
   );
   for (const orderId of row.shipped) if (!lines.has(orderId)) lines.set(orderId, 'shipped');
-  if (row.releasing.length === 0) return { product, lines };
+  if (row.releasing === undefined || row.releasing.length === 0) return { product, lines };
   const cellsOf = new Map<string, LineCell[]>();
   for (const [reference, ...cell] of row.releasing) {
     cellsOf.set(reference, [...(cellsOf.get(reference) ?? []), cell]);
@@ -155,13 +168,19 @@ export const loadProducts = async (
   const releases = requests.filter(
     (r): r is ProductRequest & Required<Pick<ProductRequest, 'release'>> => r.release !== undefined,
   );
-  const { rows } = await sql.query<ProductRow>(LOAD, [
+  const asked = [
     pairs.map((r) => r.sku),
     pairs.map((r) => r.orderId),
     [...new Set(requests.map((r) => r.sku as string))].sort(),
-    releases.map((r) => r.release.reference),
-    releases.map((r) => r.release.keeping),
-  ]);
+  ];
+  const { rows } =
+    releases.length === 0
+      ? await sql.query<ProductRow>(LOAD, asked)
+      : await sql.query<ProductRow>(LOAD_RELEASING, [
+          ...asked,
+          releases.map((r) => r.release.reference),
+          releases.map((r) => r.release.keeping),
+        ]);
   return new Map(rows.map((row) => [row.sku, toLoaded(row)]));
 };
 
@@ -185,17 +204,15 @@ export const skusOfOrder = async (sql: SqlPool, orderId: string): Promise<Sku[]>
  * ($4-$9), sets changed batches' totals ($10-$13), deletes the portions let go ($14-$16), keeps
  * shipped portions ($17-$21), puts lines on or off pick lists ($22-$24), writes held portions
  * ($25-$30) and the read model beside them, rewrites the queues that moved ($31-$37) and appends
- * the events ($38). If any claim fails ($39 is how many there must be), or what a decision took
- * without loading does not hold (a line of an (sku, order) pair it took to be absent, $40 and
- * $41, is allocated or shipped; a product it decided on, $42 and $43, is at another version),
- * the final select divides by zero, which undoes the whole statement: all or nothing without a
- * transaction of its own.
+ * the events ($38). If any claim fails ($39 is how many there must be), or, in the `checked`
+ * variant, what a decision took without loading does not hold (a line of an (sku, order) pair it
+ * took to be absent, $40 and $41, is allocated or shipped; a product it decided on, $42 and $43,
+ * is at another version), the final select divides by zero, which undoes the whole statement:
+ * all or nothing without a transaction of its own.
  * The row sets each part touches are disjoint (line changes are netted), so their order within
  * the statement does not matter; foreign keys are checked when it ends.
  */
-const WRITE: PreparedStatement = {
-  name: 'products-write',
-  text: `
+const writeText = (checked: boolean) => `
   WITH input AS (
     SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS x(sku, old_version, new_version)
   ), claimed AS (
@@ -279,10 +296,12 @@ const WRITE: PreparedStatement = {
        SET quantity = EXCLUDED.quantity, allow_split = EXCLUDED.allow_split,
            position = EXCLUDED.position, accepted = EXCLUDED.accepted
   ), outboxed AS (${outboxInsert('$38')})
-  SELECT CASE WHEN t.claimed = $39::int AND t.stale = 0 THEN t.claimed
+  SELECT CASE WHEN t.claimed = $39::int${checked ? ' AND t.stale = 0' : ''} THEN t.claimed
               ELSE t.claimed / (t.claimed - t.claimed) END AS claimed
     FROM (SELECT (SELECT count(*)::int FROM claimed) + (SELECT count(*)::int FROM created)
-                 AS claimed,
+                 AS claimed${
+                   checked
+                     ? `,
                  -- Lateral lookups with LIMIT, one index probe per pair or product: a plan
                  -- made while the tables were small must not hash the whole table each time.
                  (SELECT count(*)::int FROM unnest($40::text[], $41::text[]) AS x(sku, order_id)
@@ -295,8 +314,13 @@ const WRITE: PreparedStatement = {
                     LEFT JOIN LATERAL (
                       SELECT p.version FROM products p WHERE p.sku = v.sku LIMIT 1) now ON true
                    WHERE now.version IS DISTINCT FROM v.version)
-                 AS stale) t`,
-};
+                 AS stale`
+                     : ''
+                 }) t`;
+
+// Two statements, so a write that assumed nothing keeps the plain one's cheap generic plan.
+const WRITE: PreparedStatement = { name: 'products-write', text: writeText(false) };
+const WRITE_CHECKED: PreparedStatement = { name: 'products-write-checked', text: writeText(true) };
 
 /** One product's change as the write takes it: the product before (if stored) and after. */
 export interface ProductWrite {
@@ -326,8 +350,6 @@ export interface Assumed {
   readonly versions: ReadonlyArray<{ readonly sku: string; readonly version: number }>;
 }
 
-const nothingAssumed: Assumed = { absent: [], versions: [] };
-
 /**
  * Writes the changes of any number of products, with their events, in one statement (`WRITE`).
  * A product changed since it was loaded, or anything `assumed` that does not hold, throws
@@ -338,7 +360,7 @@ export const writeProducts = async (
   sql: SqlPool,
   writes: ReadonlyArray<ProductWrite>,
   events: ReadonlyArray<DomainEvent>,
-  assumed: Assumed = nothingAssumed,
+  assumed?: Assumed,
 ): Promise<void> => {
   const added: Batch[] = [];
   const changed: Batch[] = [];
@@ -380,7 +402,7 @@ export const writeProducts = async (
     product.backorders.map((b, i) => ({ ...b, position: i + 1 })),
   );
   try {
-    await sql.query(WRITE, [
+    const values = [
       writes.map((w) => w.after.sku),
       writes.map((w) => w.before?.version ?? null),
       writes.map((w) => w.after.version),
@@ -420,11 +442,17 @@ export const writeProducts = async (
       queue.map((b) => b.accepted),
       JSON.stringify(events),
       writes.length,
-      assumed.absent.map((line) => line.sku),
-      assumed.absent.map((line) => line.orderId),
-      assumed.versions.map((product) => product.sku),
-      assumed.versions.map((product) => product.version),
-    ]);
+    ];
+    if (assumed === undefined) await sql.query(WRITE, values);
+    else {
+      await sql.query(WRITE_CHECKED, [
+        ...values,
+        assumed.absent.map((line) => line.sku),
+        assumed.absent.map((line) => line.orderId),
+        assumed.versions.map((product) => product.sku),
+        assumed.versions.map((product) => product.version),
+      ]);
+    }
   } catch (error) {
     if (isDivisionByZero(error)) {
       throw new ConcurrencyConflict('A product or a line changed since it was loaded');
