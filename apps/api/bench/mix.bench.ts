@@ -384,6 +384,7 @@ const measure = async (platform: string, load: string, shares: Shares): Promise<
     const cpuAfter = service.cpuSeconds();
     const counters = await metrics(service.base, [
       'allocation_batch_fallbacks_total',
+      'allocation_batch_retries_total',
       'unit_of_work_retries_total',
     ]);
     const operations = OPERATIONS.reduce((sum, op) => sum + tallies[op].count, 0);
