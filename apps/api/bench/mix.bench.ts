@@ -336,13 +336,15 @@ const check = async (db: Client, acknowledged: Acknowledged): Promise<string[]> 
   return failures;
 };
 
-/** The service's counters of these names (summed over their labels), from GET /metrics. */
+/** The service's counters from GET /metrics, summed over their labels unless the name gives them. */
 const metrics = async (base: string, names: ReadonlyArray<string>) => {
   const text = await (await fetch(`${base}/metrics`)).text();
+  const patternOf = (name: string) =>
+    name.includes('{') ? name.replace(/[{}]/g, '\\$&') : `${name}(?:\\{[^}]*\\})?`;
   return Object.fromEntries(
     names.map((name) => [
       name,
-      [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+]+)$`, 'gm'))].reduce(
+      [...text.matchAll(new RegExp(`^${patternOf(name)} ([\\d.e+]+)$`, 'gm'))].reduce(
         (sum, match) => sum + Number(match[1]),
         0,
       ),
@@ -385,6 +387,8 @@ const measure = async (platform: string, load: string, shares: Shares): Promise<
     const counters = await metrics(service.base, [
       'allocation_batch_fallbacks_total',
       'allocation_batch_retries_total',
+      'allocation_batch_loads_total{source="database"}',
+      'allocation_batch_loads_total{source="memory"}',
       'unit_of_work_retries_total',
     ]);
     const operations = OPERATIONS.reduce((sum, op) => sum + tallies[op].count, 0);

@@ -166,7 +166,9 @@ export const allocationBus = (
         locks: ProductLocks,
       ) =>
         new AllocationBatcher(
-          new PooledProductStore(prisma.sql),
+          new PooledProductStore(prisma.sql, {
+            onLoad: (source) => metrics.batchLoads.inc({ source }),
+          }),
           bus,
           config.allocationBatch,
           (types) => signal.notify(types),

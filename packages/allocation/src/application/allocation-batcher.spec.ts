@@ -453,11 +453,14 @@ describe('a batch on products the group commit wrote last', () => {
     });
     const locks = new ProductLocks();
     const clock = { now: 0 };
+    /** Where each batch's products came from, as `allocation_batch_loads_total` counts. */
+    const sources: string[] = [];
     const bus = prismaAllocationBus(prisma, { statements: true, holds: locks });
     const batcher = new AllocationBatcher(
       new PooledProductStore(prisma.sql, {
         contestedForMs: { first: 1_000, most: 60_000 },
         now: () => clock.now,
+        onLoad: (source) => sources.push(source),
       }),
       bus,
       defaultBatcherOptions,
@@ -479,11 +482,11 @@ describe('a batch on products the group commit wrote last', () => {
         writes: count('AS x(sku, old_version, new_version)'),
       };
     };
-    return { bus, batcher, batch, clock, close: () => prisma.close() };
+    return { bus, batcher, batch, clock, sources, close: () => prisma.close() };
   };
 
   it('is decided on them as written, and written in one statement', async () => {
-    const { bus, batcher, batch, close } = process();
+    const { bus, batcher, batch, sources, close } = process();
     try {
       must(await bus.handle(createBatchCommand('once-b', 'ONCE', 10)));
       expect(await batch(allocateCommand('once-1', 'ONCE', 4))).toEqual({
@@ -502,6 +505,7 @@ describe('a batch on products the group commit wrote last', () => {
         writes: 1,
       });
       expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0 });
+      expect(sources).toEqual(['database', 'memory', 'memory']);
     } finally {
       await close();
     }

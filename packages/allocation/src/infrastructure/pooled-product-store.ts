@@ -16,6 +16,8 @@ export interface PooledStoreOptions {
    */
   readonly contestedForMs: { readonly first: number; readonly most: number };
   readonly now: () => number;
+  /** Told of each load: whether its products came from the database or from memory. */
+  readonly onLoad?: (source: 'database' | 'memory') => void;
 }
 
 const defaultOptions: PooledStoreOptions = {
@@ -58,13 +60,18 @@ export class PooledProductStore implements ProductStore {
   /** What the batch now being decided took without loading, for its commit to check. */
   private assumed: Assumed | undefined;
 
+  private readonly options: PooledStoreOptions;
+
   constructor(
     private readonly sql: SqlPool,
-    private readonly options: PooledStoreOptions = defaultOptions,
-  ) {}
+    options: Partial<PooledStoreOptions> = {},
+  ) {
+    this.options = { ...defaultOptions, ...options };
+  }
 
   async load(requests: ReadonlyArray<ProductRequest>): Promise<ReadonlyMap<string, LoadedProduct>> {
     const remembered = this.remembered(requests);
+    this.options.onLoad?.(remembered === undefined ? 'database' : 'memory');
     if (remembered !== undefined) return remembered;
     this.assumed = undefined;
     const found = await loadProducts(this.sql, requests);

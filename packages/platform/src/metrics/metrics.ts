@@ -75,6 +75,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly batchLoads = new Counter({
+    name: 'allocation_batch_loads_total',
+    help: 'Group-commit batches by where their products came from: read from the database, or as the store last wrote them (memory)',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
