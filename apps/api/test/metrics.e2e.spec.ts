@@ -55,6 +55,9 @@ describe('GET /metrics', () => {
     expect(valueOf(text, 'allocations_total{outcome="allocated"}')).toBe(1);
     expect(valueOf(text, 'allocations_total{outcome="repeat"}')).toBe(1);
     expect(valueOf(text, 'allocations_total{outcome="OutOfStock"}')).toBe(1);
+    // The first batch reads LAMP; the next go on from what it wrote (the repeat then reads again).
+    expect(valueOf(text, 'allocation_batch_loads_total{source="database"}')).toBeGreaterThan(0);
+    expect(valueOf(text, 'allocation_batch_loads_total{source="memory"}')).toBeGreaterThan(0);
   });
 
   it('shows the pool, the retry counters and how far each outbox reader is behind', async () => {
