@@ -77,7 +77,7 @@ export class Metrics {
 
   readonly batchLoads = new Counter({
     name: 'allocation_batch_loads_total',
-    help: 'Group-commit batches by where their products came from: read from the database, or as the store last wrote them (memory)',
+    help: 'Group-commit batch loads (a batch decided again loads again) by where the products came from: the database, or memory (as the store last wrote them)',
     labelNames: ['source'] as const,
     registers: [this.registry],
   });
