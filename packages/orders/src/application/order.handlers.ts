@@ -96,10 +96,7 @@ const openFromCatalogue = async (
   context: OrdersTransaction,
 ): Promise<E.Either<OrdersError, Changed>> => {
   const wanted = command.items ?? [];
-  const prices =
-    wanted.length === 0
-      ? new Map<string, PricedItem['unitPrice']>()
-      : await context.prices.pricesOf(wanted.map((item) => item.sku));
+  const prices = await context.prices.pricesOf(wanted.map((item) => item.sku));
   const priced: PricedItem[] = [];
   for (const item of wanted) {
     const unitPrice = prices.get(item.sku);
