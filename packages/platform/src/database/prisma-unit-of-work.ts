@@ -134,7 +134,6 @@ export class PrismaUnitOfWork<Context extends TransactionContext> implements Uni
           return result.right;
         },
         {
-          isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted,
           // Waiting for a pooled connection is normal under load; a stuck transaction is not.
           maxWait: 15_000,
           timeout: 20_000,

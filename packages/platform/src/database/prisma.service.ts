@@ -47,6 +47,9 @@ export class PrismaService {
       Client: locatingClient(locator),
       connectionString: locator.urlOf(locator.address.servers[0] as DatabaseServer),
       max: options.poolSize,
+      // Every transaction here is READ COMMITTED, whatever the server's default: said once per
+      // connection, not with a SET TRANSACTION round trip per transaction.
+      options: '-c default_transaction_isolation=read\\ committed',
       // A primary demoted without dropping its sessions would keep failing writes on them; with
       // several hosts, connections are renewed (and checked again) at least this often.
       ...(locator.searches ? { maxLifetimeSeconds: 60 } : {}),

@@ -55,7 +55,6 @@ export class PrismaOutboxConsumers implements OutboxConsumers {
         return lock?.held === true ? work(tx) : ('busy' as const);
       },
       {
-        isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted,
         maxWait: 15_000,
         timeout: this.turnTimeoutMs,
       },
