@@ -5,7 +5,8 @@
  * POST /api/allocations with autocannon (32 connections, 20 s, unique order ids), then checks in
  * SQL that nothing is over-allocated and that the orders stored are exactly those answered 201,
  * plus any still in flight at the end. It reports the batch sizes the group commit formed (from
- * the outbox: one transaction's events share its id). Then, with the service stopped, `pgbench`
+ * the outbox: one transaction's events share its id) and where both cores went meanwhile (the
+ * service, PostgreSQL, the load generator, idle). Then, with the service stopped, `pgbench`
  * runs the same allocation as one SQL statement on the same database, with as many clients for
  * as long. A table at the end puts the platforms and their SQL figures side by side.
  * Run: npm run bench:http (BENCH_PLATFORMS=express,fastify, BENCH_SECONDS, BENCH_CONNECTIONS,
@@ -16,7 +17,7 @@
 import autocannon from 'autocannon';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
@@ -24,6 +25,8 @@ import {
   batchesOutOfStep,
   checkpoint,
   CONNECTIONS,
+  cpuSplit,
+  machineCpu,
   pgbench,
   printTable,
   SECONDS,
@@ -264,10 +267,17 @@ const measure = async (setup: string): Promise<PlatformFigures> => {
     await checkpoint(service.databaseUrl);
     const useWrk = process.env['BENCH_CLIENT'] !== 'autocannon' && (await hasWrk());
     const cpuBefore = service.cpuSeconds();
+    const machineBefore = machineCpu();
     const result = useWrk
       ? await loadWithWrk(service.base)
       : await loadWithAutocannon(service.base);
     const cpuAfter = service.cpuSeconds();
+    const machine = cpuSplit(
+      machineBefore,
+      machineCpu(),
+      (cpuAfter ?? 0) - (cpuBefore ?? 0),
+      SECONDS,
+    );
     console.log(
       `${platform}: POST /api/allocations, ${CONNECTIONS} connections, ${SECONDS} s, ${SKUS} SKUs x ${BATCHES} batches (${useWrk ? 'wrk' : 'autocannon'})`,
     );
@@ -282,6 +292,8 @@ const measure = async (setup: string): Promise<PlatformFigures> => {
         `  API CPU      ${Math.round(cpuPerRequestUs)} µs per request (${Math.round(((cpuAfter - cpuBefore) / SECONDS) * 100)}% of a core)`,
       );
     }
+    // Both cores' budget: what one more process could still use (issue 22, goal 4).
+    console.log(`  machine      ${machine} (of ${availableParallelism()} cores)`);
     console.log(`  latency p50  ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms`);
     const non2xx = Object.entries(result.statuses)
       .filter(([status]) => !status.startsWith('2'))

@@ -10,8 +10,9 @@
  *   allocation picks them up from the outbox) and 2% deallocations of orders allocated earlier.
  * Afterwards it checks in SQL: no batch over-allocated or out of step with its lines, every
  * acknowledged allocation, deallocation, placed order and quantity change stored, nothing refused
- * stored, and no line waiting while stock it fits is free. pgbench's one-statement allocation on
- * the allocation-only database gives the SQL figure of the same run.
+ * stored, and no line waiting while stock it fits is free. Each load also says where both cores
+ * went (the service, PostgreSQL, this process as the load generator, idle). pgbench's
+ * one-statement allocation on the allocation-only database gives the SQL figure of the same run.
  * Run: npm run bench:mix (BENCH_PLATFORMS=express, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_MIX,
  * BENCH_ORDER_STEPS).
  */
@@ -22,6 +23,8 @@ import {
   batchesOutOfStep,
   checkpoint,
   CONNECTIONS,
+  cpuSplit,
+  machineCpu,
   pgbench,
   printTable,
   SECONDS,
@@ -382,8 +385,15 @@ const measure = async (platform: string, load: string, shares: Shares): Promise<
       quantities: new Map([...Array(HOT).keys()].map((k) => [hotBatch(k), SMALL])),
     };
     const cpuBefore = service.cpuSeconds();
+    const machineBefore = machineCpu();
     const { tallies, seconds } = await drive(service.base, shares, acknowledged);
     const cpuAfter = service.cpuSeconds();
+    const machine = cpuSplit(
+      machineBefore,
+      machineCpu(),
+      (cpuAfter ?? 0) - (cpuBefore ?? 0),
+      seconds,
+    );
     const counters = await metrics(service.base, [
       'allocation_batch_fallbacks_total',
       'allocation_batch_retries_total',
@@ -408,6 +418,7 @@ const measure = async (platform: string, load: string, shares: Shares): Promise<
         );
       }
       console.log(`  ${JSON.stringify(counters)}`);
+      console.log(`  machine: ${machine}`);
       console.log(
         `  checks: ${failures.length === 0 ? 'every acknowledged write stored, nothing over-allocated, no line waits beside free stock' : failures.join('; ')}`,
       );

@@ -85,6 +85,84 @@ const statOf = (pid: string): { parent: number; cpu: number } | undefined => {
   }
 };
 
+/** CPU seconds used so far on the whole machine (busy, idle, stolen), by PostgreSQL, and here. */
+export interface MachineCpu {
+  readonly busy: number;
+  readonly idle: number;
+  readonly steal: number;
+  /** Each PostgreSQL process's CPU seconds, by pid. */
+  readonly postgres: ReadonlyMap<string, number>;
+  /** This benchmark's process and the children it has waited for (wrk, pgbench). */
+  readonly generator: number;
+}
+
+/** Fields after the command name in /proc/<pid>/stat, and the name. */
+const procStat = (pid: string): { name: string; fields: string[] } | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return {
+      name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      fields: stat.slice(stat.lastIndexOf(')') + 2).split(' '),
+    };
+  } catch {
+    return undefined; // ended meanwhile
+  }
+};
+
+/** Jiffies in /proc are hundredths of a second on Linux here. */
+export const machineCpu = (): MachineCpu => {
+  const [, user, nice, system, idle, iowait, irq, softirq, steal] = (
+    readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? ''
+  )
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  const seconds = (...jiffies: Array<number | undefined>) =>
+    jiffies.reduce<number>((total, value) => total + (value ?? 0), 0) / 100;
+  const postgres = new Map<string, number>();
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    const stat = procStat(pid);
+    // The postmaster's children's fields hold the backends that ended (it waited for them).
+    if (stat?.name === 'postgres') {
+      postgres.set(pid, seconds(...[11, 12, 13, 14].map((field) => Number(stat.fields[field]))));
+    }
+  }
+  const own = procStat('self')?.fields ?? [];
+  return {
+    busy: seconds(user, nice, system, irq, softirq),
+    idle: seconds(idle, iowait),
+    steal: seconds(steal),
+    postgres,
+    generator: seconds(...[11, 12, 13, 14].map((field) => Number(own[field]))),
+  };
+};
+
+/**
+ * Where both cores went between two readings, in % of one core: the service, PostgreSQL, the
+ * load generator (this process, or wrk), the rest, idle and stolen. What is idle is what one more
+ * process could still use.
+ */
+export const cpuSplit = (
+  before: MachineCpu,
+  after: MachineCpu,
+  serviceSeconds: number,
+  seconds: number,
+): string => {
+  const share = (value: number) => `${Math.round((value / seconds) * 100)}%`;
+  let postgres = 0;
+  for (const [pid, cpu] of after.postgres) postgres += cpu - (before.postgres.get(pid) ?? 0);
+  const generator = after.generator - before.generator;
+  const rest = after.busy - before.busy - serviceSeconds - postgres - generator;
+  return [
+    `service ${share(serviceSeconds)}`,
+    `PostgreSQL ${share(postgres)}`,
+    `load generator ${share(generator)}`,
+    `other ${share(Math.max(0, rest))}`,
+    `idle ${share(after.idle - before.idle)}`,
+    `stolen ${share(after.steal - before.steal)}`,
+  ].join(', ');
+};
+
 /** CPU seconds of a process and its children (the workers, with API_PROCESSES above 1). */
 export const cpuSecondsOf = (pid: number | undefined): number | undefined => {
   const own = statOf(String(pid));
