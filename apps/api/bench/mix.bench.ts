@@ -24,9 +24,11 @@ import {
   checkpoint,
   CONNECTIONS,
   cpuSplit,
+  eventLoopBusySeconds,
   machineCpu,
   pgbench,
   printTable,
+  scrapeMetrics,
   SECONDS,
   seedBatches,
   send,
@@ -339,22 +341,6 @@ const check = async (db: Client, acknowledged: Acknowledged): Promise<string[]> 
   return failures;
 };
 
-/** The service's counters from GET /metrics, summed over their labels unless the name gives them. */
-const metrics = async (base: string, names: ReadonlyArray<string>) => {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const patternOf = (name: string) =>
-    name.includes('{') ? name.replace(/[{}]/g, '\\$&') : `${name}(?:\\{[^}]*\\})?`;
-  return Object.fromEntries(
-    names.map((name) => [
-      name,
-      [...text.matchAll(new RegExp(`^${patternOf(name)} ([\\d.e+]+)$`, 'gm'))].reduce(
-        (sum, match) => sum + Number(match[1]),
-        0,
-      ),
-    ]),
-  );
-};
-
 interface LoadFigures {
   readonly load: string;
   readonly allocationsPerSecond: number;
@@ -384,17 +370,19 @@ const measure = async (platform: string, load: string, shares: Shares): Promise<
       placed: new Map(),
       quantities: new Map([...Array(HOT).keys()].map((k) => [hotBatch(k), SMALL])),
     };
+    const busyBefore = await eventLoopBusySeconds(service.base);
     const cpuBefore = service.cpuSeconds();
     const machineBefore = machineCpu();
     const { tallies, seconds } = await drive(service.base, shares, acknowledged);
     const cpuAfter = service.cpuSeconds();
+    const busy = (await eventLoopBusySeconds(service.base)) - busyBefore;
     const machine = cpuSplit(
       machineBefore,
       machineCpu(),
       (cpuAfter ?? 0) - (cpuBefore ?? 0),
       seconds,
     );
-    const counters = await metrics(service.base, [
+    const counters = await scrapeMetrics(service.base, [
       'allocation_batch_fallbacks_total',
       'allocation_batch_retries_total',
       'allocation_batch_loads_total{source="database"}',
@@ -419,6 +407,9 @@ const measure = async (platform: string, load: string, shares: Shares): Promise<
       }
       console.log(`  ${JSON.stringify(counters)}`);
       console.log(`  machine: ${machine}`);
+      console.log(
+        `  the service's event loop was busy ${Math.round((busy / seconds) * 100)}% of the time`,
+      );
       console.log(
         `  checks: ${failures.length === 0 ? 'every acknowledged write stored, nothing over-allocated, no line waits beside free stock' : failures.join('; ')}`,
       );

@@ -331,3 +331,25 @@ export const printTable = (
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const row of rows) console.log(line(row));
 };
+
+/** The service's counters from GET /metrics, summed over their labels unless the name gives them. */
+export const scrapeMetrics = async (base: string, names: ReadonlyArray<string>) => {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const patternOf = (name: string) =>
+    name.includes('{') ? name.replace(/[{}]/g, '\\$&') : `${name}(?:\\{[^}]*\\})?`;
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      [...text.matchAll(new RegExp(`^${patternOf(name)} ([\\d.e+]+)$`, 'gm'))].reduce(
+        (sum, match) => sum + Number(match[1]),
+        0,
+      ),
+    ]),
+  );
+};
+
+/** The service's event loop busy time so far (with several processes: the one that answers). */
+export const eventLoopBusySeconds = async (base: string): Promise<number> =>
+  (await scrapeMetrics(base, ['nodejs_eventloop_busy_seconds_total']))[
+    'nodejs_eventloop_busy_seconds_total'
+  ] ?? 0;

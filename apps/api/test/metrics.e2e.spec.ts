@@ -75,4 +75,12 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/outbox_lag_seconds\{consumer="[^"]+"\} [\d.e+-]+/);
     expect(text).toContain('process_cpu_seconds_total');
   });
+
+  it('counts the time the event loop spent busy, so a rate near 1 shows it is the limit', async () => {
+    const before = valueOf(await scrape(), 'nodejs_eventloop_busy_seconds_total') ?? NaN;
+    // The test shares the app's event loop: holding it 50 ms is 50 ms of busy time at least.
+    for (const until = Date.now() + 50; Date.now() < until;);
+    const after = valueOf(await scrape(), 'nodejs_eventloop_busy_seconds_total') ?? NaN;
+    expect(after - before).toBeGreaterThanOrEqual(0.05);
+  });
 });

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** How full the connection pool is, read at each scrape. */
@@ -84,6 +85,19 @@ export class Metrics {
 
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry });
+    // Busy is not CPU: a loop waiting on a system call is busy but may not be on a core. Its rate
+    // near 1 says the event loop is the limit, whatever the process's CPU share.
+    let busyMs = performance.eventLoopUtilization().active;
+    new Counter({
+      name: 'nodejs_eventloop_busy_seconds_total',
+      help: 'Time the event loop spent running callbacks (not waiting for events)',
+      registers: [this.registry],
+      collect() {
+        const now = performance.eventLoopUtilization().active;
+        this.inc((now - busyMs) / 1000);
+        busyMs = now;
+      },
+    });
     new Gauge({
       name: 'db_pool_connections',
       help: 'Database pool connections in use and idle, and requests waiting for one',
