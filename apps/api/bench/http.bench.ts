@@ -26,7 +26,8 @@ import {
   checkpoint,
   CONNECTIONS,
   cpuSplit,
-  eventLoopBusySeconds,
+  loopReading,
+  loopSummary,
   machineCpu,
   pgbench,
   printTable,
@@ -267,14 +268,14 @@ const measure = async (setup: string): Promise<PlatformFigures> => {
     await seedBatches(service.base, SKUS, BATCHES, () => 2_000);
     await checkpoint(service.databaseUrl);
     const useWrk = process.env['BENCH_CLIENT'] !== 'autocannon' && (await hasWrk());
-    const busyBefore = await eventLoopBusySeconds(service.base);
+    const loopBefore = await loopReading(service.base);
     const cpuBefore = service.cpuSeconds();
     const machineBefore = machineCpu();
     const result = useWrk
       ? await loadWithWrk(service.base)
       : await loadWithAutocannon(service.base);
     const cpuAfter = service.cpuSeconds();
-    const busy = (await eventLoopBusySeconds(service.base)) - busyBefore;
+    const loop = loopSummary(loopBefore, await loopReading(service.base), SECONDS);
     const machine = cpuSplit(
       machineBefore,
       machineCpu(),
@@ -297,11 +298,8 @@ const measure = async (setup: string): Promise<PlatformFigures> => {
     }
     // Both cores' budget: what one more process could still use (issue 22, goal 4).
     console.log(`  machine      ${machine} (of ${availableParallelism()} cores)`);
-    // Busy near 100% with CPU below it: the loop waits in system calls, not for work. (With
-    // several processes, two scrapes may reach different ones: not shown.)
-    if (processes === '1') {
-      console.log(`  event loop   busy ${Math.round((busy / SECONDS) * 100)}% of the time`);
-    }
+    // With several processes, two scrapes may reach different ones: not shown.
+    if (processes === '1') console.log(`  service      ${loop}`);
     console.log(`  latency p50  ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms`);
     const non2xx = Object.entries(result.statuses)
       .filter(([status]) => !status.startsWith('2'))

@@ -24,7 +24,8 @@ import {
   checkpoint,
   CONNECTIONS,
   cpuSplit,
-  eventLoopBusySeconds,
+  loopReading,
+  loopSummary,
   machineCpu,
   pgbench,
   printTable,
@@ -370,12 +371,12 @@ const measure = async (platform: string, load: string, shares: Shares): Promise<
       placed: new Map(),
       quantities: new Map([...Array(HOT).keys()].map((k) => [hotBatch(k), SMALL])),
     };
-    const busyBefore = await eventLoopBusySeconds(service.base);
+    const loopBefore = await loopReading(service.base);
     const cpuBefore = service.cpuSeconds();
     const machineBefore = machineCpu();
     const { tallies, seconds } = await drive(service.base, shares, acknowledged);
     const cpuAfter = service.cpuSeconds();
-    const busy = (await eventLoopBusySeconds(service.base)) - busyBefore;
+    const loop = loopSummary(loopBefore, await loopReading(service.base), seconds);
     const machine = cpuSplit(
       machineBefore,
       machineCpu(),
@@ -407,9 +408,7 @@ const measure = async (platform: string, load: string, shares: Shares): Promise<
       }
       console.log(`  ${JSON.stringify(counters)}`);
       console.log(`  machine: ${machine}`);
-      console.log(
-        `  the service's event loop was busy ${Math.round((busy / seconds) * 100)}% of the time`,
-      );
+      console.log(`  ${loop}`);
       console.log(
         `  checks: ${failures.length === 0 ? 'every acknowledged write stored, nothing over-allocated, no line waits beside free stock' : failures.join('; ')}`,
       );

@@ -348,8 +348,36 @@ export const scrapeMetrics = async (base: string, names: ReadonlyArray<string>) 
   );
 };
 
-/** The service's event loop busy time so far (with several processes: the one that answers). */
-export const eventLoopBusySeconds = async (base: string): Promise<number> =>
-  (await scrapeMetrics(base, ['nodejs_eventloop_busy_seconds_total']))[
-    'nodejs_eventloop_busy_seconds_total'
-  ] ?? 0;
+/** What a load is read by, before and after: the event loop's busy time, the batches' times. */
+export interface LoopReading {
+  readonly busySeconds: number;
+  readonly batchSeconds: number;
+  readonly batches: number;
+}
+
+/** The service's readings so far (with several processes: of the one that answers). */
+export const loopReading = async (base: string): Promise<LoopReading> => {
+  const names = [
+    'nodejs_eventloop_busy_seconds_total',
+    'allocation_batch_seconds_sum',
+    'allocation_batch_seconds_count',
+  ];
+  const values = await scrapeMetrics(base, names);
+  return {
+    busySeconds: values['nodejs_eventloop_busy_seconds_total'] ?? 0,
+    batchSeconds: values['allocation_batch_seconds_sum'] ?? 0,
+    batches: values['allocation_batch_seconds_count'] ?? 0,
+  };
+};
+
+/**
+ * How busy the event loop was over `seconds`, and the group commit's mean batch time: busy near
+ * 100% with CPU below it means the loop waits in system calls; a long batch time with the loop
+ * not busy means waiting on PostgreSQL.
+ */
+export const loopSummary = (before: LoopReading, after: LoopReading, seconds: number): string => {
+  const busy = Math.round(((after.busySeconds - before.busySeconds) / seconds) * 100);
+  const batches = after.batches - before.batches;
+  const mean = batches > 0 ? ((after.batchSeconds - before.batchSeconds) / batches) * 1000 : NaN;
+  return `event loop busy ${busy}% of the time; ${batches} batches of ${mean.toFixed(2)} ms on average`;
+};

@@ -58,6 +58,9 @@ describe('GET /metrics', () => {
     // The first batch reads LAMP; the next go on from what it wrote (the repeat then reads again).
     expect(valueOf(text, 'allocation_batch_loads_total{source="database"}')).toBeGreaterThan(0);
     expect(valueOf(text, 'allocation_batch_loads_total{source="memory"}')).toBeGreaterThan(0);
+    // Each batch that committed says how long it took.
+    expect(valueOf(text, 'allocation_batch_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(valueOf(text, 'allocation_batch_seconds_sum')).toBeGreaterThan(0);
   });
 
   it('shows the pool, the retry counters and how far each outbox reader is behind', async () => {

@@ -176,6 +176,7 @@ export const allocationBus = (
             decided: (outcome) => metrics.allocations.inc({ outcome: outcomeLabel(outcome) }),
             fellBack: () => metrics.batchFallbacks.inc(),
             retried: () => metrics.batchRetries.inc(),
+            committed: (seconds) => metrics.batchSeconds.observe(seconds),
           },
           locks,
         ),

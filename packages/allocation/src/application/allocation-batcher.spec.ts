@@ -402,12 +402,13 @@ describe('allocations batched together (group commit)', () => {
     for (const sku of ['H', 'F']) {
       must(await bus.handle(createBatchCommand(`${prefix}${sku}b`, `${prefix}${sku}`, 10)));
     }
+    const committed: Array<{ seconds: number; commands: number }> = [];
     const batcher = new AllocationBatcher(
       new PooledProductStore(batched.prisma.sql),
       bus,
       defaultBatcherOptions,
       () => undefined,
-      {},
+      { committed: (seconds, commands) => committed.push({ seconds, commands }) },
       locks,
     );
     // As a unit of work that loaded H holds it until its transaction ends.
@@ -431,6 +432,8 @@ describe('allocations batched together (group commit)', () => {
     ]);
     // Two batches, no fallback: F's alone, then H's two together once H was free.
     expect(batcher.stats).toMatchObject({ batches: 2, commands: 3, fallbacks: 0 });
+    expect(committed.map((c) => c.commands)).toEqual([1, 2]);
+    expect(committed.every((c) => c.seconds > 0)).toBe(true);
     expect(locks.isFree(`${prefix}H`)).toBe(true);
   });
 });

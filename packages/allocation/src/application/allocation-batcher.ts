@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import {
@@ -55,6 +56,12 @@ export interface BatcherObserver {
   readonly fellBack?: () => void;
   /** A batch lost a product's claim to another writer (another process) and is decided again. */
   readonly retried?: () => void;
+  /**
+   * A batch committed: how long it took from its start (load, decisions, the write's round trip,
+   * and any wait for the event loop to take the answer), and how many commands it held. The
+   * next batch waits for it, so this is the group commit's cycle.
+   */
+  readonly committed?: (seconds: number, commands: number) => void;
 }
 
 /** An outcome as one word: allocated, backordered, repeat, or the refusal's tag. */
@@ -194,6 +201,7 @@ export class AllocationBatcher {
     const skus = new Set(batch.map((w) => w.command.sku as string));
     this.locks.take(skus);
     let outcomes: ReadonlyArray<AllocationOutcome> | undefined;
+    const started = performance.now();
     try {
       outcomes = await this.decideAndCommit(batch.map((w) => w.command));
     } finally {
@@ -201,6 +209,7 @@ export class AllocationBatcher {
       this.locks.release(skus);
     }
     if (outcomes !== undefined) {
+      this.observer.committed?.((performance.now() - started) / 1000, batch.length);
       batch.forEach((waiting, i) => {
         const outcome = outcomes[i] as AllocationOutcome;
         this.observer.decided?.(outcome);

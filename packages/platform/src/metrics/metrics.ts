@@ -83,6 +83,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly batchSeconds = new Histogram({
+    name: 'allocation_batch_seconds',
+    help: 'Time from the start of a group-commit batch to its commit (the next batch waits for it)',
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry });
     // Busy is not CPU: a loop waiting on a system call is busy but may not be on a core. Its rate
