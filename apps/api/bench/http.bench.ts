@@ -25,10 +25,7 @@ import {
   batchesOutOfStep,
   checkpoint,
   CONNECTIONS,
-  cpuSplit,
-  loopReading,
-  loopSummary,
-  machineCpu,
+  measured,
   pgbench,
   printTable,
   SECONDS,
@@ -268,19 +265,10 @@ const measure = async (setup: string): Promise<PlatformFigures> => {
     await seedBatches(service.base, SKUS, BATCHES, () => 2_000);
     await checkpoint(service.databaseUrl);
     const useWrk = process.env['BENCH_CLIENT'] !== 'autocannon' && (await hasWrk());
-    const loopBefore = await loopReading(service.base);
-    const cpuBefore = service.cpuSeconds();
-    const machineBefore = machineCpu();
-    const result = useWrk
-      ? await loadWithWrk(service.base)
-      : await loadWithAutocannon(service.base);
-    const cpuAfter = service.cpuSeconds();
-    const loop = loopSummary(loopBefore, await loopReading(service.base), SECONDS);
-    const machine = cpuSplit(
-      machineBefore,
-      machineCpu(),
-      (cpuAfter ?? 0) - (cpuBefore ?? 0),
-      SECONDS,
+    const { result, serviceSeconds, machine, loop } = await measured(
+      service,
+      () => (useWrk ? loadWithWrk(service.base) : loadWithAutocannon(service.base)),
+      () => SECONDS,
     );
     console.log(
       `${platform}: POST /api/allocations, ${CONNECTIONS} connections, ${SECONDS} s, ${SKUS} SKUs x ${BATCHES} batches (${useWrk ? 'wrk' : 'autocannon'})`,
@@ -288,15 +276,14 @@ const measure = async (setup: string): Promise<PlatformFigures> => {
     console.log(`  requests/s   ${Math.round(result.perSecond).toLocaleString('en')}`);
     // Steadier than req/s on a noisy machine: what each request costs the API process.
     const cpuPerRequestUs =
-      cpuBefore === undefined || cpuAfter === undefined
+      serviceSeconds === undefined
         ? undefined
-        : ((cpuAfter - cpuBefore) / (result.perSecond * SECONDS)) * 1e6;
-    if (cpuPerRequestUs !== undefined && cpuBefore !== undefined && cpuAfter !== undefined) {
+        : (serviceSeconds / (result.perSecond * SECONDS)) * 1e6;
+    if (cpuPerRequestUs !== undefined && serviceSeconds !== undefined) {
       console.log(
-        `  API CPU      ${Math.round(cpuPerRequestUs)} µs per request (${Math.round(((cpuAfter - cpuBefore) / SECONDS) * 100)}% of a core)`,
+        `  API CPU      ${Math.round(cpuPerRequestUs)} µs per request (${Math.round((serviceSeconds / SECONDS) * 100)}% of a core)`,
       );
     }
-    // Both cores' budget: what one more process could still use (issue 22, goal 4).
     console.log(`  machine      ${machine} (of ${availableParallelism()} cores)`);
     // With several processes, two scrapes may reach different ones: not shown.
     if (processes === '1') console.log(`  service      ${loop}`);

@@ -23,10 +23,7 @@ import {
   batchesOutOfStep,
   checkpoint,
   CONNECTIONS,
-  cpuSplit,
-  loopReading,
-  loopSummary,
-  machineCpu,
+  measured,
   pgbench,
   printTable,
   scrapeMetrics,
@@ -371,17 +368,15 @@ const measure = async (platform: string, load: string, shares: Shares): Promise<
       placed: new Map(),
       quantities: new Map([...Array(HOT).keys()].map((k) => [hotBatch(k), SMALL])),
     };
-    const loopBefore = await loopReading(service.base);
-    const cpuBefore = service.cpuSeconds();
-    const machineBefore = machineCpu();
-    const { tallies, seconds } = await drive(service.base, shares, acknowledged);
-    const cpuAfter = service.cpuSeconds();
-    const loop = loopSummary(loopBefore, await loopReading(service.base), seconds);
-    const machine = cpuSplit(
-      machineBefore,
-      machineCpu(),
-      (cpuAfter ?? 0) - (cpuBefore ?? 0),
-      seconds,
+    const {
+      result: { tallies, seconds },
+      serviceSeconds,
+      machine,
+      loop,
+    } = await measured(
+      service,
+      () => drive(service.base, shares, acknowledged),
+      (driven) => driven.seconds,
     );
     const counters = await scrapeMetrics(service.base, [
       'allocation_batch_fallbacks_total',
@@ -423,9 +418,7 @@ const measure = async (platform: string, load: string, shares: Shares): Promise<
       load,
       allocationsPerSecond: tallies.allocate.count / seconds,
       cpuPerOperationUs:
-        cpuBefore === undefined || cpuAfter === undefined
-          ? undefined
-          : ((cpuAfter - cpuBefore) / operations) * 1e6,
+        serviceSeconds === undefined ? undefined : (serviceSeconds / operations) * 1e6,
       tallies,
       sqlPerSecond,
     };

@@ -381,3 +381,34 @@ export const loopSummary = (before: LoopReading, after: LoopReading, seconds: nu
   const mean = batches > 0 ? ((after.batchSeconds - before.batchSeconds) / batches) * 1000 : NaN;
   return `event loop busy ${busy}% of the time; ${batches} batches of ${mean.toFixed(2)} ms on average`;
 };
+
+/** A load's result, and what it cost: the service's CPU seconds, the cores' split, its loop. */
+export interface Measured<T> {
+  readonly result: T;
+  readonly serviceSeconds: number | undefined;
+  readonly machine: string;
+  readonly loop: string;
+}
+
+/** Runs `load` and reads the service and the machine before and after it. */
+export const measured = async <T>(
+  service: BenchService,
+  load: () => Promise<T>,
+  secondsOf: (result: T) => number,
+): Promise<Measured<T>> => {
+  const loopBefore = await loopReading(service.base);
+  const cpuBefore = service.cpuSeconds();
+  const machineBefore = machineCpu();
+  const result = await load();
+  const cpuAfter = service.cpuSeconds();
+  const machineAfter = machineCpu();
+  const seconds = secondsOf(result);
+  const serviceSeconds =
+    cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+  return {
+    result,
+    serviceSeconds,
+    machine: cpuSplit(machineBefore, machineAfter, serviceSeconds ?? 0, seconds),
+    loop: loopSummary(loopBefore, await loopReading(service.base), seconds),
+  };
+};
