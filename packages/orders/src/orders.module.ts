@@ -31,9 +31,10 @@ import { OrdersController } from './http/orders.controller';
 import { PricesController } from './http/prices.controller';
 import { PrismaOrdersQueries } from './infrastructure/prisma-orders.queries';
 import {
-  prismaOrdersTransaction,
+  rememberingOrdersTransaction,
   statementOrdersTransaction,
 } from './infrastructure/prisma-orders-transaction';
+import { PriceMemory } from './infrastructure/price-memory';
 import { LINE_ALLOCATIONS, type LineAllocations } from './ports/line-allocations';
 import { ORDERS_QUERIES } from './ports/orders.queries';
 import {
@@ -104,15 +105,22 @@ export class OrdersModule {
       controllers: [OrdersController, PricesController],
       providers: [
         { provide: LINE_ALLOCATIONS, ...factory },
+        // One per process: the catalogue's prices as this process last read them.
+        { provide: PriceMemory, useFactory: () => new PriceMemory() },
         {
           provide: ORDERS_UNIT_OF_WORK,
-          useFactory: (prisma: PrismaService, signal: OutboxSignal, metrics: Metrics) =>
+          useFactory: (
+            prisma: PrismaService,
+            signal: OutboxSignal,
+            metrics: Metrics,
+            memory: PriceMemory,
+          ) =>
             new PrismaUnitOfWork(
               prisma,
-              prismaOrdersTransaction,
+              rememberingOrdersTransaction(memory),
               unitOfWorkReports(signal, metrics, 'orders'),
             ),
-          inject: [PrismaService, OutboxSignal, Metrics],
+          inject: [PrismaService, OutboxSignal, Metrics, PriceMemory],
         },
         {
           provide: ORDERS_QUERIES,
@@ -127,15 +135,16 @@ export class OrdersModule {
             prisma: PrismaService,
             signal: OutboxSignal,
             metrics: Metrics,
+            memory: PriceMemory,
           ) =>
             ordersBus(
               unitOfWork,
               new StatementUnitOfWork(
-                statementOrdersTransaction(prisma),
+                statementOrdersTransaction(prisma, memory),
                 firstAttemptReports(signal, metrics, 'orders'),
               ),
             ),
-          inject: [ORDERS_UNIT_OF_WORK, PrismaService, OutboxSignal, Metrics],
+          inject: [ORDERS_UNIT_OF_WORK, PrismaService, OutboxSignal, Metrics, PriceMemory],
         },
         OrdersWorkers,
       ],

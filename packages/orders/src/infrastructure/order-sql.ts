@@ -1,4 +1,5 @@
 import type { Order, OrderEvent } from '@allocation/orders-domain';
+import type { AssumedPrice } from './price-memory';
 import {
   ConcurrencyConflict,
   isDivisionByZero,
@@ -11,8 +12,9 @@ import {
  * One order written in one statement, with its events: its version claimed as loaded ($4), or
  * the order inserted when new ($4 null, $5, $6 and $12 its customer, currency and creation time);
  * its items upserted ($7-$10) and the others deleted; the events appended ($11). If the claim
- * fails (the order moved, or its id was taken meanwhile), the final select divides by zero,
- * which undoes the statement. The item rows deleted and those written are disjoint, so their
+ * fails (the order moved, or its id was taken meanwhile), or a price the change took from memory
+ * ($13-$15) is no longer the catalogue's, the final select divides by zero, which undoes the
+ * statement. The item rows deleted and those written are disjoint, so their
  * order within it does not matter.
  */
 const WRITE_ORDER: PreparedStatement = {
@@ -42,8 +44,13 @@ const WRITE_ORDER: PreparedStatement = {
        SET quantity = EXCLUDED.quantity, unit_price_minor = EXCLUDED.unit_price_minor,
            position = EXCLUDED.position
   ), outboxed AS (${outboxInsert('$11')})
-  SELECT CASE WHEN t.n = 1 THEN t.n ELSE t.n / (t.n - t.n) END AS claimed
-    FROM (SELECT count(*)::int AS n FROM owned) t`,
+  SELECT CASE WHEN t.n = 1 AND t.stale = 0 THEN t.n ELSE t.n / (t.n - t.n) END AS claimed
+    FROM (SELECT (SELECT count(*)::int FROM owned) AS n,
+                 (SELECT count(*)::int
+                    FROM unnest($13::text[], $14::bigint[], $15::text[]) AS a(sku, amount, currency)
+                    LEFT JOIN prices p ON p.sku = a.sku
+                   WHERE p.sku IS NULL OR p.amount_minor <> a.amount OR p.currency <> a.currency)
+                 AS stale) t`,
 };
 
 /** An order as a unit of work changed it: new when `loadedVersion` is null. */
@@ -52,11 +59,15 @@ export interface OrderWrite {
   readonly loadedVersion: number | null;
 }
 
-/** Writes one order and the events with it; `ConcurrencyConflict` (nothing written) if it moved. */
+/**
+ * Writes one order and the events with it; `ConcurrencyConflict` (nothing written) if it moved,
+ * or if a price in `assumed` is no longer the catalogue's.
+ */
 export const writeOrder = async (
   sql: SqlPool,
   { order, loadedVersion }: OrderWrite,
   events: ReadonlyArray<OrderEvent>,
+  assumed: ReadonlyArray<AssumedPrice> = [],
 ): Promise<void> => {
   try {
     await sql.query(WRITE_ORDER, [
@@ -72,10 +83,13 @@ export const writeOrder = async (
       order.items.map((_, position) => position),
       JSON.stringify(events),
       order.createdAt,
+      assumed.map((a) => a.sku),
+      assumed.map((a) => a.price.amountMinor),
+      assumed.map((a) => a.price.currency),
     ]);
   } catch (error) {
     if (isDivisionByZero(error)) {
-      throw new ConcurrencyConflict(`Order ${order.id} changed since it was read`);
+      throw new ConcurrencyConflict(`Order ${order.id} or a price of it changed since it was read`);
     }
     throw error;
   }

@@ -13,6 +13,7 @@ import type {
 import { ConcurrencyConflict, type Prisma, type SqlPool } from '@allocation/platform';
 import type { OrderRepository } from '../ports/order.repository';
 import { writeOrder, type OrderWrite } from './order-sql';
+import type { AssumedPrice } from './price-memory';
 
 /**
  * Orders through Prisma's model API within one transaction. Rows were validated on the way in,
@@ -102,13 +103,19 @@ export class PrismaOrderRepository implements OrderRepository {
     });
   }
 
-  /** Writes the kept order with the unit's events in one statement (with a pool). */
-  async flush(events: ReadonlyArray<OrderEvent>): Promise<void> {
+  /**
+   * Writes the kept order with the unit's events in one statement (with a pool), checking that
+   * the prices `assumed` from memory are still the catalogue's.
+   */
+  async flush(
+    events: ReadonlyArray<OrderEvent>,
+    assumed: ReadonlyArray<AssumedPrice> = [],
+  ): Promise<void> {
     if (this.pool === undefined || this.kept === undefined) {
       if (events.length > 0) throw new Error('events without an order to write them with');
       return;
     }
-    await writeOrder(this.pool, this.kept, events);
+    await writeOrder(this.pool, this.kept, events, assumed);
     this.kept = undefined;
   }
 

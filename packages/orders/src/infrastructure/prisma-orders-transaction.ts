@@ -3,6 +3,7 @@ import type { Prisma, PrismaService } from '@allocation/platform';
 import type { OrdersTransaction } from '../ports/orders-transaction';
 import { PrismaOrderRepository } from './prisma-order.repository';
 import { PrismaPriceCatalogue } from './prisma-price-catalogue';
+import { PriceMemory } from './price-memory';
 import { PrismaShipmentLog } from './prisma-shipment-log';
 
 class PrismaOrdersTransaction implements OrdersTransaction {
@@ -11,9 +12,9 @@ class PrismaOrdersTransaction implements OrdersTransaction {
   readonly shipments: PrismaShipmentLog;
   private readonly recorded: OrderEvent[] = [];
 
-  constructor(tx: Prisma.TransactionClient) {
+  constructor(tx: Prisma.TransactionClient, memory?: PriceMemory) {
     this.orders = new PrismaOrderRepository(tx);
-    this.prices = new PrismaPriceCatalogue(tx);
+    this.prices = new PrismaPriceCatalogue(tx, memory);
     this.shipments = new PrismaShipmentLog(tx);
   }
 
@@ -30,9 +31,16 @@ class PrismaOrdersTransaction implements OrdersTransaction {
 export const prismaOrdersTransaction = (tx: Prisma.TransactionClient): OrdersTransaction =>
   new PrismaOrdersTransaction(tx);
 
+/** The same, keeping this process's `PriceMemory` up to date with what it reads and sets. */
+export const rememberingOrdersTransaction =
+  (memory: PriceMemory) =>
+  (tx: Prisma.TransactionClient): OrdersTransaction =>
+    new PrismaOrdersTransaction(tx, memory);
+
 /**
- * Orders' repositories outside any transaction, for `StatementUnitOfWork`: reads on the client,
- * and the one order a command changes written by `flush`, with the events, in one statement.
+ * Orders' repositories outside any transaction, for `StatementUnitOfWork`: reads on the client
+ * (prices from this process's memory when it has them all), and the one order a command changes
+ * written by `flush`, with the events, in one statement that checks the remembered prices.
  */
 class StatementOrdersTransaction implements OrdersTransaction {
   readonly orders: PrismaOrderRepository;
@@ -40,9 +48,12 @@ class StatementOrdersTransaction implements OrdersTransaction {
   readonly shipments: PrismaShipmentLog;
   private readonly recorded: OrderEvent[] = [];
 
-  constructor(prisma: PrismaService) {
+  constructor(
+    prisma: PrismaService,
+    private readonly memory: PriceMemory,
+  ) {
     this.orders = new PrismaOrderRepository(prisma.client, prisma.sql);
-    this.prices = new PrismaPriceCatalogue(prisma.client);
+    this.prices = new PrismaPriceCatalogue(prisma.client, memory, true);
     this.shipments = new PrismaShipmentLog(prisma.client);
   }
 
@@ -54,12 +65,22 @@ class StatementOrdersTransaction implements OrdersTransaction {
     this.recorded.push(...events);
   }
 
-  flush(): Promise<void> {
-    return this.orders.flush(this.recorded);
+  async flush(): Promise<void> {
+    try {
+      await this.orders.flush(this.recorded, this.prices.assumed);
+    } catch (error) {
+      // One of them may have moved: the next change reads them.
+      this.memory.forget(this.prices.assumed.map((a) => a.sku));
+      throw error;
+    }
   }
 }
 
-/** A fresh statement context for each attempt of a `StatementUnitOfWork`. */
+/**
+ * A fresh statement context for each attempt of a `StatementUnitOfWork`, pricing from `memory`
+ * (one per process, shared with its transactions' contexts).
+ */
 export const statementOrdersTransaction =
-  (prisma: PrismaService) => (): StatementOrdersTransaction =>
-    new StatementOrdersTransaction(prisma);
+  (prisma: PrismaService, memory: PriceMemory = new PriceMemory()) =>
+  (): StatementOrdersTransaction =>
+    new StatementOrdersTransaction(prisma, memory);

@@ -14,7 +14,11 @@ import {
   orderCommand,
   removeItemCommand,
 } from '../application/order.commands';
-import { prismaOrdersTransaction, statementOrdersTransaction } from './prisma-orders-transaction';
+import {
+  rememberingOrdersTransaction,
+  statementOrdersTransaction,
+} from './prisma-orders-transaction';
+import { PriceMemory } from './price-memory';
 import { must } from '../testing/either';
 
 // An order's own changes run without a transaction, as the module composes the bus: plain
@@ -22,14 +26,16 @@ import { must } from '../testing/either';
 let database: TestDatabase;
 let prisma: PrismaService;
 
-/** The bus as the module composes it; each call is another process's. */
-const composedBus = (): OrdersBus =>
-  ordersBus(
-    new PrismaUnitOfWork(prisma, prismaOrdersTransaction),
-    new StatementUnitOfWork(statementOrdersTransaction(prisma), {
+/** The bus as the module composes it; each call is another process's, with its own memory. */
+const composedBus = (on: PrismaService = prisma): OrdersBus => {
+  const memory = new PriceMemory();
+  return ordersBus(
+    new PrismaUnitOfWork(on, rememberingOrdersTransaction(memory)),
+    new StatementUnitOfWork(statementOrdersTransaction(on, memory), {
       retry: { ...defaultRetryPolicy, maxAttempts: 1 },
     }),
   );
+};
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -145,5 +151,61 @@ describe("an order's changes without a transaction", () => {
     ]);
     expect(results.map((r) => must(r).value.created).sort()).toEqual([false, true]);
     expect(await eventsOf('st-4')).toEqual(['OrderCreated']);
+  });
+});
+
+describe('prices a process remembers', () => {
+  const wholeOrder = (orderId: string, sku: string) =>
+    must(
+      createOrderCommand({
+        customerId: 'c',
+        orderId,
+        items: [{ sku, quantity: 1 }],
+        place: true,
+      }),
+    );
+
+  it('price the next order without reading the catalogue: one statement in all', async () => {
+    const sent: string[] = [];
+    const counted = new PrismaService({
+      url: database.url,
+      poolSize: 2,
+      onQuery: (query) => sent.push(query),
+    });
+    try {
+      const bus = composedBus(counted);
+      must(await bus.handle(wholeOrder('pm-1', 'GREEN')));
+      expect(sent.some((query) => query.includes('"prices"'))).toBe(true);
+      sent.length = 0;
+      must(await bus.handle(wholeOrder('pm-2', 'GREEN')));
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toContain('INSERT INTO orders');
+      expect(await itemsOf('pm-2')).toEqual([
+        { sku: 'GREEN', quantity: 1, unitPriceMinor: 250n, position: 0 },
+      ]);
+    } finally {
+      await counted.close();
+    }
+  });
+
+  it('price an order afresh when another process changed a price this one remembers', async () => {
+    await prisma.client.price.create({
+      data: { sku: 'PURPLE', amountMinor: 400, currency: 'EUR' },
+    });
+    const bus = composedBus();
+    must(await bus.handle(wholeOrder('pm-3', 'PURPLE')));
+    // Another process sets the price; this one still remembers 400.
+    await prisma.client.price.update({ where: { sku: 'PURPLE' }, data: { amountMinor: 450 } });
+    must(await bus.handle(wholeOrder('pm-4', 'PURPLE')));
+    must(await bus.handle(wholeOrder('pm-5', 'PURPLE')));
+    for (const orderId of ['pm-4', 'pm-5']) {
+      expect(await itemsOf(orderId)).toEqual([
+        { sku: 'PURPLE', quantity: 1, unitPriceMinor: 450n, position: 0 },
+      ]);
+    }
+    expect(await itemsOf('pm-3')).toEqual([
+      { sku: 'PURPLE', quantity: 1, unitPriceMinor: 400n, position: 0 },
+    ]);
+    expect(await eventsOf('pm-4')).toEqual(['OrderCreated', 'ItemAdded', 'OrderPlaced']);
   });
 });
