@@ -86,7 +86,7 @@ const statOf = (pid: string): { parent: number; cpu: number } | undefined => {
 };
 
 /** CPU seconds used so far on the whole machine (busy, idle, stolen), by PostgreSQL, and here. */
-export interface MachineCpu {
+interface MachineCpu {
   readonly busy: number;
   readonly idle: number;
   readonly steal: number;
@@ -110,7 +110,7 @@ const procStat = (pid: string): { name: string; fields: string[] } | undefined =
 };
 
 /** Jiffies in /proc are hundredths of a second on Linux here. */
-export const machineCpu = (): MachineCpu => {
+const machineCpu = (): MachineCpu => {
   const [, user, nice, system, idle, iowait, irq, softirq, steal] = (
     readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? ''
   )
@@ -142,7 +142,7 @@ export const machineCpu = (): MachineCpu => {
  * load generator (this process, or wrk), the rest, idle and stolen. What is idle is what one more
  * process could still use.
  */
-export const cpuSplit = (
+const cpuSplit = (
   before: MachineCpu,
   after: MachineCpu,
   serviceSeconds: number,
@@ -349,14 +349,14 @@ export const scrapeMetrics = async (base: string, names: ReadonlyArray<string>) 
 };
 
 /** What a load is read by, before and after: the event loop's busy time, the batches' times. */
-export interface LoopReading {
+interface LoopReading {
   readonly busySeconds: number;
   readonly batchSeconds: number;
   readonly batches: number;
 }
 
 /** The service's readings so far (with several processes: of the one that answers). */
-export const loopReading = async (base: string): Promise<LoopReading> => {
+const loopReading = async (base: string): Promise<LoopReading> => {
   const names = [
     'nodejs_eventloop_busy_seconds_total',
     'allocation_batch_seconds_sum',
@@ -375,7 +375,7 @@ export const loopReading = async (base: string): Promise<LoopReading> => {
  * 100% with CPU below it means the loop waits in system calls; a long batch time with the loop
  * not busy means waiting on PostgreSQL.
  */
-export const loopSummary = (before: LoopReading, after: LoopReading, seconds: number): string => {
+const loopSummary = (before: LoopReading, after: LoopReading, seconds: number): string => {
   const busy = Math.round(((after.busySeconds - before.busySeconds) / seconds) * 100);
   const batches = after.batches - before.batches;
   const mean = batches > 0 ? ((after.batchSeconds - before.batchSeconds) / batches) * 1000 : NaN;
