@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,29 @@ describe('reading CSV rows', () => {
         expect(item.values['quantity']).toBe(String(i));
       });
     }
+  });
+
+  it('waits for the promise a row returns before the next row, whichever realm made it', async () => {
+    const path = join(dir, 'waits.csv');
+    writeFileSync(
+      path,
+      `order_id,sku,quantity\n${['a', 'b', 'c', 'd'].map((o) => `${o},LAMP,1`).join('\n')}\n`,
+    );
+    const drained = new EventEmitter();
+    let waiting = 0;
+    let most = 0;
+    await readCsv(path, SPEC, () => {
+      waiting += 1;
+      most = Math.max(most, waiting);
+      // Node's own `once`, as the plan's output waits for 'drain': its promise is not one of
+      // the sandbox's under Jest.
+      const reply = once(drained, 'drain').then(() => {
+        waiting -= 1;
+      });
+      setImmediate(() => drained.emit('drain'));
+      return reply;
+    });
+    expect(most).toBe(1);
   });
 
   it('counts blank lines, and reports a row of the wrong width at its own line', async () => {

@@ -147,7 +147,9 @@ export const readCsv = async (
         reply = onRow({ line, values });
       }
       if (reply === 'stop') break;
-      if (reply instanceof Promise) await reply;
+      // Not `instanceof Promise`: a promise from another realm (Node's own `events.once` under
+      // Jest's sandbox) would fail it, and the reader would run ahead of the writer's drain.
+      if (reply !== undefined) await reply;
     }
   } finally {
     lines.close();
