@@ -164,6 +164,7 @@ export const allocationBus = (
         config: AppConfig,
         metrics: Metrics,
         locks: ProductLocks,
+        batches: BatchDirectory,
       ) =>
         new AllocationBatcher(
           new PooledProductStore(prisma.sql, {
@@ -179,8 +180,17 @@ export const allocationBus = (
             committed: (seconds) => metrics.batchSeconds.observe(seconds),
           },
           locks,
+          (reference) => batches.skuOf(reference),
         ),
-      inject: [PrismaService, OutboxSignal, ALLOCATION_BUS, APP_CONFIG, Metrics, ProductLocks],
+      inject: [
+        PrismaService,
+        OutboxSignal,
+        ALLOCATION_BUS,
+        APP_CONFIG,
+        Metrics,
+        ProductLocks,
+        BatchDirectory,
+      ],
     },
     AllocationWorkers,
   ],

@@ -1,6 +1,11 @@
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/Either';
-import type { Allocate, Command, FulfilmentCommand } from '@allocation/allocation-domain';
+import type {
+  Allocate,
+  ChangeBatchQuantity,
+  Command,
+  FulfilmentCommand,
+} from '@allocation/allocation-domain';
 import { PrismaService, PrismaUnitOfWork } from '@allocation/platform';
 import {
   allocateCommand,
@@ -10,6 +15,7 @@ import {
 } from '../testing/commands';
 import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
 import { deallocateCommand } from './product.commands';
+import { BatchDirectory } from '../infrastructure/batch-directory';
 import { PooledProductStore } from '../infrastructure/pooled-product-store';
 import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
 import type { AllocationBus } from './allocation-bus';
@@ -24,8 +30,9 @@ import { prismaFulfilmentTransaction } from '../infrastructure/prisma-fulfilment
 import type { FulfilmentBus } from './fulfilment-bus';
 import { createPickListCommand, pickListCommand } from './pick-list.commands';
 
-// The same random command sequences, run one at a time on one database and with allocations
-// batched on another: every result, every event and the final state must be the same.
+// The same random command sequences, run one at a time on one database and with allocations and
+// quantity changes batched on another: every result, every product's events in order and the
+// final state must be the same.
 let oneByOne: {
   database: TestDatabase;
   prisma: PrismaService;
@@ -35,21 +42,41 @@ let oneByOne: {
 };
 let batched: typeof oneByOne & { batcher: AllocationBatcher };
 
-const open = async (statements: boolean) => {
+/** One process's holds on products and hints of where batches are, shared as the module does. */
+interface Shared {
+  readonly holds: ProductLocks;
+  readonly batches: BatchDirectory;
+}
+
+const open = async (statements: boolean, shared?: Shared) => {
   const database = await createTestDatabase();
   const prisma = new PrismaService({ url: database.url, poolSize: 4 });
-  const fulfilment = fulfilmentBus(new PrismaUnitOfWork(prisma, prismaFulfilmentTransaction()));
-  return { database, prisma, bus: prismaAllocationBus(prisma, { statements }), fulfilment };
+  const holds = shared === undefined ? {} : { holds: shared.holds };
+  const fulfilment = fulfilmentBus(
+    new PrismaUnitOfWork(prisma, prismaFulfilmentTransaction(shared?.holds)),
+  );
+  const bus = prismaAllocationBus(prisma, { statements, ...holds, ...(shared ?? {}) });
+  return { database, prisma, bus, fulfilment };
 };
 
 beforeAll(async () => {
   // One by one in transactions; batched beside commands that run without one, as the module
-  // composes them: the two ways of writing must agree.
+  // composes them (sharing the process's holds and where each batch was last found): the group
+  // commit goes on from what it remembers, and the two ways must agree.
   oneByOne = await open(false);
-  const side = await open(true);
+  const shared: Shared = { holds: new ProductLocks(), batches: new BatchDirectory() };
+  const side = await open(true, shared);
   batched = {
     ...side,
-    batcher: new AllocationBatcher(new PooledProductStore(side.prisma.sql), side.bus),
+    batcher: new AllocationBatcher(
+      new PooledProductStore(side.prisma.sql),
+      side.bus,
+      defaultBatcherOptions,
+      () => undefined,
+      {},
+      shared.holds,
+      (reference) => shared.batches.skuOf(reference),
+    ),
   };
 });
 
@@ -79,21 +106,33 @@ type Step =
   | { kind: 'pick' }
   | { kind: 'confirm' | 'cancel' };
 
+const allocateStep = (lastSku: number): fc.Arbitrary<Step> =>
+  fc.record({
+    kind: fc.constant('allocate' as const),
+    order: fc.nat(6),
+    sku: fc.nat(lastSku),
+    quantity: fc.integer({ min: 1, max: 7 }),
+    split: fc.boolean(),
+    waits: fc.boolean(),
+  });
+
+const changeStep = (most = 10): fc.Arbitrary<Step> =>
+  fc.record({
+    kind: fc.constant('change' as const),
+    batch: fc.nat(5),
+    quantity: fc.nat(most),
+  });
+
+const repeatStep: fc.Arbitrary<Step> = fc.record({
+  kind: fc.constant('repeat' as const),
+  index: fc.nat(),
+});
+
 /** Steps over SKUs S0..S`lastSku`; S0-S2 have batches, any higher one is never stocked. */
 const stepOver = (lastSku: number): fc.Arbitrary<Step> =>
   fc.oneof(
-    {
-      weight: 6,
-      arbitrary: fc.record({
-        kind: fc.constant('allocate' as const),
-        order: fc.nat(6),
-        sku: fc.nat(lastSku),
-        quantity: fc.integer({ min: 1, max: 7 }),
-        split: fc.boolean(),
-        waits: fc.boolean(),
-      }),
-    },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('repeat' as const), index: fc.nat() }) },
+    { weight: 6, arbitrary: allocateStep(lastSku) },
+    { weight: 2, arbitrary: repeatStep },
     {
       weight: 1,
       arbitrary: fc.record({
@@ -106,14 +145,7 @@ const stepOver = (lastSku: number): fc.Arbitrary<Step> =>
       weight: 1,
       arbitrary: fc.record({ kind: fc.constant('deallocate' as const), order: fc.nat(6) }),
     },
-    {
-      weight: 1,
-      arbitrary: fc.record({
-        kind: fc.constant('change' as const),
-        batch: fc.nat(5),
-        quantity: fc.nat(10),
-      }),
-    },
+    { weight: 1, arbitrary: changeStep() },
     {
       // A batch added mid-run (b6-b9; again under a taken reference, it is refused), and one
       // removed: the stock they bring or take serves or pushes out lines.
@@ -210,20 +242,30 @@ const seen = (
 const handleOn = (side: typeof oneByOne, command: AnyCommand) =>
   isPickListCommand(command) ? side.fulfilment.handle(command) : side.bus.handle(command);
 
-/** Runs the commands: allocations that follow each other go to the batcher together. */
+type Batchable = Allocate | ChangeBatchQuantity;
+const batchable = (command: AnyCommand | undefined): command is Batchable =>
+  command?._tag === 'Allocate' || command?._tag === 'ChangeBatchQuantity';
+
+/**
+ * Runs the commands: allocations and quantity changes that follow each other go to the batcher
+ * together, submitted in the same turn as concurrent requests would be.
+ */
 const runBatched = async (commands: ReadonlyArray<AnyCommand>) => {
   const results: unknown[] = [];
   for (let i = 0; i < commands.length;) {
     const command = commands[i] as AnyCommand;
-    if (command._tag !== 'Allocate') {
+    if (!batchable(command)) {
       results.push(seen(await handleOn(batched, command)));
       i += 1;
       continue;
     }
-    const group: Allocate[] = [];
-    while (i < commands.length && commands[i]?._tag === 'Allocate')
-      group.push(commands[i++] as Allocate);
-    const outcomes = await Promise.all(group.map((c) => batched.batcher.submit(c)));
+    const group: Batchable[] = [];
+    for (let next = commands[i]; batchable(next); next = commands[++i]) group.push(next);
+    const outcomes = await Promise.all(
+      group.map((c) =>
+        c._tag === 'Allocate' ? batched.batcher.submit(c) : batched.batcher.change(c),
+      ),
+    );
     results.push(...outcomes.map(seen));
   }
   return results;
@@ -255,7 +297,12 @@ const stateOf = async (prisma: PrismaService, prefix: string) => {
       `SELECT order_id, sku, batch_reference, pick_list_id, quantity::int FROM shipped_lines
         WHERE sku LIKE $1 ORDER BY order_id, sku, batch_reference, pick_list_id`,
     ),
-    outbox: await q(`SELECT type, data FROM outbox WHERE data->>'sku' LIKE $1 ORDER BY xid, id`),
+    // Each product's events in the order they happened. Commands of different products commute,
+    // and the batcher may take one past another product's command that must wait (a quantity
+    // change behind an allocation of its product waits for the next batch).
+    outbox: await q(
+      `SELECT type, data FROM outbox WHERE data->>'sku' LIKE $1 ORDER BY data->>'sku', xid, id`,
+    ),
   };
 };
 
@@ -264,29 +311,27 @@ describe('allocations batched together (group commit)', () => {
     lastSku: number,
     numRuns: number,
     examples: ReadonlyArray<ReadonlyArray<Step>> = [],
+    step: fc.Arbitrary<Step> = stepOver(lastSku),
   ) =>
     fc.assert(
-      fc.asyncProperty(
-        fc.array(stepOver(lastSku), { minLength: 1, maxLength: 24 }),
-        async (steps) => {
-          run += 1;
-          const prefix = `r${run}-`;
-          const setup = [0, 1, 2].flatMap((sku) => [
-            createBatchCommand(`${prefix}b${sku * 2}`, `${prefix}S${sku}`, 4),
-            createBatchCommand(`${prefix}b${sku * 2 + 1}`, `${prefix}S${sku}`, 6, '2027-01-01'),
-          ]);
-          for (const side of [oneByOne, batched]) {
-            for (const command of setup) must(await side.bus.handle(command));
-          }
-          const commands = commandsOf(steps, prefix);
-          const expected: unknown[] = [];
-          for (const command of commands) expected.push(seen(await handleOn(oneByOne, command)));
-          expect(await runBatched(commands)).toEqual(expected);
-          expect(await stateOf(batched.prisma, prefix)).toEqual(
-            await stateOf(oneByOne.prisma, prefix),
-          );
-        },
-      ),
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 24 }), async (steps) => {
+        run += 1;
+        const prefix = `r${run}-`;
+        const setup = [0, 1, 2].flatMap((sku) => [
+          createBatchCommand(`${prefix}b${sku * 2}`, `${prefix}S${sku}`, 4),
+          createBatchCommand(`${prefix}b${sku * 2 + 1}`, `${prefix}S${sku}`, 6, '2027-01-01'),
+        ]);
+        for (const side of [oneByOne, batched]) {
+          for (const command of setup) must(await side.bus.handle(command));
+        }
+        const commands = commandsOf(steps, prefix);
+        const expected: unknown[] = [];
+        for (const command of commands) expected.push(seen(await handleOn(oneByOne, command)));
+        expect(await runBatched(commands)).toEqual(expected);
+        expect(await stateOf(batched.prisma, prefix)).toEqual(
+          await stateOf(oneByOne.prisma, prefix),
+        );
+      }),
       { numRuns, examples: examples.map((steps) => [[...steps]]) },
     );
 
@@ -306,6 +351,7 @@ describe('allocations batched together (group commit)', () => {
     ]);
     // The property means something only if batches really formed.
     expect(batched.batcher.stats.commands).toBeGreaterThan(batched.batcher.stats.batches);
+    expect(batched.batcher.stats.changes).toBeGreaterThan(0);
     expect(batched.batcher.stats.fallbacks).toBe(0);
     // ...and if pick lists really reserved and shipped lines between the batches.
     const [picked] = await batched.prisma.client.$queryRaw<
@@ -323,6 +369,21 @@ describe('allocations batched together (group commit)', () => {
     expect(batched.batcher.stats.commands - before.commands).toBeGreaterThan(
       batched.batcher.stats.batches - before.batches,
     );
+  });
+
+  it('do the same when allocations and quantity changes run on with nothing between them', async () => {
+    // Every step goes to the group commit, so shrinks (mostly below what a batch holds) meet the
+    // lines it allocated itself.
+    const before = { ...batched.batcher.stats };
+    const step = fc.oneof(
+      { weight: 5, arbitrary: allocateStep(2) },
+      { weight: 1, arbitrary: changeStep(2) },
+      { weight: 1, arbitrary: changeStep(10) },
+      { weight: 1, arbitrary: repeatStep },
+    );
+    await sameAsOneByOne(2, 30, [], step);
+    expect(batched.batcher.stats.changes - before.changes).toBeGreaterThan(0);
+    expect(batched.batcher.stats.fallbacks).toBe(0);
   });
 
   it('decide a batch again when another writer changed its product meanwhile, as one by one would', async () => {
@@ -458,7 +519,8 @@ describe('a batch on products the group commit wrote last', () => {
     const clock = { now: 0 };
     /** Where each batch's products came from, as `allocation_batch_loads_total` counts. */
     const sources: string[] = [];
-    const bus = prismaAllocationBus(prisma, { statements: true, holds: locks });
+    const batches = new BatchDirectory();
+    const bus = prismaAllocationBus(prisma, { statements: true, holds: locks, batches });
     const batcher = new AllocationBatcher(
       new PooledProductStore(prisma.sql, {
         contestedForMs: { first: 1_000, most: 60_000 },
@@ -470,22 +532,35 @@ describe('a batch on products the group commit wrote last', () => {
       () => undefined,
       {},
       locks,
+      (reference) => batches.skuOf(reference),
     );
-    /** A batch of one: its outcome, and the loads and writes of the product store it sent. */
-    const batch = async (command: Allocate) => {
+    /** Runs a batch, and counts the product store's loads and writes it sent. */
+    const counted = async <T>(run: () => Promise<T>) => {
       statements.length = 0;
       recording = true;
-      const outcome = outcomeOf(await batcher.submit(command));
+      const result = await run();
       recording = false;
       const count = (text: string) => statements.filter((sql) => sql.includes(text)).length;
       // The product store's prepared statements, known by their text.
       return {
-        outcome,
+        result,
         loads: count('WITH wanted AS'),
         writes: count('AS x(sku, old_version, new_version)'),
       };
     };
-    return { bus, batcher, batch, clock, sources, close: () => prisma.close() };
+    /** A batch of one: its outcome, and the loads and writes of the product store it sent. */
+    const batch = async (command: Allocate) => {
+      const { result, loads, writes } = await counted(() => batcher.submit(command));
+      return { outcome: outcomeOf(result), loads, writes };
+    };
+    /** A batch of one quantity change: the lines it let go, and its loads and writes. */
+    const change = async (command: ChangeBatchQuantity) => {
+      const { result, loads, writes } = await counted(() => batcher.change(command));
+      const events = must(result).events;
+      const deallocated = events.flatMap((e) => (e._tag === 'Deallocated' ? [e.orderId] : []));
+      return { deallocated, loads, writes };
+    };
+    return { bus, batcher, batch, change, clock, sources, close: () => prisma.close() };
   };
 
   it('is decided on them as written, and written in one statement', async () => {
@@ -539,6 +614,28 @@ describe('a batch on products the group commit wrote last', () => {
     }
   });
 
+  it('decides a batch again from a load of all its products when lines taken to be absent were stored', async () => {
+    const { bus, batcher, close } = process();
+    try {
+      // Lines written without a transaction: the products are remembered as written, without
+      // their lines...
+      for (const sku of ['REPA', 'REPB']) {
+        must(await bus.handle(createBatchCommand(`${sku.toLowerCase()}-b`, sku, 10)));
+        must(await bus.handle(allocateCommand('rr-1', sku, 2)));
+      }
+      // ...and one then changed in a transaction: forgotten. The first attempt loads only it.
+      must(await bus.handle(createBatchCommand('repb-b2', 'REPB', 5)));
+      const repeats = await Promise.all(
+        ['REPA', 'REPB'].map((sku) => batcher.submit(allocateCommand('rr-1', sku, 2))),
+      );
+      expect(repeats.map(outcomeOf)).toEqual(['repeat', 'repeat']);
+      // Decided again once, on both products as stored, not one at a time.
+      expect(batcher.stats).toMatchObject({ retries: 1, fallbacks: 0 });
+    } finally {
+      await close();
+    }
+  });
+
   it('is decided again from what is stored when another process changed one, then loads for a while', async () => {
     const { bus, batcher, batch, clock, close } = process();
     try {
@@ -587,6 +684,47 @@ describe('a batch on products the group commit wrote last', () => {
         loads: 1,
       });
       expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0 });
+    } finally {
+      await close();
+    }
+  });
+  it('shrinks a batch in the same statement, letting go of the newest lines it allocated itself', async () => {
+    const { bus, batcher, batch, change, close } = process();
+    try {
+      must(await bus.handle(createBatchCommand('shrink-b', 'SHRINK', 10)));
+      // Allocated before this batcher remembered the product: not among its newest lines.
+      must(await bus.handle(allocateCommand('shrink-0', 'SHRINK', 2)));
+      for (const [order, quantity] of [
+        ['shrink-1', 3],
+        ['shrink-2', 2],
+        ['shrink-3', 1],
+      ] as const) {
+        expect((await batch(allocateCommand(order, 'SHRINK', quantity))).outcome).toBe('allocated');
+      }
+      // 8 held, 5 kept: the two newest lines cover the 3 units, with no load.
+      expect(await change(changeQuantityCommand('shrink-b', 5))).toEqual({
+        deallocated: ['shrink-3', 'shrink-2'],
+        loads: 0,
+        writes: 1,
+      });
+      // Growing lets no line go, so needs none; the stock it adds serves the two waiting lines
+      // again, in the order they were accepted.
+      expect(await change(changeQuantityCommand('shrink-b', 9))).toEqual({
+        deallocated: [],
+        loads: 0,
+        writes: 1,
+      });
+      // Lines served from the queue are not ones it allocated: it knows no newest line now, so
+      // a shrink loads them, newest first.
+      expect(await change(changeQuantityCommand('shrink-b', 2))).toEqual({
+        deallocated: ['shrink-3', 'shrink-2', 'shrink-1'],
+        loads: 1,
+        writes: 1,
+      });
+      expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0, changes: 3 });
+      const rows = await batched.prisma.client.$queryRaw<Array<{ order_id: string }>>`
+        SELECT order_id FROM allocations WHERE sku = 'SHRINK' ORDER BY order_id`;
+      expect(rows.map((r) => r.order_id)).toEqual(['shrink-0']);
     } finally {
       await close();
     }

@@ -3,29 +3,56 @@ import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import {
   allocate as allocateLine,
+  changeBatchQuantity as changeQuantity,
   emptyProduct,
   lineShipped,
   unknownSku,
   type Allocate,
   type AllocationError,
   type AllocationResult,
+  type Batch,
+  type ChangeBatchQuantity,
   type DomainEvent,
   type Product,
+  type Sku,
 } from '@allocation/allocation-domain';
 import { ConcurrencyConflict, type Handled } from '@allocation/platform';
 import type {
   LineChanges,
   ProductChange,
+  ProductRequest,
   ProductStore,
   StandingLine,
 } from '../ports/product-store';
 import type { AllocationBus, AllocationFailure } from './allocation-bus';
+import { lineChangesOf } from './persist';
 import { ProductLocks } from './product-locks';
 
 export type AllocationOutcome = E.Either<AllocationFailure, Handled<AllocationResult, DomainEvent>>;
 
+/** What a quantity change answers: the batch as changed and every event, or why not. */
+export type ChangeOutcome = E.Either<AllocationFailure, Handled<Batch, DomainEvent>>;
+
 /** One command's decision: its result and events, or the domain's refusal. */
 export type AllocationDecision = E.Either<AllocationError, Handled<AllocationResult, DomainEvent>>;
+
+/** A quantity change for the product this process last found holding the batch. */
+export type HeldChange = ChangeBatchQuantity & { readonly sku: Sku };
+
+/** What the group commit decides: allocations, and changes of a batch's quantity. */
+export type GroupCommand = Allocate | HeldChange;
+
+/**
+ * A group command's decision. A change whose batch the product turned out not to hold (it was
+ * removed, perhaps made again under another SKU) is `elsewhere`: the bus runs it on its own.
+ */
+export type GroupDecision =
+  | { readonly kind: 'allocate'; readonly decision: AllocationDecision }
+  | {
+      readonly kind: 'change';
+      readonly decision: E.Either<AllocationError, Handled<Batch, DomainEvent>>;
+    }
+  | { readonly kind: 'elsewhere' };
 
 export interface BatcherOptions {
   /** The most commands one transaction takes. */
@@ -46,6 +73,8 @@ export interface BatcherStats {
   fallbacks: number;
   /** Batches decided again because another writer changed one of their products meanwhile. */
   retries: number;
+  /** Quantity changes decided in a batch. */
+  changes: number;
   /** Batch size → how many batches had it. */
   readonly sizes: Map<number, number>;
 }
@@ -70,20 +99,36 @@ export const outcomeLabel = (outcome: AllocationOutcome): string => {
   return outcome.right.value.created ? outcome.right.value.outcome : 'repeat';
 };
 
-interface Waiting {
-  readonly command: Allocate;
-  readonly resolve: (outcome: AllocationOutcome) => void;
-  readonly reject: (error: unknown) => void;
-}
+type Waiting =
+  | {
+      readonly kind: 'allocate';
+      readonly command: Allocate;
+      readonly resolve: (outcome: AllocationOutcome) => void;
+      readonly reject: (error: unknown) => void;
+    }
+  | {
+      readonly kind: 'change';
+      readonly command: HeldChange;
+      readonly resolve: (outcome: ChangeOutcome) => void;
+      readonly reject: (error: unknown) => void;
+    };
+
+/** Which product this process last found holding a batch (`BatchDirectory`), if it knows. */
+export type BatchHolders = (reference: string) => string | undefined;
 
 /**
- * Group commit for allocations. Commands that arrive while a batch is in flight queue up; the
- * next batch takes them in arrival order (at most `maxBatch`) and decides them together
- * (`allocateTogether`, the allocate handler's own rule), then commits everything through the
- * product store in one statement with its events, then answers each caller with its own
- * result. A domain failure answers its caller alone. If the batch cannot commit (a product
- * changed meanwhile, an unexpected error), its commands are run again one at a time through the
- * bus, in order, so the results are always those of running them one by one.
+ * Group commit for allocations and quantity changes. Commands that arrive while a batch is in
+ * flight queue up; the next batch takes them in arrival order (at most `maxBatch`) and decides
+ * them together (`decideTogether`, each command's own rule), then commits everything through the
+ * product store in one statement with its events, then answers each caller with its own result.
+ * A domain failure answers its caller alone. If the batch cannot commit (a product changed
+ * meanwhile, an unexpected error), its commands are run again one at a time through the bus, in
+ * order, so the results are always those of running them one by one.
+ *
+ * A quantity change joins a batch only as its product's one command there: the lines a shrink
+ * lets go are the batch's newest as stored, which a line allocated earlier in the same batch
+ * would not be among. A change of a batch this process has not yet found (`holders`) goes to
+ * the bus, which finds it.
  *
  * A batch holds its products in `locks`, which this process's units of work share: a product
  * one of them holds is left out of the batch, with every later command for it (so each
@@ -95,6 +140,7 @@ export class AllocationBatcher {
     commands: 0,
     fallbacks: 0,
     retries: 0,
+    changes: 0,
     sizes: new Map(),
   };
   private readonly queue: Waiting[] = [];
@@ -108,6 +154,7 @@ export class AllocationBatcher {
     private readonly onEventsCommitted: (types: ReadonlyArray<string>) => void = () => undefined,
     private readonly observer: BatcherObserver = {},
     private readonly locks: ProductLocks = new ProductLocks(),
+    private readonly holders: BatchHolders = () => undefined,
   ) {
     // Commands left for a busy product go as soon as it is free.
     locks.onFree(() => this.wake(0));
@@ -119,7 +166,22 @@ export class AllocationBatcher {
 
   submit(command: Allocate): Promise<AllocationOutcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ command, resolve, reject });
+      this.queue.push({ kind: 'allocate', command, resolve, reject });
+      this.wake(this.options.maxWaitMs);
+    });
+  }
+
+  /** Changes a batch's quantity in the group commit, or through the bus when its product is unknown. */
+  change(command: ChangeBatchQuantity): Promise<ChangeOutcome> {
+    const sku = this.holders(command.reference);
+    if (sku === undefined) return this.bus.handle(command);
+    return new Promise((resolve, reject) => {
+      this.queue.push({
+        kind: 'change',
+        command: { ...command, sku: sku as Sku },
+        resolve,
+        reject,
+      });
       this.wake(this.options.maxWaitMs);
     });
   }
@@ -146,17 +208,27 @@ export class AllocationBatcher {
   /**
    * The next commands in arrival order, at most `maxBatch`, leaving out every command of a
    * product that is not free (and taking nothing past a left-out command of the same product).
+   * A change is its product's only command in a batch: it waits for a batch of its own when one
+   * of the product's commands is already in, and closes the product to the commands after it.
    */
   private nextBatch(): Waiting[] {
     const chosen: Waiting[] = [];
     const left: Waiting[] = [];
-    const busy = new Set<string>();
+    const taken = new Set<string>();
+    const closed = new Set<string>();
     for (const waiting of this.queue) {
       const sku = waiting.command.sku as string;
-      if (chosen.length < this.options.maxBatch && !busy.has(sku) && this.locks.isFree(sku)) {
+      const joins =
+        chosen.length < this.options.maxBatch &&
+        !closed.has(sku) &&
+        !(waiting.kind === 'change' && taken.has(sku)) &&
+        this.locks.isFree(sku);
+      if (joins) {
         chosen.push(waiting);
+        taken.add(sku);
+        if (waiting.kind === 'change') closed.add(sku);
       } else {
-        busy.add(sku);
+        closed.add(sku);
         left.push(waiting);
       }
     }
@@ -165,26 +237,27 @@ export class AllocationBatcher {
   }
 
   /**
-   * The batch decided and committed, its outcomes; undefined when it could not commit. A product
-   * that another writer (another process or instance) changed between the load and the commit
-   * fails the version claim and nothing is written: the batch is then loaded and decided again
-   * from what is committed now, a few times, before its commands run one by one. Deciding again
-   * is what running them a moment later would do, so the results stay those of one at a time.
+   * The batch decided and committed, its decisions; undefined when it could not commit. A
+   * product that another writer (another process or instance) changed between the load and the
+   * commit fails the version claim and nothing is written: the batch is then loaded and decided
+   * again from what is committed now, a few times, before its commands run one by one. Deciding
+   * again is what running them a moment later would do, so the results stay those of one at a
+   * time.
    */
   private async decideAndCommit(
-    commands: ReadonlyArray<Allocate>,
-  ): Promise<ReadonlyArray<AllocationOutcome> | undefined> {
+    commands: ReadonlyArray<GroupCommand>,
+  ): Promise<ReadonlyArray<GroupDecision> | undefined> {
     for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
       if (attempt > 0) {
         this.stats.retries += 1;
         this.observer.retried?.();
       }
       try {
-        const decided = await allocateTogether(this.store, commands);
+        const decided = await decideTogether(this.store, commands);
         const committed = await this.store.commit(decided.changes, decided.events);
         if (E.isLeft(committed)) return undefined;
         if (decided.events.length > 0) this.onEventsCommitted(decided.events.map((e) => e._tag));
-        return decided.outcomes;
+        return decided.decisions;
       } catch (error) {
         // A lost version claim is decided again; whatever else failed (the commit writes all or
         // nothing), running the commands one at a time tells each caller what it should.
@@ -200,30 +273,47 @@ export class AllocationBatcher {
     this.stats.sizes.set(batch.length, (this.stats.sizes.get(batch.length) ?? 0) + 1);
     const skus = new Set(batch.map((w) => w.command.sku as string));
     this.locks.take(skus);
-    let outcomes: ReadonlyArray<AllocationOutcome> | undefined;
+    let decisions: ReadonlyArray<GroupDecision> | undefined;
     const started = performance.now();
     try {
-      outcomes = await this.decideAndCommit(batch.map((w) => w.command));
+      decisions = await this.decideAndCommit(batch.map((w) => w.command));
     } finally {
       // Before any fallback: the bus's units of work take these products themselves.
       this.locks.release(skus);
     }
-    if (outcomes !== undefined) {
+    if (decisions !== undefined) {
       this.observer.committed?.((performance.now() - started) / 1000, batch.length);
+      const elsewhere: Waiting[] = [];
       batch.forEach((waiting, i) => {
-        const outcome = outcomes[i] as AllocationOutcome;
-        this.observer.decided?.(outcome);
-        waiting.resolve(outcome);
+        const decision = decisions[i];
+        if (waiting.kind === 'allocate' && decision?.kind === 'allocate') {
+          this.observer.decided?.(decision.decision);
+          waiting.resolve(decision.decision);
+        } else if (waiting.kind === 'change' && decision?.kind === 'change') {
+          this.stats.changes += 1;
+          waiting.resolve(decision.decision);
+        } else elsewhere.push(waiting);
       });
+      // Before the next batch, so the product that holds the batch now keeps its order.
+      await this.oneByOne(elsewhere);
       return;
     }
     this.stats.fallbacks += 1;
     this.observer.fellBack?.();
-    for (const waiting of batch) {
+    await this.oneByOne(batch);
+  }
+
+  /** Runs commands through the bus, one after another, each answering its caller. */
+  private async oneByOne(commands: ReadonlyArray<Waiting>): Promise<void> {
+    for (const waiting of commands) {
       try {
-        const outcome = await this.bus.handle(waiting.command);
-        this.observer.decided?.(outcome);
-        waiting.resolve(outcome);
+        if (waiting.kind === 'allocate') {
+          const outcome = await this.bus.handle(waiting.command);
+          this.observer.decided?.(outcome);
+          waiting.resolve(outcome);
+        } else {
+          waiting.resolve(await this.bus.handle(waiting.command));
+        }
       } catch (error) {
         waiting.reject(error);
       }
@@ -231,25 +321,32 @@ export class AllocationBatcher {
   }
 }
 
+/** What the product store is asked to load for one command. */
+const requestOf = (command: GroupCommand): ProductRequest =>
+  command._tag === 'Allocate'
+    ? { sku: command.sku, orderId: command.orderId }
+    : { sku: command.sku, release: { reference: command.reference, keeping: command.quantity } };
+
 /**
- * The allocation rule, for any number of commands: their products loaded once, then the pure
- * domain applied in arrival order, each command seeing what the ones before it did. The allocate
- * handler runs it with one command; the batcher with many. A SKU allocation has never seen is
- * refused (`Invalid sku`, the reference contract), but a placed order's line for it is accepted
- * like any line that finds no stock: the product comes into being with that backorder, and its
- * first batch serves it. Refusals keep their `OutOfStock` event, in arrival order, as the bus
- * commits it after the refusal (`keptOnFailure`).
+ * The allocation rule and the quantity change, for any number of commands: their products loaded
+ * once, then the pure domain applied in arrival order, each command seeing what the ones before
+ * it did. The allocate handler runs it with one allocation; the batcher with many commands. A SKU
+ * allocation has never seen is refused (`Invalid sku`, the reference contract), but a placed
+ * order's line for it is accepted like any line that finds no stock: the product comes into being
+ * with that backorder, and its first batch serves it. Refusals keep their `OutOfStock` event, in
+ * arrival order, as the bus commits it after the refusal (`keptOnFailure`). A change must be its
+ * product's only command (the batcher sees to it): the lines it lets go were loaded as stored.
  */
-export const allocateTogether = async (
+export const decideTogether = async (
   store: Pick<ProductStore, 'load'>,
-  commands: ReadonlyArray<Allocate>,
+  commands: ReadonlyArray<GroupCommand>,
 ): Promise<{
-  outcomes: ReadonlyArray<AllocationDecision>;
+  decisions: ReadonlyArray<GroupDecision>;
   changes: ReadonlyArray<ProductChange>;
   events: ReadonlyArray<DomainEvent>;
 }> => {
   const recorded: DomainEvent[] = [];
-  const loaded = await store.load(commands);
+  const loaded = await store.load(commands.map(requestOf));
   const products = new Map<string, Product>();
   const lines = new Map<string, Map<string, StandingLine>>();
   for (const [sku, entry] of loaded) {
@@ -257,7 +354,10 @@ export const allocateTogether = async (
     lines.set(sku, new Map(entry.lines));
   }
   const held = new Map<string, LineChanges['held'][number][]>();
-  const outcomes = commands.map((command): AllocationDecision => {
+  /** The line rows a quantity change leaves, read from its events. */
+  const released = new Map<string, LineChanges>();
+
+  const allocate = (command: Allocate): AllocationDecision => {
     const product =
       products.get(command.sku) ?? (command.backorder ? emptyProduct(command.sku) : undefined);
     if (product === undefined) return E.left(unknownSku(command.sku));
@@ -286,11 +386,52 @@ export const allocateTogether = async (
     }
     recorded.push(...events);
     return E.right({ value, events });
-  });
+  };
+
+  const change = (command: HeldChange): GroupDecision => {
+    const product = products.get(command.sku);
+    if (product?.batches.some((b) => b.reference === command.reference) !== true) {
+      return { kind: 'elsewhere' };
+    }
+    const newest = loaded.get(command.sku)?.releasing?.get(command.reference) ?? [];
+    const decided = changeQuantity(product, command.reference, command.quantity, newest);
+    if (E.isLeft(decided)) return { kind: 'change', decision: decided };
+    const { events, value } = decided.right;
+    products.set(command.sku, decided.right.product);
+    released.set(command.sku, lineChangesOf(events));
+    recorded.push(...events);
+    return { kind: 'change', decision: E.right({ value: value.batch, events }) };
+  };
+
+  const decisions = commands.map((command): GroupDecision =>
+    command._tag === 'Allocate'
+      ? { kind: 'allocate', decision: allocate(command) }
+      : change(command),
+  );
   const changes: ProductChange[] = [];
   for (const [sku, product] of products) {
     if (loaded.get(sku)?.product === product) continue;
-    changes.push({ product, lines: { held: held.get(sku) ?? [], released: [] } });
+    changes.push({
+      product,
+      lines: released.get(sku) ?? { held: held.get(sku) ?? [], released: [] },
+    });
   }
-  return { outcomes, changes, events: recorded };
+  return { decisions, changes, events: recorded };
+};
+
+/** `decideTogether` for allocations alone: each allocation's decision, in order. */
+export const allocateTogether = async (
+  store: Pick<ProductStore, 'load'>,
+  commands: ReadonlyArray<Allocate>,
+): Promise<{
+  outcomes: ReadonlyArray<AllocationDecision>;
+  changes: ReadonlyArray<ProductChange>;
+  events: ReadonlyArray<DomainEvent>;
+}> => {
+  const { decisions, changes, events } = await decideTogether(store, commands);
+  const outcomes = decisions.map((decided) => {
+    if (decided.kind !== 'allocate') throw new Error('An allocation decided as something else');
+    return decided.decision;
+  });
+  return { outcomes, changes, events };
 };

@@ -134,8 +134,10 @@ describe.each([
 
 describe('a change of a batch this process has met before', () => {
   it('goes straight to its product: one read with the lines it lets go, then one write', async () => {
-    must(await plainBus.handle(createBatchCommand('known-batch', 'KNOWN', 10)));
-    must(await plainBus.handle(allocateCommand('known-order', 'KNOWN', 4)));
+    // Another process made the batch: this one does not know where it is.
+    const other = prismaAllocationBus(prisma, { statements: true });
+    must(await other.handle(createBatchCommand('known-batch', 'KNOWN', 10)));
+    must(await other.handle(allocateCommand('known-order', 'KNOWN', 4)));
     // The first change looks the reference up; then this process knows where the batch is.
     const first = await statementsOf(async () =>
       must(await plainBus.handle(changeQuantityCommand('known-batch', 3))),
@@ -146,5 +148,14 @@ describe('a change of a batch this process has met before', () => {
     expect(first).toHaveLength(3);
     expect(again).toEqual(first.filter((sql) => !sql.includes('"public"."batches"')));
     expect(again).toHaveLength(2);
+  });
+
+  it('is one this process made, or whose product it wrote', async () => {
+    must(await plainBus.handle(createBatchCommand('made-batch', 'MADE', 10)));
+    const change = await statementsOf(async () =>
+      must(await plainBus.handle(changeQuantityCommand('made-batch', 3))),
+    );
+    expect(change).toHaveLength(2);
+    expect(change.filter((sql) => sql.includes('"public"."batches"'))).toEqual([]);
   });
 });

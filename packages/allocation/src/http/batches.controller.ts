@@ -24,6 +24,7 @@ import { pipe } from 'fp-ts/function';
 import { BatchReference, batchNotFound, Sku } from '@allocation/allocation-domain';
 import { ApiErrors, DEFAULT_PAGE_SIZE, GenericErrors } from '@allocation/platform';
 import { ALLOCATION_BUS, type AllocationBus } from '../application/allocation-bus';
+import { AllocationBatcher } from '../application/allocation-batcher';
 import { ALLOCATION_QUERIES, type AllocationQueries } from '../ports/allocation.queries';
 import { AllocationErrors, orFail, writeErrors } from './allocation-failures';
 import { ChangeBatchQuantityRequest } from './change-batch-quantity.request';
@@ -47,6 +48,7 @@ export class BatchesController {
   constructor(
     @Inject(ALLOCATION_BUS) private readonly bus: AllocationBus,
     @Inject(ALLOCATION_QUERIES) private readonly queries: AllocationQueries,
+    private readonly batcher: AllocationBatcher,
   ) {}
 
   @Post()
@@ -109,7 +111,8 @@ export class BatchesController {
     @Body() body: ChangeBatchQuantityRequest,
   ): Promise<BatchChangeResponse> {
     const command = orFail(changeBatchQuantityCommand(reference, body.quantity));
-    const { value, events } = orFail(await this.bus.handle(command));
+    // Decided in the group commit with the allocations about it (one write for all of them).
+    const { value, events } = orFail(await this.batcher.change(command));
     return { ...toBatchResponse(value), reallocations: reallocationsOf(events) };
   }
 

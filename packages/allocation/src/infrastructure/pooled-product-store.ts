@@ -1,5 +1,11 @@
 import * as E from 'fp-ts/Either';
-import type { DomainEvent, DuplicateBatchReference, Product } from '@allocation/allocation-domain';
+import {
+  lineQuantityIn,
+  type AllocatedLine,
+  type DomainEvent,
+  type DuplicateBatchReference,
+  type Product,
+} from '@allocation/allocation-domain';
 import { ConcurrencyConflict, type SqlPool } from '@allocation/platform';
 import type {
   LoadedProduct,
@@ -7,7 +13,14 @@ import type {
   ProductRequest,
   ProductStore,
 } from '../ports/product-store';
-import { loadProducts, writeProducts, writesOf, type Assumed } from './product-sql';
+import {
+  loadProducts,
+  writeProducts,
+  writesOf,
+  type Assumed,
+  type ProductWrite,
+} from './product-sql';
+import { groupIntoLines } from './rows';
 
 export interface PooledStoreOptions {
   /**
@@ -38,11 +51,13 @@ interface Contest {
  * claims each one's version as loaded, so a product another writer changed meanwhile fails the
  * whole commit (`ConcurrencyConflict`), and the batcher decides the batch again.
  *
- * It remembers each product as it last loaded or wrote it. A batch whose products are all
- * remembered is decided on them without a load, taking every line it asks for to be absent (the
- * common case: a new order); its commit then checks, in the same statement, that each of those
- * products is still at the version remembered and that none of those lines exists. So a batch
- * costs one round trip instead of two while this process is the products' only writer. Its own
+ * It remembers each product as it last loaded or wrote it. A batch decides on the products it
+ * remembers without loading them, taking every line it asks of them to be absent (the common
+ * case: a new order), and loads only the rest: products it does not remember, and a batch to
+ * shrink below what it holds (the lines that go are not remembered). Its commit then checks, in
+ * the same statement, that each remembered product is still at the version remembered and that
+ * none of those lines exists. So a batch costs one round trip instead of two while this process
+ * is the products' only writer. Its own
  * units of work make it forget a product before they change it (`forget`), and those that write
  * without a transaction tell it what they stored (`remember`); a product another process changed
  * fails the claim once and is found at another version when the batch loads again: with another
@@ -57,8 +72,22 @@ export class PooledProductStore implements ProductStore {
   private contested: Contest = { until: -Infinity, times: 0 };
   /** After a failed commit: the versions it claimed, to find on the next load which moved. */
   private suspects = new Map<string, number>();
+  /**
+   * After a failed commit the batch is decided again on all its products as stored: a product
+   * it loaded is remembered without the lines it asked of it, so taking those absent again could
+   * fail on the very lines that made it load.
+   */
+  private loadAll = false;
   /** What the batch now being decided took without loading, for its commit to check. */
   private assumed: Assumed | undefined;
+  /**
+   * For each remembered product, by batch reference, the lines this store allocated into the
+   * batch since it last loaded or changed the product otherwise, oldest first: every line the
+   * batch gained since then, so the newest of them are its newest lines as stored (the version
+   * claim vouches that no one else wrote the product meanwhile). A shrink that they cover is
+   * decided without a load.
+   */
+  private readonly recent = new Map<string, Map<string, AllocatedLine[]>>();
 
   private readonly options: PooledStoreOptions;
 
@@ -70,18 +99,22 @@ export class PooledProductStore implements ProductStore {
   }
 
   async load(requests: ReadonlyArray<ProductRequest>): Promise<ReadonlyMap<string, LoadedProduct>> {
-    const remembered = this.remembered(requests);
-    this.options.onLoad?.(remembered === undefined ? 'database' : 'memory');
-    if (remembered !== undefined) return remembered;
-    this.assumed = undefined;
-    const found = await loadProducts(this.sql, requests);
+    const { remembered, rest } = this.loadAll
+      ? { remembered: new Map<string, LoadedProduct>(), rest: requests }
+      : this.recall(requests);
+    this.loadAll = false;
+    this.assumed = remembered.size === 0 ? undefined : assumedOf(requests, remembered);
+    this.options.onLoad?.(rest.length === 0 ? 'memory' : 'database');
+    if (rest.length === 0) return remembered;
+    const found = await loadProducts(this.sql, rest);
     for (const { product } of found.values()) {
       const claimed = this.suspects.get(product.sku);
       if (claimed !== undefined && claimed !== product.version) this.contest();
       this.loaded.set(product.sku, product);
+      this.recent.set(product.sku, new Map());
     }
     this.suspects = new Map();
-    return found;
+    return new Map([...remembered, ...found]);
   }
 
   async commit(
@@ -100,47 +133,125 @@ export class PooledProductStore implements ProductStore {
         ...(assumed?.versions ?? []),
       ];
       this.forget(claimed.map((p) => p.sku));
+      this.loadAll = true;
       if (error instanceof ConcurrencyConflict) {
         this.suspects = new Map(claimed.map((p) => [p.sku as string, p.version]));
       }
       throw error;
     }
-    for (const { after } of writes) this.loaded.set(after.sku, after);
+    for (const write of writes) {
+      this.loaded.set(write.after.sku, write.after);
+      this.record(write);
+    }
     return E.right(undefined);
   }
 
   forget(skus: ReadonlyArray<string>): void {
-    for (const sku of skus) this.loaded.delete(sku);
+    for (const sku of skus) {
+      this.loaded.delete(sku);
+      this.recent.delete(sku);
+    }
   }
 
   remember(products: ReadonlyArray<Product>): void {
-    for (const product of products) this.loaded.set(product.sku, product);
+    for (const product of products) {
+      this.loaded.set(product.sku, product);
+      // Its lines were written elsewhere: only those allocated from now on are known.
+      this.recent.set(product.sku, new Map());
+    }
   }
 
   /**
-   * Every product asked for as remembered, with no line for any order, when each one is
-   * remembered and no other writer is about (what the commit is to check); else undefined.
+   * Keeps the lines a committed write allocated anew. Any other change of lines (a shrink, a
+   * queue served) starts the record afresh: the lines it moved get new places among the newest.
    */
-  private remembered(
-    requests: ReadonlyArray<ProductRequest>,
-  ): ReadonlyMap<string, LoadedProduct> | undefined {
-    if (this.options.now() < this.contested.until) return undefined;
-    const products = new Map<string, LoadedProduct>();
-    for (const request of requests) {
-      const product = this.loaded.get(request.sku);
-      if (product === undefined || request.release !== undefined) return undefined;
-      products.set(request.sku, { product, lines: new Map() });
+  private record({ after, lines }: ProductWrite): void {
+    const byBatch = this.recent.get(after.sku);
+    const fresh =
+      lines.released.length === 0 &&
+      (lines.shipped ?? []).length === 0 &&
+      lines.reservation === undefined &&
+      lines.held.every((portion) => portion.accepted !== undefined);
+    if (byBatch === undefined || !fresh) {
+      this.recent.set(after.sku, new Map());
+      return;
     }
-    this.assumed = {
-      absent: requests.flatMap(({ sku, orderId }) =>
-        orderId === undefined ? [] : [{ sku, orderId }],
-      ),
-      versions: [...products.values()].map(({ product }) => ({
-        sku: product.sku,
-        version: product.version,
+    const added = groupIntoLines(
+      lines.held.map((portion) => ({
+        orderId: portion.orderId,
+        sku: after.sku,
+        batchReference: portion.batchReference,
+        quantity: portion.quantity,
+        pickListId: null,
+        accepted: portion.accepted ?? after.version,
       })),
-    };
-    return products;
+    );
+    for (const line of added) {
+      for (const { batchReference } of line.portions) {
+        const held = byBatch.get(batchReference) ?? [];
+        held.push(line);
+        byBatch.set(batchReference, held);
+      }
+    }
+  }
+
+  /**
+   * The lines a batch lets go to keep at most `keeping`, newest first, from the lines it gained
+   * while remembered: undefined if they do not cover what it holds past that.
+   */
+  private releasingOf(
+    product: Product,
+    release: NonNullable<ProductRequest['release']>,
+  ): ReadonlyArray<AllocatedLine> | undefined {
+    const batch = product.batches.find((b) => b.reference === release.reference);
+    const covering = (batch?.allocatedQuantity ?? 0) - release.keeping;
+    if (covering <= 0) return [];
+    const gained = this.recent.get(product.sku)?.get(release.reference) ?? [];
+    const newest: AllocatedLine[] = [];
+    let freed = 0;
+    for (let i = gained.length - 1; i >= 0 && freed < covering; i--) {
+      const line = gained[i] as AllocatedLine;
+      newest.push(line);
+      freed += lineQuantityIn(line, release.reference);
+    }
+    return freed >= covering ? newest : undefined;
+  }
+
+  /**
+   * The products that can be decided on as remembered, with no line for any order (what the
+   * commit is to check), and the requests that must load: those of a product not remembered, or
+   * of a batch to shrink further than the lines it gained while remembered cover, and every
+   * request while another writer is about.
+   */
+  private recall(requests: ReadonlyArray<ProductRequest>): {
+    remembered: Map<string, LoadedProduct>;
+    rest: ReadonlyArray<ProductRequest>;
+  } {
+    const remembered = new Map<string, LoadedProduct>();
+    if (this.options.now() < this.contested.until) return { remembered, rest: requests };
+    const loading = new Set<string>();
+    const releasing = new Map<string, Map<string, ReadonlyArray<AllocatedLine>>>();
+    for (const { sku, release } of requests) {
+      const product = this.loaded.get(sku);
+      if (product === undefined) loading.add(sku);
+      else if (release !== undefined) {
+        const lines = this.releasingOf(product, release);
+        if (lines === undefined) loading.add(sku);
+        else releasing.set(sku, (releasing.get(sku) ?? new Map()).set(release.reference, lines));
+      }
+    }
+    const rest = requests.filter((request) => loading.has(request.sku));
+    for (const { sku } of requests) {
+      const product = this.loaded.get(sku);
+      if (product === undefined || loading.has(sku)) continue;
+      const lets = releasing.get(sku);
+      remembered.set(sku, {
+        product,
+        lines: new Map(),
+        ...(lets === undefined ? {} : { releasing: lets }),
+      });
+    }
+    return { remembered, rest };
   }
 
   private contest(): void {
@@ -150,3 +261,17 @@ export class PooledProductStore implements ProductStore {
     this.contested = { until: this.options.now() + forMs, times };
   }
 }
+
+/** What deciding on remembered products takes: their versions, and their asked lines absent. */
+const assumedOf = (
+  requests: ReadonlyArray<ProductRequest>,
+  remembered: ReadonlyMap<string, LoadedProduct>,
+): Assumed => ({
+  absent: requests.flatMap(({ sku, orderId }) =>
+    orderId === undefined || !remembered.has(sku) ? [] : [{ sku, orderId }],
+  ),
+  versions: [...remembered.values()].map(({ product }) => ({
+    sku: product.sku,
+    version: product.version,
+  })),
+});

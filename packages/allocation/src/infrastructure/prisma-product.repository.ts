@@ -230,7 +230,17 @@ export class PrismaProductRepository implements ProductRepository {
       await this.db.batch.deleteMany({ where: { reference: { in: gone } } });
     }
     for (const { after } of writes) this.seen.set(after.sku, after);
+    this.hintBatches(writes);
     return E.right(undefined);
+  }
+
+  /** Where the batches just written are, for the next change of one (a hint: checked on use). */
+  private hintBatches(writes: ReadonlyArray<{ readonly after: Product }>): void {
+    const directory = this.options.batches;
+    if (directory === undefined) return;
+    for (const { after } of writes) {
+      for (const batch of after.batches) directory.remember(batch.reference, after.sku);
+    }
   }
 
   /**
@@ -243,6 +253,7 @@ export class PrismaProductRepository implements ProductRepository {
     const writes = writesOf(this.pending, this.seen);
     await writeProducts(this.sql, writes, events);
     this.pending.length = 0;
+    this.hintBatches(writes);
     // Stored by this one statement: the group commit can go on from them without a load.
     this.options.holds?.wrote?.(writes.map((w) => w.after));
   }
