@@ -507,7 +507,7 @@ describe('a batch on products the group commit wrote last', () => {
    * A process of its own on the batched database: its bus and batcher share its holds, as the
    * module wires them, and the statements it sends while a batch runs are counted.
    */
-  const process = () => {
+  const process = (linesPerBatch = 2_048) => {
     const statements: string[] = [];
     let recording = false;
     const prisma = new PrismaService({
@@ -526,6 +526,7 @@ describe('a batch on products the group commit wrote last', () => {
         contestedForMs: { first: 1_000, most: 60_000 },
         now: () => clock.now,
         onLoad: (source) => sources.push(source),
+        linesPerBatch,
       }),
       bus,
       defaultBatcherOptions,
@@ -688,6 +689,33 @@ describe('a batch on products the group commit wrote last', () => {
       await close();
     }
   });
+  it('remembers a bounded number of lines per batch: a shrink past them loads', async () => {
+    const { bus, batch, change, close } = process(4);
+    try {
+      for (const sku of ['BOUND', 'BEYOND']) {
+        must(await bus.handle(createBatchCommand(`${sku.toLowerCase()}-b`, sku, 10)));
+        for (const n of [1, 2, 3, 4, 5]) {
+          const line = allocateCommand(`${sku.toLowerCase()}-${n}`, sku, 1);
+          expect((await batch(line)).outcome).toBe('allocated');
+        }
+      }
+      // Past four lines it kept the newest half and went on: 3, 4 and 5 cover a shrink by 3...
+      expect(await change(changeQuantityCommand('bound-b', 2))).toEqual({
+        deallocated: ['bound-5', 'bound-4', 'bound-3'],
+        loads: 0,
+        writes: 1,
+      });
+      // ...but not one by 4: the lines are loaded, the same ones as one at a time.
+      expect(await change(changeQuantityCommand('beyond-b', 1))).toEqual({
+        deallocated: ['beyond-5', 'beyond-4', 'beyond-3', 'beyond-2'],
+        loads: 1,
+        writes: 1,
+      });
+    } finally {
+      await close();
+    }
+  });
+
   it('shrinks a batch in the same statement, letting go of the newest lines it allocated itself', async () => {
     const { bus, batcher, batch, change, close } = process();
     try {

@@ -31,11 +31,14 @@ export interface PooledStoreOptions {
   readonly now: () => number;
   /** Told of each load: whether its products came from the database or from memory. */
   readonly onLoad?: (source: 'database' | 'memory') => void;
+  /** The most lines remembered of one batch (a shrink past them loads). */
+  readonly linesPerBatch: number;
 }
 
 const defaultOptions: PooledStoreOptions = {
   contestedForMs: { first: 1_000, most: 60_000 },
   now: () => Date.now(),
+  linesPerBatch: 2_048,
 };
 
 /** Another writer of the products was found `times` times; batches load until `until`. */
@@ -190,6 +193,8 @@ export class PooledProductStore implements ProductStore {
       for (const { batchReference } of line.portions) {
         const held = byBatch.get(batchReference) ?? [];
         held.push(line);
+        // Bounded: the oldest go first, and what stays is still every line since the oldest kept.
+        if (held.length > this.options.linesPerBatch) held.splice(0, held.length >> 1);
         byBatch.set(batchReference, held);
       }
     }
