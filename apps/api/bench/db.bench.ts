@@ -1,19 +1,25 @@
 /**
  * Unit-of-work cost against the real PostgreSQL: one allocation on a SKU holding 10 lines versus
  * one holding 100,000; the same for the other commands on a product (deallocating an order,
- * shrinking a batch so that its newest line moves, growing it back, removing a batch); then
+ * shrinking a batch so that its newest line moves, growing it back, both again in the group
+ * commit as PATCH makes them, removing a batch); then
  * allocations per second with 1, 8 and 32 concurrent workers against one SKU and against 100
  * SKUs. Run: npm run bench:db (needs the PostgreSQL at 127.0.0.1:5432).
  */
 import * as E from 'fp-ts/Either';
 import { performance } from 'node:perf_hooks';
-import { BatchReference, OrderId, type Command } from '@allocation/allocation-domain';
+import {
+  BatchReference,
+  OrderId,
+  type ChangeBatchQuantity,
+  type Command,
+} from '@allocation/allocation-domain';
 import {
   allocateCommand,
   changeQuantityCommand,
   createBatchCommand,
   must,
-  prismaAllocationBus,
+  prismaGroupCommit,
   seedAllocatedLines,
 } from '@allocation/allocation/testing';
 import { PrismaService, writeToOutbox } from '@allocation/platform';
@@ -33,8 +39,9 @@ const median = (values: number[]) => {
 const main = async () => {
   const database = await createTestDatabase();
   const prisma = new PrismaService({ url: database.url, poolSize: 40 });
-  // As the module composes it: allocate, deallocate and quantity changes without a transaction.
-  const bus = prismaAllocationBus(prisma, { statements: true });
+  // As the module composes it: allocate, deallocate and quantity changes without a transaction,
+  // and the group commit (which takes PATCH's quantity changes) beside them.
+  const { bus, batcher } = prismaGroupCommit(prisma);
   try {
     // Two SKUs that differ only in how many lines their batch already holds.
     must(await bus.handle(createBatchCommand('small-batch', 'SMALL', 1_000_000)));
@@ -73,10 +80,18 @@ const main = async () => {
       must(await bus.handle(command));
       return performance.now() - start;
     };
+    /** A quantity change as PATCH makes it: in the group commit, alone in its batch. */
+    const timedChange = async (command: ChangeBatchQuantity) => {
+      const start = performance.now();
+      must(await batcher.change(command));
+      return performance.now() - start;
+    };
     const others: Record<string, Record<'SMALL' | 'BIG', number[]>> = {
       'deallocate an order': { SMALL: [], BIG: [] },
       'shrink a batch (its newest line moves)': { SMALL: [], BIG: [] },
       'grow a batch back': { SMALL: [], BIG: [] },
+      'the same shrink in the group commit': { SMALL: [], BIG: [] },
+      'the same growth in the group commit': { SMALL: [], BIG: [] },
       'remove a batch': { SMALL: [], BIG: [] },
     };
     const record = (name: string, sku: 'SMALL' | 'BIG', ms: number) => others[name]?.[sku].push(ms);
@@ -96,6 +111,14 @@ const main = async () => {
         record('shrink a batch (its newest line moves)', sku, await timed(shrink));
         const grow = changeQuantityCommand(reference[sku], 1_000_000);
         record('grow a batch back', sku, await timed(grow));
+        // Its newest line was written by a unit of work: the group commit loads the lines it
+        // lets go, as it must whenever it did not allocate them itself.
+        const shrinkAgain = changeQuantityCommand(
+          reference[sku],
+          (await allocatedIn(reference[sku])) - 1,
+        );
+        record('the same shrink in the group commit', sku, await timedChange(shrinkAgain));
+        record('the same growth in the group commit', sku, await timedChange(grow));
 
         const removable = `${sku}-removable-${i}`;
         must(await bus.handle(createBatchCommand(removable, sku, 10, '2031-01-01')));

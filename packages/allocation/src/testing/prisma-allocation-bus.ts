@@ -5,9 +5,11 @@ import {
   type RetryPolicy,
   StatementUnitOfWork,
 } from '@allocation/platform';
+import { AllocationBatcher, defaultBatcherOptions } from '../application/allocation-batcher';
 import { ProductLocks } from '../application/product-locks';
 import { allocationBus } from '../allocation.module';
 import { BatchDirectory } from '../infrastructure/batch-directory';
+import { PooledProductStore } from '../infrastructure/pooled-product-store';
 import type { AllocationBus } from '../application/allocation-bus';
 import {
   prismaAllocationTransaction,
@@ -42,4 +44,24 @@ export const prismaAllocationBus = (
       retry: { ...(options.retry ?? defaultRetryPolicy), maxAttempts: 1 },
     }),
   );
+};
+
+/**
+ * The bus and the group commit over it as the module composes them: one process's holds and
+ * batch hints shared by both, for benchmarks that drive the group commit without HTTP.
+ */
+export const prismaGroupCommit = (prisma: PrismaService) => {
+  const holds = new ProductLocks();
+  const batches = new BatchDirectory();
+  const bus = prismaAllocationBus(prisma, { statements: true, holds, batches });
+  const batcher = new AllocationBatcher(
+    new PooledProductStore(prisma.sql),
+    bus,
+    defaultBatcherOptions,
+    () => undefined,
+    {},
+    holds,
+    (reference) => batches.skuOf(reference),
+  );
+  return { bus, batcher };
 };
