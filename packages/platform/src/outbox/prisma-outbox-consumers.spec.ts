@@ -29,6 +29,9 @@ const commit = async (...types: string[]): Promise<void> => {
   await waitForFeedHorizon(database.url);
 };
 
+/** Whether readers hold their lock while handling (set by each `describe.each` below). */
+let holding = true;
+
 /** One turn of a reader; what it was handed, by type and id order. */
 const turnOf = async (
   consumers: PrismaOutboxConsumers,
@@ -36,16 +39,21 @@ const turnOf = async (
   types?: ReadonlyArray<string>,
 ) => {
   const handed: FeedItem[] = [];
-  const turn = await consumers.turn(
-    'reader',
-    limit,
-    async (items) => void handed.push(...items),
-    types === undefined ? {} : { types },
-  );
+  const turn = await consumers.turn('reader', limit, async (items) => void handed.push(...items), {
+    holdWhileHandling: holding,
+    ...(types === undefined ? {} : { types }),
+  });
   return { turn, types: handed.map((item) => item.type), ids: handed.map((item) => item.id) };
 };
 
-describe('a reader of some event types', () => {
+describe.each([
+  ['holding its lock while it handles', true],
+  ['reading in one statement (not holding its lock while it handles)', false],
+])('a reader of some event types, %s', (_, hold) => {
+  beforeAll(() => {
+    holding = hold;
+  });
+
   it('is handed only its types, in feed order, and its cursor passes the others', async () => {
     const consumers = new PrismaOutboxConsumers(prisma.client);
     await commit(
@@ -100,5 +108,52 @@ describe('a reader of some event types', () => {
       'OrderPlaced',
       'BatchCreated',
     ]);
+  });
+});
+
+describe('a reader that does not hold its lock while it handles', () => {
+  it('reads in one statement and moves its cursor in another: no transaction', async () => {
+    const statements: string[] = [];
+    const counted = new PrismaService({
+      url: database.url,
+      poolSize: 2,
+      onQuery: (sql) => statements.push(sql),
+    });
+    try {
+      await commit('OrderPlaced', 'Allocated');
+      const handed: string[] = [];
+      const turn = await new PrismaOutboxConsumers(counted.client).turn(
+        'reader',
+        50,
+        async (items) => void handed.push(...items.map((item) => item.type)),
+        { holdWhileHandling: false, types: ['OrderPlaced'] },
+      );
+      expect(turn).toEqual({ _tag: 'Delivered', count: 1, more: false });
+      expect(handed).toEqual(['OrderPlaced']);
+      expect(statements).toHaveLength(2);
+      expect(statements.some((sql) => /^\s*(BEGIN|COMMIT)/i.test(sql))).toBe(false);
+    } finally {
+      await counted.close();
+    }
+  });
+
+  it('is busy while another instance holds its lock, and is handed nothing', async () => {
+    await commit('OrderPlaced');
+    const consumers = new PrismaOutboxConsumers(prisma.client);
+    const handed: FeedItem[] = [];
+    const turn = await prisma.client.$transaction(async (tx) => {
+      await tx.$queryRaw`
+        SELECT pg_advisory_xact_lock(hashtext('outbox-consumer'), hashtext('reader'))::text`;
+      return consumers.turn('reader', 50, async (items) => void handed.push(...items), {
+        holdWhileHandling: false,
+      });
+    });
+    expect(turn).toEqual({ _tag: 'Busy' });
+    expect(handed).toEqual([]);
+    // Let go, the next turn is handed the event.
+    const next = await consumers.turn('reader', 50, async (items) => void handed.push(...items), {
+      holdWhileHandling: false,
+    });
+    expect(next).toEqual({ _tag: 'Delivered', count: 1, more: false });
   });
 });

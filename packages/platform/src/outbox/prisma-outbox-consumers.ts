@@ -26,7 +26,7 @@ export class PrismaOutboxConsumers implements OutboxConsumers {
   ): Promise<ConsumerTurn> {
     const { types } = options;
     if (options.holdWhileHandling === false) {
-      const read = await this.locked(name, (tx) => this.readAfterCursor(tx, name, limit, types));
+      const read = await this.readOnce(name, limit, types);
       if (read === 'busy') return { _tag: 'Busy' };
       if (read.items.length > 0) await handle(read.items);
       if (read.end !== undefined) await this.moveCursor(this.client, name, read.end);
@@ -116,6 +116,65 @@ export class PrismaOutboxConsumers implements OutboxConsumers {
     };
   }
 
+  /**
+   * For a reader that does not hold its lock while handling: the lock, the cursor and the read in
+   * one statement, which is its own transaction (the lock lasts as long as the read, as it would
+   * in a transaction of its own, and costs no BEGIN and COMMIT). Up to `limit` events of its
+   * types after the cursor, looking at most `scanLimit` in all (every event without types).
+   */
+  private async readOnce(
+    name: string,
+    limit: number,
+    types: ReadonlyArray<string> | undefined,
+  ): Promise<TurnRead | 'busy'> {
+    const scan = types === undefined ? limit : Math.max(limit, this.scanLimit);
+    const typeList = types === undefined ? null : types.join(',');
+    // Raw: an advisory lock, and the cursor and feed order over xid8 (see readFeed).
+    const rows = await this.client.$queryRaw<LockedRow[]>`
+      WITH lock AS (
+        SELECT pg_try_advisory_xact_lock(hashtext('outbox-consumer'), hashtext(${name})) AS held
+      ), cursor AS (
+        SELECT coalesce((SELECT last_xid FROM outbox_consumers WHERE name = ${name}), '0'::xid8)
+                 AS xid,
+               coalesce((SELECT last_id FROM outbox_consumers WHERE name = ${name}), 0) AS id
+      ), scanned AS (
+        SELECT o.xid, o.id, o.type FROM outbox o, cursor c
+         WHERE (SELECT held FROM lock)
+           AND o.xid < pg_snapshot_xmin(pg_current_snapshot())
+           AND (o.xid, o.id) > (c.xid, c.id)
+         ORDER BY o.xid, o.id
+         LIMIT ${scan}
+      ), wanted AS (
+        SELECT xid, id FROM scanned
+         WHERE ${typeList}::text IS NULL
+            OR type = ANY (string_to_array(${typeList}::text, ','))
+         ORDER BY xid, id
+         LIMIT ${limit}
+      ), last AS (
+        SELECT xid, id, (SELECT count(*) FROM scanned)::int AS scanned
+          FROM scanned ORDER BY xid DESC, id DESC LIMIT 1
+      )
+      SELECT 'item' AS kind, o.id::text AS id, o.type, o.occurred_at, o.data, o.xid::text AS xid,
+             NULL::int AS scanned
+        FROM wanted w JOIN outbox o ON o.id = w.id
+      UNION ALL
+      SELECT 'last', id::text, NULL, NULL, NULL, xid::text, scanned FROM last
+      UNION ALL
+      SELECT 'lock', NULL, NULL, NULL, NULL, NULL, CASE WHEN held THEN 1 ELSE 0 END FROM lock`;
+    if (rows.find((row) => row.kind === 'lock')?.scanned !== 1) return 'busy';
+    const items = rows
+      .filter((row) => row.kind === 'item')
+      .map(toItem)
+      .sort((a, b) => comparePositions(a.position, b.position));
+    const last = rows.find((row) => row.kind === 'last');
+    if (items.length === limit) return { items, end: items.at(-1)?.position, more: true };
+    return {
+      items,
+      end: last === undefined ? undefined : { xid: last.xid, id: Number(last.id) },
+      more: last?.scanned === scan,
+    };
+  }
+
   /** Forward only: a slower instance that handled the same events never moves it back. */
   private async moveCursor(
     client: Prisma.TransactionClient | PrismaClient,
@@ -142,3 +201,6 @@ interface TurnRead {
 
 /** An event of the reader's types, or (with `scanned` set) the last event looked at. */
 type ScannedRow = OutboxRow & { readonly scanned: number | null };
+
+/** `readOnce`'s rows: its events, the last event looked at, and whether it had the lock (1). */
+type LockedRow = ScannedRow & { readonly kind: 'item' | 'last' | 'lock' };
