@@ -54,19 +54,20 @@ interface Contest {
  * claims each one's version as loaded, so a product another writer changed meanwhile fails the
  * whole commit (`ConcurrencyConflict`), and the batcher decides the batch again.
  *
- * It remembers each product as it last loaded or wrote it. A batch decides on the products it
- * remembers without loading them, taking every line it asks of them to be absent (the common
- * case: a new order), and loads only the rest: products it does not remember, and a batch to
- * shrink below what it holds (the lines that go are not remembered). Its commit then checks, in
- * the same statement, that each remembered product is still at the version remembered and that
- * none of those lines exists. So a batch costs one round trip instead of two while this process
- * is the products' only writer. Its own
- * units of work make it forget a product before they change it (`forget`), and those that write
- * without a transaction tell it what they stored (`remember`); a product another process changed
- * fails the claim once and is found at another version when the batch loads again: with another
- * writer about (another process or instance), every batch loads for a while (`contestedForMs`),
- * as products such a writer shares would mostly fail their claims. A claim that failed only on a
- * line taken to be absent (a retried order line) changes nothing of that.
+ * It remembers each product as it last loaded or wrote it, with the lines it allocated into each
+ * batch since (`recent`). A batch decides on the products it remembers without loading them,
+ * taking every line it asks of them to be absent (the common case: a new order) and a shrink's
+ * newest lines from those it allocated, and loads only the rest: products it does not remember,
+ * and a batch to shrink further than those lines cover. Its commit then checks, in the same
+ * statement, that each remembered product is still at the version remembered and that none of
+ * those lines exists. So a batch costs one round trip instead of two while this process is the
+ * products' only writer. Its own units of work make it forget a product before they change it
+ * (`forget`), and those that write without a transaction tell it what they stored (`remember`);
+ * a product another process changed fails the claim once and is found at another version when
+ * the batch loads again: with another writer about (another process or instance), every batch
+ * loads for a while (`contestedForMs`), as products such a writer shares would mostly fail their
+ * claims. A claim that failed only on a line taken to be absent (a retried order line) changes
+ * nothing of that.
  */
 export class PooledProductStore implements ProductStore {
   /** Each product as last loaded or committed here: the batcher runs one batch at a time. */
