@@ -14,7 +14,7 @@
  * went (the service, PostgreSQL, this process as the load generator, idle). pgbench's
  * one-statement allocation on the allocation-only database gives the SQL figure of the same run.
  * Run: npm run bench:mix (BENCH_PLATFORMS=express, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_MIX,
- * BENCH_ORDER_STEPS).
+ * BENCH_ORDER_STEPS, BENCH_ROUNDS).
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -427,24 +427,45 @@ const measure = async (platform: string, load: string, shares: Shares): Promise<
   }
 };
 
+/**
+ * BENCH_ROUNDS pairs of loads, allocation only then the mix, one after the other: the machine's
+ * speed drifts within minutes, so the ratio of each pair, and their median, say more than one pair.
+ */
+const ROUNDS = Math.max(1, Math.floor(Number(process.env['BENCH_ROUNDS'] ?? '1')) || 1);
+
+const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+};
+
 const main = async () => {
   const platform = process.env['BENCH_PLATFORMS'] ?? 'express';
-  const alone = await measure(platform, 'allocation only', ALLOCATION_ONLY);
-  const mixed = await measure(platform, 'mix', MIX);
+  const pairs: Array<{ alone: LoadFigures; mixed: LoadFigures }> = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const label = ROUNDS === 1 ? '' : ` (${round})`;
+    const alone = await measure(platform, `allocation only${label}`, ALLOCATION_ONLY);
+    const mixed = await measure(platform, `mix${label}`, MIX);
+    pairs.push({ alone, mixed });
+  }
   const ms = (tally: Tally) =>
     tally.count === 0
       ? '-'
       : `${tally.percentile(50).toFixed(1)} / ${tally.percentile(99).toFixed(1)} ms`;
-  const rows = [alone, mixed].map((f) => [
-    f.load,
-    Math.round(f.allocationsPerSecond).toLocaleString('en'),
-    ms(f.tallies.allocate),
-    ms(f.tallies.changeQuantity),
-    ms(f.tallies.placeOrder),
-    ms(f.tallies.deallocate),
-    f.cpuPerOperationUs === undefined ? '?' : `${Math.round(f.cpuPerOperationUs)} µs`,
-    String(OPERATIONS.reduce((sum, op) => sum + f.tallies[op].count5xx(), 0)),
-  ]);
+  const rows = pairs
+    .flatMap(({ alone, mixed }) => [alone, mixed])
+    .map((f) => [
+      f.load,
+      Math.round(f.allocationsPerSecond).toLocaleString('en'),
+      ms(f.tallies.allocate),
+      ms(f.tallies.changeQuantity),
+      ms(f.tallies.placeOrder),
+      ms(f.tallies.deallocate),
+      f.cpuPerOperationUs === undefined ? '?' : `${Math.round(f.cpuPerOperationUs)} µs`,
+      String(OPERATIONS.reduce((sum, op) => sum + f.tallies[op].count5xx(), 0)),
+    ]);
   console.log(
     `\nSide by side (${new Date().toISOString().slice(0, 10)}, ${platform}, ${CONNECTIONS} clients, ${SECONDS} s):`,
   );
@@ -461,9 +482,17 @@ const main = async () => {
     ],
     rows,
   );
+  const ratios = pairs.map(
+    ({ alone, mixed }) => mixed.allocationsPerSecond / alone.allocationsPerSecond,
+  );
+  const sql = pairs.map(({ alone }) => Math.round(alone.sqlPerSecond ?? NaN).toLocaleString('en'));
   console.log(
-    `mix / allocation only: ${(mixed.allocationsPerSecond / alone.allocationsPerSecond).toFixed(2)} (goal ≥ 0.8); ` +
-      `one-statement SQL allocation (pgbench): ${Math.round(alone.sqlPerSecond ?? NaN).toLocaleString('en')}/s`,
+    ROUNDS === 1
+      ? `mix / allocation only: ${(ratios[0] ?? NaN).toFixed(2)} (goal ≥ 0.8); ` +
+          `one-statement SQL allocation (pgbench): ${sql[0] ?? '?'}/s`
+      : `mix / allocation only, each round: ${ratios.map((r) => r.toFixed(2)).join(', ')}; ` +
+          `median ${median(ratios).toFixed(2)} (goal ≥ 0.8); ` +
+          `one-statement SQL allocation (pgbench), each round: ${sql.join(', ')}/s`,
   );
 };
 
