@@ -321,6 +321,13 @@ export class AllocationBatcher {
   }
 }
 
+/** Commands decided together: each one's decision in order, the products' changes, the events. */
+export interface Decided<D> {
+  readonly decisions: ReadonlyArray<D>;
+  readonly changes: ReadonlyArray<ProductChange>;
+  readonly events: ReadonlyArray<DomainEvent>;
+}
+
 /** What the product store is asked to load for one command. */
 const requestOf = (command: GroupCommand): ProductRequest =>
   command._tag === 'Allocate'
@@ -340,11 +347,7 @@ const requestOf = (command: GroupCommand): ProductRequest =>
 export const decideTogether = async (
   store: Pick<ProductStore, 'load'>,
   commands: ReadonlyArray<GroupCommand>,
-): Promise<{
-  decisions: ReadonlyArray<GroupDecision>;
-  changes: ReadonlyArray<ProductChange>;
-  events: ReadonlyArray<DomainEvent>;
-}> => {
+): Promise<Decided<GroupDecision>> => {
   const recorded: DomainEvent[] = [];
   const loaded = await store.load(commands.map(requestOf));
   const products = new Map<string, Product>();
@@ -423,15 +426,11 @@ export const decideTogether = async (
 export const allocateTogether = async (
   store: Pick<ProductStore, 'load'>,
   commands: ReadonlyArray<Allocate>,
-): Promise<{
-  outcomes: ReadonlyArray<AllocationDecision>;
-  changes: ReadonlyArray<ProductChange>;
-  events: ReadonlyArray<DomainEvent>;
-}> => {
+): Promise<Decided<AllocationDecision>> => {
   const { decisions, changes, events } = await decideTogether(store, commands);
-  const outcomes = decisions.map((decided) => {
+  const allocations = decisions.map((decided) => {
     if (decided.kind !== 'allocate') throw new Error('An allocation decided as something else');
     return decided.decision;
   });
-  return { outcomes, changes, events };
+  return { decisions: allocations, changes, events };
 };

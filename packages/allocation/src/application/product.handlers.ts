@@ -32,7 +32,7 @@ import { persist } from './persist';
 /** One allocation: the group commit's rule and write, as a batch of one in this unit of work. */
 export const allocate: AllocationHandler<Allocate, AllocationResult> = async (command, context) => {
   const decided = await allocateTogether(context.products, [command]);
-  const [outcome] = decided.outcomes;
+  const [outcome] = decided.decisions;
   if (outcome === undefined) throw new Error('One command decided, no outcome');
   // A refusal commits nothing here; the bus keeps an out-of-stock refusal's event.
   if (E.isLeft(outcome)) return outcome;
