@@ -3,6 +3,7 @@ import * as E from 'fp-ts/Either';
 import type {
   Allocate,
   ChangeBatchQuantity,
+  Deallocate,
   Command,
   FulfilmentCommand,
 } from '@allocation/allocation-domain';
@@ -123,6 +124,11 @@ const changeStep = (most = 10): fc.Arbitrary<Step> =>
     quantity: fc.nat(most),
   });
 
+const deallocateStep: fc.Arbitrary<Step> = fc.record({
+  kind: fc.constant('deallocate' as const),
+  order: fc.nat(6),
+});
+
 const repeatStep: fc.Arbitrary<Step> = fc.record({
   kind: fc.constant('repeat' as const),
   index: fc.nat(),
@@ -141,10 +147,7 @@ const stepOver = (lastSku: number): fc.Arbitrary<Step> =>
         quantity: fc.integer({ min: 1, max: 7 }),
       }),
     },
-    {
-      weight: 1,
-      arbitrary: fc.record({ kind: fc.constant('deallocate' as const), order: fc.nat(6) }),
-    },
+    { weight: 1, arbitrary: deallocateStep },
     { weight: 1, arbitrary: changeStep() },
     {
       // A batch added mid-run (b6-b9; again under a taken reference, it is refused), and one
@@ -242,13 +245,27 @@ const seen = (
 const handleOn = (side: typeof oneByOne, command: AnyCommand) =>
   isPickListCommand(command) ? side.fulfilment.handle(command) : side.bus.handle(command);
 
-type Batchable = Allocate | ChangeBatchQuantity;
+type Batchable = Allocate | ChangeBatchQuantity | Deallocate;
 const batchable = (command: AnyCommand | undefined): command is Batchable =>
-  command?._tag === 'Allocate' || command?._tag === 'ChangeBatchQuantity';
+  command?._tag === 'Allocate' ||
+  command?._tag === 'ChangeBatchQuantity' ||
+  command?._tag === 'Deallocate';
+
+/** A batchable command submitted to the batcher, as its HTTP route does. */
+const submitted = (command: Batchable) => {
+  switch (command._tag) {
+    case 'Allocate':
+      return batched.batcher.submit(command);
+    case 'ChangeBatchQuantity':
+      return batched.batcher.change(command);
+    case 'Deallocate':
+      return batched.batcher.deallocate(command);
+  }
+};
 
 /**
- * Runs the commands: allocations and quantity changes that follow each other go to the batcher
- * together, submitted in the same turn as concurrent requests would be.
+ * Runs the commands: allocations, quantity changes and deallocations that follow each other go
+ * to the batcher together, submitted in the same turn as concurrent requests would be.
  */
 const runBatched = async (commands: ReadonlyArray<AnyCommand>) => {
   const results: unknown[] = [];
@@ -261,11 +278,7 @@ const runBatched = async (commands: ReadonlyArray<AnyCommand>) => {
     }
     const group: Batchable[] = [];
     for (let next = commands[i]; batchable(next); next = commands[++i]) group.push(next);
-    const outcomes = await Promise.all(
-      group.map((c) =>
-        c._tag === 'Allocate' ? batched.batcher.submit(c) : batched.batcher.change(c),
-      ),
-    );
+    const outcomes = await Promise.all(group.map(submitted));
     results.push(...outcomes.map(seen));
   }
   return results;
@@ -371,18 +384,21 @@ describe('allocations batched together (group commit)', () => {
     );
   });
 
-  it('do the same when allocations and quantity changes run on with nothing between them', async () => {
-    // Every step goes to the group commit, so shrinks (mostly below what a batch holds) meet the
-    // lines it allocated itself.
+  it('do the same when allocations, quantity changes and deallocations run on with nothing between them', async () => {
+    // Every step goes to the group commit, so shrinks (mostly below what a batch holds) and
+    // deallocations meet the lines it allocated itself, and an order's deallocation meets its
+    // allocations submitted just before it.
     const before = { ...batched.batcher.stats };
     const step = fc.oneof(
       { weight: 5, arbitrary: allocateStep(2) },
       { weight: 1, arbitrary: changeStep(2) },
       { weight: 1, arbitrary: changeStep(10) },
       { weight: 1, arbitrary: repeatStep },
+      { weight: 1, arbitrary: deallocateStep },
     );
     await sameAsOneByOne(2, 30, [], step);
     expect(batched.batcher.stats.changes - before.changes).toBeGreaterThan(0);
+    expect(batched.batcher.stats.deallocations - before.deallocations).toBeGreaterThan(0);
     expect(batched.batcher.stats.fallbacks).toBe(0);
   });
 
@@ -547,6 +563,7 @@ describe('a batch on products the group commit wrote last', () => {
         result,
         loads: count('WITH wanted AS'),
         writes: count('AS x(sku, old_version, new_version)'),
+        lookups: count('SELECT sku FROM allocations WHERE order_id'),
       };
     };
     /** A batch of one: its outcome, and the loads and writes of the product store it sent. */
@@ -561,7 +578,26 @@ describe('a batch on products the group commit wrote last', () => {
       const deallocated = events.flatMap((e) => (e._tag === 'Deallocated' ? [e.orderId] : []));
       return { deallocated, loads, writes };
     };
-    return { bus, batcher, batch, change, clock, sources, close: () => prisma.close() };
+    /** A whole order's deallocation: the products it let go of, its lookups, loads and writes. */
+    const deallocate = async (orderId: string) => {
+      const { result, loads, writes, lookups } = await counted(() =>
+        batcher.deallocate(must(deallocateCommand(orderId))),
+      );
+      if (E.isLeft(result)) return { refused: result.left._tag, loads, writes, lookups };
+      const events = result.right.events;
+      const released = events.flatMap((e) => (e._tag === 'Deallocated' ? [e.sku] : []));
+      return { released, loads, writes, lookups };
+    };
+    return {
+      bus,
+      batcher,
+      batch,
+      change,
+      deallocate,
+      clock,
+      sources,
+      close: () => prisma.close(),
+    };
   };
 
   it('is decided on them as written, and written in one statement', async () => {
@@ -753,6 +789,56 @@ describe('a batch on products the group commit wrote last', () => {
       const rows = await batched.prisma.client.$queryRaw<Array<{ order_id: string }>>`
         SELECT order_id FROM allocations WHERE sku = 'SHRINK' ORDER BY order_id`;
       expect(rows.map((r) => r.order_id)).toEqual(['shrink-0']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('deallocates an order in the same statement, from the lines it allocated itself', async () => {
+    const { bus, batcher, batch, change, deallocate, close } = process();
+    try {
+      must(await bus.handle(createBatchCommand('free-a', 'FREE-A', 10)));
+      must(await bus.handle(createBatchCommand('free-b', 'FREE-B', 10)));
+      // Allocated before this batcher remembered the product: its line is not known here.
+      must(await bus.handle(allocateCommand('free-0', 'FREE-A', 2)));
+      for (const [order, sku, quantity] of [
+        ['free-1', 'FREE-A', 3],
+        ['free-2', 'FREE-A', 2],
+        ['free-2', 'FREE-B', 1],
+      ] as const) {
+        expect((await batch(allocateCommand(order, sku, quantity))).outcome).toBe('allocated');
+      }
+      // Both products, in SKU order, from memory: one lookup of the order's SKUs, one write.
+      expect(await deallocate('free-2')).toEqual({
+        released: ['FREE-A', 'FREE-B'],
+        loads: 0,
+        writes: 1,
+        lookups: 1,
+      });
+      // What is left of the lines it allocated is still the batch's newest: 5 held, 2 kept.
+      expect(await change(changeQuantityCommand('free-a', 2))).toEqual({
+        deallocated: ['free-1'],
+        loads: 0,
+        writes: 1,
+      });
+      // A line from before it remembered the product is loaded.
+      expect(await deallocate('free-0')).toEqual({
+        released: ['FREE-A'],
+        loads: 1,
+        writes: 1,
+        lookups: 1,
+      });
+      // An order with no line anywhere is refused after its lookup, and nothing is written.
+      expect(await deallocate('free-9')).toEqual({
+        refused: 'OrderNotAllocated',
+        loads: 0,
+        writes: 0,
+        lookups: 1,
+      });
+      expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0, deallocations: 2 });
+      const rows = await batched.prisma.client.$queryRaw<Array<{ order_id: string }>>`
+        SELECT order_id FROM allocations WHERE sku LIKE 'FREE-%' ORDER BY order_id`;
+      expect(rows.map((r) => r.order_id)).toEqual([]);
     } finally {
       await close();
     }

@@ -4,14 +4,17 @@ import * as O from 'fp-ts/Option';
 import {
   allocate as allocateLine,
   changeBatchQuantity as changeQuantity,
+  deallocate as deallocateLine,
   emptyProduct,
   lineShipped,
+  orderNotAllocated,
   unknownSku,
   type Allocate,
   type AllocationError,
   type AllocationResult,
   type Batch,
   type ChangeBatchQuantity,
+  type Deallocate,
   type DomainEvent,
   type Product,
   type Sku,
@@ -36,11 +39,17 @@ export type ChangeOutcome = E.Either<AllocationFailure, Handled<Batch, DomainEve
 /** One command's decision: its result and events, or the domain's refusal. */
 export type AllocationDecision = E.Either<AllocationError, Handled<AllocationResult, DomainEvent>>;
 
+/** What a whole order's deallocation answers: its events, or why not. */
+export type DeallocationOutcome = E.Either<AllocationFailure, Handled<void, DomainEvent>>;
+
 /** A quantity change for the product this process last found holding the batch. */
 export type HeldChange = ChangeBatchQuantity & { readonly sku: Sku };
 
-/** What the group commit decides: allocations, and changes of a batch's quantity. */
-export type GroupCommand = Allocate | HeldChange;
+/** A whole order's deallocation from the products it was found to have lines of. */
+export type FoundDeallocation = Deallocate & { readonly skus: ReadonlyArray<Sku> };
+
+/** What the group commit decides: allocations, changes of a batch's quantity, deallocations. */
+export type GroupCommand = Allocate | HeldChange | FoundDeallocation;
 
 /**
  * A group command's decision. A change whose batch the product turned out not to hold (it was
@@ -51,6 +60,10 @@ export type GroupDecision =
   | {
       readonly kind: 'change';
       readonly decision: E.Either<AllocationError, Handled<Batch, DomainEvent>>;
+    }
+  | {
+      readonly kind: 'deallocate';
+      readonly decision: E.Either<AllocationError, Handled<void, DomainEvent>>;
     }
   | { readonly kind: 'elsewhere' };
 
@@ -75,6 +88,8 @@ export interface BatcherStats {
   retries: number;
   /** Quantity changes decided in a batch. */
   changes: number;
+  /** Whole orders deallocated in a batch. */
+  deallocations: number;
   /** Batch size → how many batches had it. */
   readonly sizes: Map<number, number>;
 }
@@ -111,16 +126,35 @@ type Waiting =
       readonly command: HeldChange;
       readonly resolve: (outcome: ChangeOutcome) => void;
       readonly reject: (error: unknown) => void;
+    }
+  | {
+      readonly kind: 'deallocate';
+      readonly command: Deallocate;
+      /** The products it has lines of; until its lookup answers, nothing after it may pass. */
+      skus: ReadonlyArray<Sku> | undefined;
+      readonly resolve: (outcome: DeallocationOutcome) => void;
+      readonly reject: (error: unknown) => void;
     };
+
+/** The products a waiting command touches (none known yet for a deallocation being looked up). */
+const skusOf = (waiting: Waiting): ReadonlyArray<string> =>
+  waiting.kind === 'deallocate' ? (waiting.skus ?? []) : [waiting.command.sku];
+
+/** The command as decided: a deallocation with the products it was found to have lines of. */
+const groupCommandOf = (waiting: Waiting): GroupCommand =>
+  waiting.kind === 'deallocate'
+    ? { ...waiting.command, skus: waiting.skus ?? [] }
+    : waiting.command;
 
 /** Which product this process last found holding a batch (`BatchDirectory`), if it knows. */
 export type BatchHolders = (reference: string) => string | undefined;
 
 /**
- * Group commit for allocations and quantity changes. Commands that arrive while a batch is in
- * flight queue up; the next batch takes them in arrival order (at most `maxBatch`) and decides
- * them together (`decideTogether`, each command's own rule), then commits everything through the
- * product store in one statement with its events, then answers each caller with its own result.
+ * Group commit for allocations, quantity changes and whole orders' deallocations. Commands that
+ * arrive while a batch is in flight queue up; the next batch takes them in arrival order (at
+ * most `maxBatch`) and decides them together (`decideTogether`, each command's own rule), then
+ * commits everything through the product store in one statement with its events, then answers
+ * each caller with its own result.
  * A domain failure answers its caller alone. If the batch cannot commit (a product changed
  * meanwhile, an unexpected error), its commands are run again one at a time through the bus, in
  * order, so the results are always those of running them one by one.
@@ -128,7 +162,8 @@ export type BatchHolders = (reference: string) => string | undefined;
  * A quantity change joins a batch only as its product's one command there: the lines a shrink
  * lets go are the batch's newest as stored, which a line allocated earlier in the same batch
  * would not be among. A change of a batch this process has not yet found (`holders`) goes to
- * the bus, which finds it.
+ * the bus, which finds it. A deallocation is likewise alone on its products, which it learns
+ * from a lookup sent as it arrives (see `deallocate`).
  *
  * A batch holds its products in `locks`, which this process's units of work share: a product
  * one of them holds is left out of the batch, with every later command for it (so each
@@ -141,9 +176,12 @@ export class AllocationBatcher {
     fallbacks: 0,
     retries: 0,
     changes: 0,
+    deallocations: 0,
     sizes: new Map(),
   };
   private readonly queue: Waiting[] = [];
+  /** The batch being decided and committed, and the commands it sends to the bus after. */
+  private inFlight: ReadonlyArray<Waiting> = [];
   private draining = false;
 
   constructor(
@@ -186,6 +224,52 @@ export class AllocationBatcher {
     });
   }
 
+  /**
+   * Deallocates a whole order in the group commit, or through the bus when it names a batch or
+   * the store cannot look orders up. The products it has lines of are looked up at once, while
+   * the batch in flight commits; those of the commands before it for the same order are added
+   * (they may not have committed yet). Until the lookup answers, nothing after it joins a batch.
+   */
+  deallocate(command: Deallocate): Promise<DeallocationOutcome> {
+    const lookup = this.store.skusOfOrder?.bind(this.store);
+    if (command.batchReference !== undefined || lookup === undefined) {
+      return this.bus.handle(command);
+    }
+    const before = new Set<Sku>();
+    for (const waiting of [...this.inFlight, ...this.queue]) {
+      if (waiting.kind === 'allocate' && waiting.command.orderId === command.orderId) {
+        before.add(waiting.command.sku);
+      }
+    }
+    return new Promise((resolve, reject) => {
+      const waiting: Waiting = { kind: 'deallocate', command, skus: undefined, resolve, reject };
+      this.queue.push(waiting);
+      lookup(command.orderId).then(
+        (found) => {
+          const skus = [...new Set([...found, ...before])].sort();
+          if (skus.length > 0) waiting.skus = skus;
+          else {
+            // Nothing to deallocate, before or after the commands ahead of it.
+            this.leave(waiting);
+            resolve(E.left(orderNotAllocated(command.orderId)));
+          }
+          this.wake(0);
+        },
+        (error: unknown) => {
+          this.leave(waiting);
+          reject(error);
+          this.wake(0);
+        },
+      );
+    });
+  }
+
+  /** Takes a command out of the queue without running it. */
+  private leave(waiting: Waiting): void {
+    const at = this.queue.indexOf(waiting);
+    if (at >= 0) this.queue.splice(at, 1);
+  }
+
   /** Starts draining unless a drain is on; the commands of this turn (or `waitMs`) join it. */
   private wake(waitMs: number): void {
     if (this.draining || this.queue.length === 0) return;
@@ -208,29 +292,31 @@ export class AllocationBatcher {
   /**
    * The next commands in arrival order, at most `maxBatch`, leaving out every command of a
    * product that is not free (and taking nothing past a left-out command of the same product).
-   * A change is its product's only command in a batch: it waits for a batch of its own when one
-   * of the product's commands is already in, and closes the product to the commands after it.
+   * A change or a deallocation is its products' only command in a batch: it waits for a batch of
+   * its own when one of their commands is already in, and closes them to the commands after it.
+   * A deallocation still being looked up takes nothing past it.
    */
   private nextBatch(): Waiting[] {
     const chosen: Waiting[] = [];
     const left: Waiting[] = [];
     const taken = new Set<string>();
     const closed = new Set<string>();
+    let barrier = false;
     for (const waiting of this.queue) {
-      const sku = waiting.command.sku as string;
+      if (waiting.kind === 'deallocate' && waiting.skus === undefined) barrier = true;
+      const skus = skusOf(waiting);
+      const alone = waiting.kind !== 'allocate';
       const joins =
+        !barrier &&
         chosen.length < this.options.maxBatch &&
-        !closed.has(sku) &&
-        !(waiting.kind === 'change' && taken.has(sku)) &&
-        this.locks.isFree(sku);
-      if (joins) {
-        chosen.push(waiting);
-        taken.add(sku);
-        if (waiting.kind === 'change') closed.add(sku);
-      } else {
-        closed.add(sku);
-        left.push(waiting);
+        skus.every(
+          (sku) => !closed.has(sku) && !(alone && taken.has(sku)) && this.locks.isFree(sku),
+        );
+      for (const sku of skus) {
+        if (joins) taken.add(sku);
+        if (!joins || alone) closed.add(sku);
       }
+      (joins ? chosen : left).push(waiting);
     }
     this.queue.splice(0, this.queue.length, ...left);
     return chosen;
@@ -271,12 +357,13 @@ export class AllocationBatcher {
     this.stats.batches += 1;
     this.stats.commands += batch.length;
     this.stats.sizes.set(batch.length, (this.stats.sizes.get(batch.length) ?? 0) + 1);
-    const skus = new Set(batch.map((w) => w.command.sku as string));
+    const skus = new Set(batch.flatMap(skusOf));
     this.locks.take(skus);
+    this.inFlight = batch;
     let decisions: ReadonlyArray<GroupDecision> | undefined;
     const started = performance.now();
     try {
-      decisions = await this.decideAndCommit(batch.map((w) => w.command));
+      decisions = await this.decideAndCommit(batch.map(groupCommandOf));
     } finally {
       // Before any fallback: the bus's units of work take these products themselves.
       this.locks.release(skus);
@@ -292,15 +379,20 @@ export class AllocationBatcher {
         } else if (waiting.kind === 'change' && decision?.kind === 'change') {
           this.stats.changes += 1;
           waiting.resolve(decision.decision);
+        } else if (waiting.kind === 'deallocate' && decision?.kind === 'deallocate') {
+          this.stats.deallocations += 1;
+          waiting.resolve(decision.decision);
         } else elsewhere.push(waiting);
       });
       // Before the next batch, so the product that holds the batch now keeps its order.
       await this.oneByOne(elsewhere);
+      this.inFlight = [];
       return;
     }
     this.stats.fallbacks += 1;
     this.observer.fellBack?.();
     await this.oneByOne(batch);
+    this.inFlight = [];
   }
 
   /** Runs commands through the bus, one after another, each answering its caller. */
@@ -311,6 +403,8 @@ export class AllocationBatcher {
           const outcome = await this.bus.handle(waiting.command);
           this.observer.decided?.(outcome);
           waiting.resolve(outcome);
+        } else if (waiting.kind === 'change') {
+          waiting.resolve(await this.bus.handle(waiting.command));
         } else {
           waiting.resolve(await this.bus.handle(waiting.command));
         }
@@ -329,27 +423,36 @@ export interface Decided<D> {
 }
 
 /** What the product store is asked to load for one command. */
-const requestOf = (command: GroupCommand): ProductRequest =>
-  command._tag === 'Allocate'
-    ? { sku: command.sku, orderId: command.orderId }
-    : { sku: command.sku, release: { reference: command.reference, keeping: command.quantity } };
+const requestsOf = (command: GroupCommand): ReadonlyArray<ProductRequest> => {
+  switch (command._tag) {
+    case 'Allocate':
+      return [{ sku: command.sku, orderId: command.orderId }];
+    case 'ChangeBatchQuantity':
+      return [
+        { sku: command.sku, release: { reference: command.reference, keeping: command.quantity } },
+      ];
+    case 'Deallocate':
+      return command.skus.map((sku) => ({ sku, orderId: command.orderId, standing: true }));
+  }
+};
 
 /**
- * The allocation rule and the quantity change, for any number of commands: their products loaded
- * once, then the pure domain applied in arrival order, each command seeing what the ones before
- * it did. The allocate handler runs it with one allocation; the batcher with many commands. A SKU
+ * The allocation rule, the quantity change and the deallocation, for any number of commands:
+ * their products loaded once, then the pure domain applied in arrival order, each command seeing
+ * what the ones before it did. The allocate handler runs it with one allocation; the batcher with many commands. A SKU
  * allocation has never seen is refused (`Invalid sku`, the reference contract), but a placed
  * order's line for it is accepted like any line that finds no stock: the product comes into being
  * with that backorder, and its first batch serves it. Refusals keep their `OutOfStock` event, in
- * arrival order, as the bus commits it after the refusal (`keptOnFailure`). A change must be its
- * product's only command (the batcher sees to it): the lines it lets go were loaded as stored.
+ * arrival order, as the bus commits it after the refusal (`keptOnFailure`). A change or a
+ * deallocation must be its products' only command (the batcher sees to it): the lines it lets go
+ * were loaded as stored.
  */
 export const decideTogether = async (
   store: Pick<ProductStore, 'load'>,
   commands: ReadonlyArray<GroupCommand>,
 ): Promise<Decided<GroupDecision>> => {
   const recorded: DomainEvent[] = [];
-  const loaded = await store.load(commands.map(requestOf));
+  const loaded = await store.load(commands.flatMap(requestsOf));
   const products = new Map<string, Product>();
   const lines = new Map<string, Map<string, StandingLine>>();
   for (const [sku, entry] of loaded) {
@@ -406,11 +509,47 @@ export const decideTogether = async (
     return { kind: 'change', decision: E.right({ value: value.batch, events }) };
   };
 
-  const decisions = commands.map((command): GroupDecision =>
-    command._tag === 'Allocate'
-      ? { kind: 'allocate', decision: allocate(command) }
-      : change(command),
-  );
+  /**
+   * The order's lines of each product, released in SKU order as the bus does; a product where it
+   * has nothing (any more) is passed over. All or nothing: a refusal changes none of them.
+   */
+  const deallocate = (command: FoundDeallocation): GroupDecision => {
+    const decided: { sku: Sku; product: Product; events: ReadonlyArray<DomainEvent> }[] = [];
+    for (const sku of command.skus) {
+      const product = products.get(sku);
+      if (product === undefined) continue;
+      const standing = lines.get(sku)?.get(command.orderId) ?? O.none;
+      const line = standing === 'shipped' ? O.none : standing;
+      const released = deallocateLine(product, command.orderId, line);
+      if (E.isLeft(released)) {
+        if (released.left._tag === 'OrderNotAllocated') continue;
+        return { kind: 'deallocate', decision: released };
+      }
+      decided.push({ sku, product: released.right.product, events: released.right.events });
+    }
+    if (decided.length === 0) {
+      return { kind: 'deallocate', decision: E.left(orderNotAllocated(command.orderId)) };
+    }
+    for (const { sku, product, events } of decided) {
+      products.set(sku, product);
+      released.set(sku, lineChangesOf(events));
+      lines.get(sku)?.delete(command.orderId);
+      recorded.push(...events);
+    }
+    const events = decided.flatMap((d) => d.events);
+    return { kind: 'deallocate', decision: E.right({ value: undefined, events }) };
+  };
+
+  const decisions = commands.map((command): GroupDecision => {
+    switch (command._tag) {
+      case 'Allocate':
+        return { kind: 'allocate', decision: allocate(command) };
+      case 'ChangeBatchQuantity':
+        return change(command);
+      case 'Deallocate':
+        return deallocate(command);
+    }
+  });
   const changes: ProductChange[] = [];
   for (const [sku, product] of products) {
     if (loaded.get(sku)?.product === product) continue;

@@ -93,7 +93,10 @@ export class AllocationsController {
     AllocationErrors.LineReserved,
   )
   async deallocateOrder(@Param('orderId') orderId: string): Promise<void> {
-    orFail(await this.bus.handle({ _tag: 'Deallocate', orderId: orFail(OrderId(orderId)) }));
+    // In the group commit with the allocations, in the order the requests came.
+    orFail(
+      await this.batcher.deallocate({ _tag: 'Deallocate', orderId: orFail(OrderId(orderId)) }),
+    );
   }
 
   @Delete(':orderId/batch/:reference')

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
 import {
   lineQuantityIn,
   type AllocatedLine,
@@ -8,13 +9,16 @@ import {
 } from '@allocation/allocation-domain';
 import { ConcurrencyConflict, type SqlPool } from '@allocation/platform';
 import type {
+  LineChanges,
   LoadedProduct,
   ProductChange,
   ProductRequest,
   ProductStore,
+  StandingLine,
 } from '../ports/product-store';
 import {
   loadProducts,
+  skusOfOrder,
   writeProducts,
   writesOf,
   type Assumed,
@@ -92,6 +96,11 @@ export class PooledProductStore implements ProductStore {
    * decided without a load.
    */
   private readonly recent = new Map<string, Map<string, AllocatedLine[]>>();
+  /**
+   * The same lines by order id: a deallocation of one of them is decided without a load (the
+   * version claim vouches that the line is still as allocated).
+   */
+  private readonly recentByOrder = new Map<string, Map<string, AllocatedLine>>();
 
   private readonly options: PooledStoreOptions;
 
@@ -115,7 +124,7 @@ export class PooledProductStore implements ProductStore {
       const claimed = this.suspects.get(product.sku);
       if (claimed !== undefined && claimed !== product.version) this.contest();
       this.loaded.set(product.sku, product);
-      this.recent.set(product.sku, new Map());
+      this.startRecord(product.sku);
     }
     this.suspects = new Map();
     return new Map([...remembered, ...found]);
@@ -154,6 +163,7 @@ export class PooledProductStore implements ProductStore {
     for (const sku of skus) {
       this.loaded.delete(sku);
       this.recent.delete(sku);
+      this.recentByOrder.delete(sku);
     }
   }
 
@@ -161,23 +171,45 @@ export class PooledProductStore implements ProductStore {
     for (const product of products) {
       this.loaded.set(product.sku, product);
       // Its lines were written elsewhere: only those allocated from now on are known.
-      this.recent.set(product.sku, new Map());
+      this.startRecord(product.sku);
     }
   }
 
+  skusOfOrder(orderId: string): ReturnType<NonNullable<ProductStore['skusOfOrder']>> {
+    return skusOfOrder(this.sql, orderId);
+  }
+
+  private startRecord(sku: string): void {
+    this.recent.set(sku, new Map());
+    this.recentByOrder.set(sku, new Map());
+  }
+
   /**
-   * Keeps the lines a committed write allocated anew. Any other change of lines (a shrink, a
-   * queue served) starts the record afresh: the lines it moved get new places among the newest.
+   * Keeps the lines a committed write allocated anew, and lets go of those it only released (a
+   * deallocation: the lines left keep their order). Any other change of lines (a shrink, a queue
+   * served) starts the record afresh: the lines it moved get new places among the newest.
    */
   private record({ after, lines }: ProductWrite): void {
     const byBatch = this.recent.get(after.sku);
+    const byOrder = this.recentByOrder.get(after.sku);
+    if (byBatch !== undefined && byOrder !== undefined && releasesOnly(lines)) {
+      const gone = new Set<string>(lines.released.map((portion) => portion.orderId));
+      for (const [reference, held] of byBatch) {
+        byBatch.set(
+          reference,
+          held.filter((line) => !gone.has(line.orderId)),
+        );
+      }
+      for (const orderId of gone) byOrder.delete(orderId);
+      return;
+    }
     const fresh =
       lines.released.length === 0 &&
       (lines.shipped ?? []).length === 0 &&
       lines.reservation === undefined &&
       lines.held.every((portion) => portion.accepted !== undefined);
-    if (byBatch === undefined || !fresh) {
-      this.recent.set(after.sku, new Map());
+    if (byBatch === undefined || byOrder === undefined || !fresh) {
+      this.startRecord(after.sku);
       return;
     }
     const added = groupIntoLines(
@@ -191,11 +223,14 @@ export class PooledProductStore implements ProductStore {
       })),
     );
     for (const line of added) {
+      byOrder.set(line.orderId, line);
       for (const { batchReference } of line.portions) {
         const held = byBatch.get(batchReference) ?? [];
         held.push(line);
         // Bounded: the oldest go first, and what stays is still every line since the oldest kept.
-        if (held.length > this.options.linesPerBatch) held.splice(0, held.length >> 1);
+        if (held.length > this.options.linesPerBatch) {
+          for (const old of held.splice(0, held.length >> 1)) byOrder.delete(old.orderId);
+        }
         byBatch.set(batchReference, held);
       }
     }
@@ -237,10 +272,16 @@ export class PooledProductStore implements ProductStore {
     if (this.options.now() < this.contested.until) return { remembered, rest: requests };
     const loading = new Set<string>();
     const releasing = new Map<string, Map<string, ReadonlyArray<AllocatedLine>>>();
-    for (const { sku, release } of requests) {
+    const standing = new Map<string, Map<string, AllocatedLine>>();
+    for (const { sku, orderId, release, standing: needsLine } of requests) {
       const product = this.loaded.get(sku);
       if (product === undefined) loading.add(sku);
-      else if (release !== undefined) {
+      else if (needsLine === true && orderId !== undefined) {
+        // Known only if allocated here since: else it may stand from before, as loaded.
+        const line = this.recentByOrder.get(sku)?.get(orderId);
+        if (line === undefined) loading.add(sku);
+        else standing.set(sku, (standing.get(sku) ?? new Map()).set(orderId, line));
+      } else if (release !== undefined) {
         const lines = this.releasingOf(product, release);
         if (lines === undefined) loading.add(sku);
         else releasing.set(sku, (releasing.get(sku) ?? new Map()).set(release.reference, lines));
@@ -251,9 +292,11 @@ export class PooledProductStore implements ProductStore {
       const product = this.loaded.get(sku);
       if (product === undefined || loading.has(sku)) continue;
       const lets = releasing.get(sku);
+      const lines = new Map<string, StandingLine>();
+      for (const [orderId, line] of standing.get(sku) ?? []) lines.set(orderId, O.some(line));
       remembered.set(sku, {
         product,
-        lines: new Map(),
+        lines,
         ...(lets === undefined ? {} : { releasing: lets }),
       });
     }
@@ -273,11 +316,18 @@ const assumedOf = (
   requests: ReadonlyArray<ProductRequest>,
   remembered: ReadonlyMap<string, LoadedProduct>,
 ): Assumed => ({
-  absent: requests.flatMap(({ sku, orderId }) =>
-    orderId === undefined || !remembered.has(sku) ? [] : [{ sku, orderId }],
+  absent: requests.flatMap(({ sku, orderId, standing }) =>
+    orderId === undefined || standing === true || !remembered.has(sku) ? [] : [{ sku, orderId }],
   ),
   versions: [...remembered.values()].map(({ product }) => ({
     sku: product.sku,
     version: product.version,
   })),
 });
+
+/** A change that only took lines away (a deallocation), leaving every other line where it was. */
+const releasesOnly = (lines: LineChanges): boolean =>
+  lines.released.length > 0 &&
+  lines.held.length === 0 &&
+  (lines.shipped ?? []).length === 0 &&
+  lines.reservation === undefined;

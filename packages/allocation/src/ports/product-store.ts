@@ -50,10 +50,13 @@ export type StandingLine = O.Option<AllocatedLine> | 'shipped';
 /**
  * A product to load, the order whose line of it a command needs (if any), and a batch of it that
  * is to hold no more than `keeping` units (if any): its newest lines past that come with it.
+ * A store may take the order's line to be absent and have the commit check it (a new order's
+ * line), unless `standing`: the command acts on the line as it stands (a deallocation).
  */
 export interface ProductRequest {
   readonly sku: Sku;
   readonly orderId?: OrderId;
+  readonly standing?: true;
   readonly release?: { readonly reference: BatchReference; readonly keeping: number };
 }
 
@@ -94,6 +97,8 @@ export interface ProductStore {
   forget?(skus: ReadonlyArray<string>): void;
   /** Another writer of this process has just stored these products as they are here. */
   remember?(products: ReadonlyArray<Product>): void;
+  /** Every SKU the order has a line of, allocated or waiting, in code-unit order. */
+  skusOfOrder?(orderId: OrderId): Promise<ReadonlyArray<Sku>>;
 }
 
 /**
