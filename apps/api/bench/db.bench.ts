@@ -86,8 +86,16 @@ const main = async () => {
       must(await batcher.change(command));
       return performance.now() - start;
     };
+    /** A whole order's deallocation as DELETE makes it: in the group commit, after its lookup. */
+    const timedDeallocation = async (orderId: OrderId) => {
+      const start = performance.now();
+      must(await batcher.deallocate({ _tag: 'Deallocate', orderId }));
+      return performance.now() - start;
+    };
     const others: Record<string, Record<'SMALL' | 'BIG', number[]>> = {
       'deallocate an order': { SMALL: [], BIG: [] },
+      'deallocate in the group commit, its line': { SMALL: [], BIG: [] },
+      'the same, a line it did not allocate': { SMALL: [], BIG: [] },
       'shrink a batch (its newest line moves)': { SMALL: [], BIG: [] },
       'grow a batch back': { SMALL: [], BIG: [] },
       'the same shrink in the group commit': { SMALL: [], BIG: [] },
@@ -105,6 +113,13 @@ const main = async () => {
         must(await bus.handle(allocateCommand(`other-${sku}-${i}`, sku, 1)));
         const orderId = must(OrderId(`other-${sku}-${i}`));
         record('deallocate an order', sku, await timed({ _tag: 'Deallocate', orderId }));
+        // A line the group commit allocated is released from memory; one a unit of work
+        // allocated is loaded first (the order's line of that product, not the product's lines).
+        const batched = must(OrderId(`batched-${sku}-${i}`));
+        must(await batcher.submit(allocateCommand(batched, sku, 1)));
+        record('deallocate in the group commit, its line', sku, await timedDeallocation(batched));
+        must(await bus.handle(allocateCommand(batched, sku, 1)));
+        record('the same, a line it did not allocate', sku, await timedDeallocation(batched));
 
         const held = await allocatedIn(reference[sku]);
         const shrink = changeQuantityCommand(reference[sku], held - 1);
