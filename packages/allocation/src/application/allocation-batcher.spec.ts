@@ -14,7 +14,11 @@ import {
   createBatchCommand,
   must,
 } from '../testing/commands';
-import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
+import {
+  createTestDatabase,
+  recordingPrisma,
+  type TestDatabase,
+} from '@allocation/platform/testing';
 import { deallocateCommand } from './product.commands';
 import { BatchDirectory } from '../infrastructure/batch-directory';
 import { PooledProductStore } from '../infrastructure/pooled-product-store';
@@ -524,13 +528,7 @@ describe('a batch on products the group commit wrote last', () => {
    * module wires them, and the statements it sends while a batch runs are counted.
    */
   const process = (linesPerBatch = 2_048) => {
-    const statements: string[] = [];
-    let recording = false;
-    const prisma = new PrismaService({
-      url: batched.database.url,
-      poolSize: 2,
-      onQuery: (sql) => recording && statements.push(sql),
-    });
+    const { prisma, recorded } = recordingPrisma(batched.database.url);
     const locks = new ProductLocks();
     const clock = { now: 0 };
     /** Where each batch's products came from, as `allocation_batch_loads_total` counts. */
@@ -553,10 +551,7 @@ describe('a batch on products the group commit wrote last', () => {
     );
     /** Runs a batch, and counts the product store's loads and writes it sent. */
     const counted = async <T>(run: () => Promise<T>) => {
-      statements.length = 0;
-      recording = true;
-      const result = await run();
-      recording = false;
+      const { result, statements } = await recorded(run);
       const count = (text: string) => statements.filter((sql) => sql.includes(text)).length;
       // The product store's prepared statements, known by their text.
       return {

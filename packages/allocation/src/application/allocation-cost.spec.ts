@@ -1,5 +1,5 @@
 import { BatchReference, OrderId } from '@allocation/allocation-domain';
-import { PrismaService } from '@allocation/platform';
+import type { PrismaService } from '@allocation/platform';
 import {
   allocateCommand,
   changeQuantityCommand,
@@ -7,7 +7,12 @@ import {
   must,
 } from '../testing/commands';
 import { seedAllocatedLines } from '../testing/seed';
-import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
+import {
+  createTestDatabase,
+  recordingPrisma,
+  type RecordingPrisma,
+  type TestDatabase,
+} from '@allocation/platform/testing';
 import { prismaAllocationBus } from '../testing/prisma-allocation-bus';
 import type { AllocationBus } from './allocation-bus';
 
@@ -18,15 +23,11 @@ let prisma: PrismaService;
 let bus: AllocationBus;
 /** The same commands through the bus as the module composes it (some without a transaction). */
 let plainBus: AllocationBus;
-let recording: string[] | null = null;
+let recorded: RecordingPrisma['recorded'];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  prisma = new PrismaService({
-    url: database.url,
-    poolSize: 2,
-    onQuery: (sql) => recording?.push(sql),
-  });
+  ({ prisma, recorded } = recordingPrisma(database.url));
   bus = prismaAllocationBus(prisma);
   plainBus = prismaAllocationBus(prisma, { statements: true });
   must(await bus.handle(createBatchCommand('small-batch', 'SMALL', 1_000_000)));
@@ -44,13 +45,8 @@ afterAll(async () => {
  * The statements a piece of work sent, sorted: reads sent together outside a transaction go out
  * on two connections, in either order.
  */
-const statementsOf = async (work: () => Promise<unknown>): Promise<string[]> => {
-  recording = [];
-  await work();
-  const sent = recording;
-  recording = null;
-  return [...sent].sort();
-};
+const statementsOf = async (work: () => Promise<unknown>): Promise<string[]> =>
+  (await recorded(work)).statements.sort();
 
 describe.each([
   ['in a transaction', () => bus],

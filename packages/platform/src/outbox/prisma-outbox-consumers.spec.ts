@@ -1,5 +1,6 @@
 import { PrismaService } from '../database/prisma.service';
 import { waitForFeedHorizon } from '../testing/horizon';
+import { recordingPrisma } from '../testing/recording-prisma';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
 import type { FeedItem } from './event-feed';
 import { PrismaOutboxConsumers } from './prisma-outbox-consumers';
@@ -113,27 +114,24 @@ describe.each([
 
 describe('a reader that does not hold its lock while it handles', () => {
   it('reads in one statement and moves its cursor in another: no transaction', async () => {
-    const statements: string[] = [];
-    const counted = new PrismaService({
-      url: database.url,
-      poolSize: 2,
-      onQuery: (sql) => statements.push(sql),
-    });
+    const counted = recordingPrisma(database.url);
     try {
       await commit('OrderPlaced', 'Allocated');
       const handed: string[] = [];
-      const turn = await new PrismaOutboxConsumers(counted.client).turn(
-        'reader',
-        50,
-        async (items) => void handed.push(...items.map((item) => item.type)),
-        { holdWhileHandling: false, types: ['OrderPlaced'] },
+      const { result: turn, statements } = await counted.recorded(() =>
+        new PrismaOutboxConsumers(counted.prisma.client).turn(
+          'reader',
+          50,
+          async (items) => void handed.push(...items.map((item) => item.type)),
+          { holdWhileHandling: false, types: ['OrderPlaced'] },
+        ),
       );
       expect(turn).toEqual({ _tag: 'Delivered', count: 1, more: false });
       expect(handed).toEqual(['OrderPlaced']);
       expect(statements).toHaveLength(2);
       expect(statements.some((sql) => /^\s*(BEGIN|COMMIT)/i.test(sql))).toBe(false);
     } finally {
-      await counted.close();
+      await counted.prisma.close();
     }
   });
 

@@ -83,37 +83,9 @@ export class PrismaOutboxConsumers implements OutboxConsumers {
     const scan = Math.max(limit, this.scanLimit);
     // Raw: feed order and the horizon are over xid8 (see readFeed).
     const rows = await tx.$queryRaw<ScannedRow[]>`
-      WITH scanned AS (
-        SELECT xid, id, type FROM outbox
-         WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
-           AND (xid, id) > (${after.xid}::xid8, ${after.id}::bigint)
-         ORDER BY xid, id
-         LIMIT ${scan}
-      ), wanted AS (
-        SELECT xid, id FROM scanned
-         WHERE type = ANY (string_to_array(${types.join(',')}::text, ','))
-         ORDER BY xid, id
-         LIMIT ${limit}
-      ), last AS (
-        SELECT xid, id, (SELECT count(*) FROM scanned)::int AS scanned
-          FROM scanned ORDER BY xid DESC, id DESC LIMIT 1
-      )
-      SELECT o.id::text AS id, o.type, o.occurred_at, o.data, o.xid::text AS xid,
-             NULL::int AS scanned
-        FROM wanted w JOIN outbox o ON o.id = w.id
-      UNION ALL
-      SELECT id::text, NULL, NULL, NULL, xid::text, scanned FROM last`;
-    const items = rows
-      .filter((row) => row.scanned === null)
-      .map(toItem)
-      .sort((a, b) => comparePositions(a.position, b.position));
-    const last = rows.find((row) => row.scanned !== null);
-    if (items.length === limit) return { items, end: items.at(-1)?.position, more: true };
-    return {
-      items,
-      end: last === undefined ? undefined : { xid: last.xid, id: Number(last.id) },
-      more: last?.scanned === scan,
-    };
+      WITH cursor AS (SELECT ${after.xid}::xid8 AS xid, ${after.id}::bigint AS id),
+      ${scanAfterCursor(Prisma.sql`TRUE`, scan, limit, types.join(','))}`;
+    return turnReadOf(rows, scan, limit);
   }
 
   /**
@@ -130,49 +102,19 @@ export class PrismaOutboxConsumers implements OutboxConsumers {
     const scan = types === undefined ? limit : Math.max(limit, this.scanLimit);
     const typeList = types === undefined ? null : types.join(',');
     // Raw: an advisory lock, and the cursor and feed order over xid8 (see readFeed).
-    const rows = await this.client.$queryRaw<LockedRow[]>`
+    const rows = await this.client.$queryRaw<ScannedRow[]>`
       WITH lock AS (
         SELECT pg_try_advisory_xact_lock(hashtext('outbox-consumer'), hashtext(${name})) AS held
       ), cursor AS (
         SELECT coalesce((SELECT last_xid FROM outbox_consumers WHERE name = ${name}), '0'::xid8)
                  AS xid,
                coalesce((SELECT last_id FROM outbox_consumers WHERE name = ${name}), 0) AS id
-      ), scanned AS (
-        SELECT o.xid, o.id, o.type FROM outbox o, cursor c
-         WHERE (SELECT held FROM lock)
-           AND o.xid < pg_snapshot_xmin(pg_current_snapshot())
-           AND (o.xid, o.id) > (c.xid, c.id)
-         ORDER BY o.xid, o.id
-         LIMIT ${scan}
-      ), wanted AS (
-        SELECT xid, id FROM scanned
-         WHERE ${typeList}::text IS NULL
-            OR type = ANY (string_to_array(${typeList}::text, ','))
-         ORDER BY xid, id
-         LIMIT ${limit}
-      ), last AS (
-        SELECT xid, id, (SELECT count(*) FROM scanned)::int AS scanned
-          FROM scanned ORDER BY xid DESC, id DESC LIMIT 1
-      )
-      SELECT 'item' AS kind, o.id::text AS id, o.type, o.occurred_at, o.data, o.xid::text AS xid,
-             NULL::int AS scanned
-        FROM wanted w JOIN outbox o ON o.id = w.id
-      UNION ALL
-      SELECT 'last', id::text, NULL, NULL, NULL, xid::text, scanned FROM last
+      ),
+      ${scanAfterCursor(Prisma.sql`(SELECT held FROM lock)`, scan, limit, typeList)}
       UNION ALL
       SELECT 'lock', NULL, NULL, NULL, NULL, NULL, CASE WHEN held THEN 1 ELSE 0 END FROM lock`;
     if (rows.find((row) => row.kind === 'lock')?.scanned !== 1) return 'busy';
-    const items = rows
-      .filter((row) => row.kind === 'item')
-      .map(toItem)
-      .sort((a, b) => comparePositions(a.position, b.position));
-    const last = rows.find((row) => row.kind === 'last');
-    if (items.length === limit) return { items, end: items.at(-1)?.position, more: true };
-    return {
-      items,
-      end: last === undefined ? undefined : { xid: last.xid, id: Number(last.id) },
-      more: last?.scanned === scan,
-    };
+    return turnReadOf(rows, scan, limit);
   }
 
   /** Forward only: a slower instance that handled the same events never moves it back. */
@@ -199,8 +141,63 @@ interface TurnRead {
   readonly more: boolean;
 }
 
-/** An event of the reader's types, or (with `scanned` set) the last event looked at. */
-type ScannedRow = OutboxRow & { readonly scanned: number | null };
+/**
+ * A scan's rows: its events, the last event looked at (with how many were), and for `readOnce`
+ * whether it had the lock (`scanned` 1).
+ */
+type ScannedRow = OutboxRow & {
+  readonly kind: 'item' | 'last' | 'lock';
+  readonly scanned: number | null;
+};
 
-/** `readOnce`'s rows: its events, the last event looked at, and whether it had the lock (1). */
-type LockedRow = ScannedRow & { readonly kind: 'item' | 'last' | 'lock' };
+/**
+ * The rest of a statement whose `cursor` (one row: xid, id) comes before it: at most `scan`
+ * events after the cursor while `held`, the first `limit` of those of the types in `typeList`
+ * (comma-separated; null for every type), and the last event looked at, as `ScannedRow`s.
+ */
+const scanAfterCursor = (
+  held: Prisma.Sql,
+  scan: number,
+  limit: number,
+  typeList: string | null,
+): Prisma.Sql => Prisma.sql`
+  scanned AS (
+    SELECT o.xid, o.id, o.type FROM outbox o, cursor c
+     WHERE ${held}
+       AND o.xid < pg_snapshot_xmin(pg_current_snapshot())
+       AND (o.xid, o.id) > (c.xid, c.id)
+     ORDER BY o.xid, o.id
+     LIMIT ${scan}
+  ), wanted AS (
+    SELECT xid, id FROM scanned
+     WHERE ${typeList}::text IS NULL
+        OR type = ANY (string_to_array(${typeList}::text, ','))
+     ORDER BY xid, id
+     LIMIT ${limit}
+  ), last AS (
+    SELECT xid, id, (SELECT count(*) FROM scanned)::int AS scanned
+      FROM scanned ORDER BY xid DESC, id DESC LIMIT 1
+  )
+  SELECT 'item' AS kind, o.id::text AS id, o.type, o.occurred_at, o.data, o.xid::text AS xid,
+         NULL::int AS scanned
+    FROM wanted w JOIN outbox o ON o.id = w.id
+  UNION ALL
+  SELECT 'last', id::text, NULL, NULL, NULL, xid::text, scanned FROM last`;
+
+/**
+ * What a turn read: its events in feed order, and where its cursor goes (past the last event
+ * looked at, unless it stopped at `limit` events). More may follow when either limit was met.
+ */
+const turnReadOf = (rows: ReadonlyArray<ScannedRow>, scan: number, limit: number): TurnRead => {
+  const items = rows
+    .filter((row) => row.kind === 'item')
+    .map(toItem)
+    .sort((a, b) => comparePositions(a.position, b.position));
+  const last = rows.find((row) => row.kind === 'last');
+  if (items.length === limit) return { items, end: items.at(-1)?.position, more: true };
+  return {
+    items,
+    end: last === undefined ? undefined : { xid: last.xid, id: Number(last.id) },
+    more: last?.scanned === scan,
+  };
+};

@@ -5,3 +5,4 @@ export * from './redis-server';
 export * from './smtp-server';
 export * from './test-database';
 export * from './free-port';
+export * from './recording-prisma';
