@@ -1,0 +1,165 @@
+/**
+ * What each kind of operation costs the service, driven alone: for each kind in BENCH_OPS (in
+ * order), BENCH_OPS_COUNT operations from BENCH_CONNECTIONS clients (one request at a time each)
+ * against the built service on a fresh database (100 SKUs of 5 batches, 3 hot SKUs with a small
+ * batch, prices set), then a pause for what they set off (placed orders' lines are allocated by
+ * an outbox reader). It reports the service's CPU per operation, less what it spends idle, so
+ * the mix's figures (`bench:mix`) can be read as the sum of their parts. Every kind answers as
+ * expected or the bench fails. A kind named twice is measured twice: the first run of a kind
+ * also warms it up.
+ * Kinds: allocate, draft (an order of one item, not placed), place1 / place3 (a whole order of 1
+ * or 3 lines, placed), deallocate (orders allocated earlier by `allocate`), change (a hot small
+ * batch between 50 and 20).
+ * Run: npm run bench:ops (BENCH_OPS, BENCH_OPS_COUNT, BENCH_CONNECTIONS).
+ */
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CONNECTIONS, printTable, seedBatches, send, startService } from './service';
+
+const SKUS = 100;
+const HOT = 3;
+const COUNT = Number(process.env['BENCH_OPS_COUNT'] ?? 4_000);
+const KINDS = (
+  process.env['BENCH_OPS'] ??
+  'allocate,draft,place1,place3,deallocate,change,allocate,draft,place1,place3,deallocate,change'
+).split(',');
+/** What operations set off after their answers (placed orders' allocations) finishes by then. */
+const SETTLE_MS = 1_500;
+
+/** One request on a kept-alive connection; resolves with its status. */
+const caller = (base: string) => {
+  const url = new URL(base);
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const call = (method: string, path: string, body?: unknown) =>
+    new Promise<number>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const headers =
+        payload === undefined
+          ? {}
+          : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+      const req = request(
+        { agent, host: url.hostname, port: url.port, method, path, headers },
+        (response) => {
+          response.resume();
+          response.once('end', () => resolve(response.statusCode ?? 0));
+        },
+      );
+      req.once('error', reject);
+      req.end(payload);
+    });
+  return { call, close: () => agent.destroy() };
+};
+
+const main = async () => {
+  const service = await startService('express', '1');
+  const { call, close } = caller(service.base);
+  try {
+    for (let k = 0; k < HOT; k++) {
+      const batch = { reference: `hot-${k}`, sku: `BENCH-${k}`, quantity: 50, eta: null };
+      await send(service.base, 'POST', '/api/batches', batch, 201);
+    }
+    await seedBatches(service.base, SKUS, 5, () => 1_000_000);
+    for (let s = 0; s < SKUS; s++) {
+      const price = { amountMinor: 100 + s, currency: 'EUR' };
+      await send(service.base, 'PUT', `/api/prices/BENCH-${s}`, price, 200);
+    }
+    let sequence = 0;
+    const allocated: string[] = [];
+    const order = (lines: number, place: boolean) => {
+      const id = ++sequence;
+      const items = [...Array(lines).keys()].map((i) => ({
+        sku: `BENCH-${(id + i * 7) % SKUS}`,
+        quantity: 1,
+      }));
+      const body = { orderId: `ops-order-${id}`, customerId: 'bench', items, place };
+      return () => call('POST', '/api/orders', body);
+    };
+    /** Each kind: the next operation (undefined when none is left) and the status it expects. */
+    const kinds: Record<string, { next: () => (() => Promise<number>) | undefined; ok: number }> = {
+      allocate: {
+        ok: 201,
+        next: () => {
+          const orderId = `ops-${++sequence}`;
+          allocated.push(orderId);
+          const body = { orderId, sku: `BENCH-${sequence % SKUS}`, quantity: 1 };
+          return () => call('POST', '/api/allocations', body);
+        },
+      },
+      draft: { ok: 201, next: () => order(1, false) },
+      place1: { ok: 201, next: () => order(1, true) },
+      place3: { ok: 201, next: () => order(3, true) },
+      deallocate: {
+        ok: 204,
+        next: () => {
+          const orderId = allocated.shift();
+          return orderId === undefined
+            ? undefined
+            : () => call('DELETE', `/api/allocations/${orderId}`);
+        },
+      },
+      change: {
+        ok: 200,
+        next: () => {
+          const id = ++sequence;
+          const quantity = Math.floor(id / HOT) % 2 === 0 ? 20 : 50;
+          return () => call('PATCH', `/api/batches/hot-${id % HOT}`, { quantity });
+        },
+      },
+    };
+    const cpu = () => service.cpuSeconds() ?? NaN;
+    const idleFrom = cpu();
+    const idleStart = performance.now();
+    await sleep(3_000);
+    const idlePerSecond = (cpu() - idleFrom) / ((performance.now() - idleStart) / 1000);
+
+    const rows: string[][] = [];
+    for (const name of KINDS) {
+      const kind = kinds[name];
+      if (kind === undefined) throw new Error(`No operation kind ${name}`);
+      let left = COUNT;
+      let done = 0;
+      const unexpected: number[] = [];
+      const cpuBefore = cpu();
+      const started = performance.now();
+      await Promise.all(
+        [...Array(CONNECTIONS)].map(async () => {
+          while (left > 0) {
+            const run = kind.next();
+            if (run === undefined) break;
+            left -= 1;
+            const status = await run();
+            done += 1;
+            if (status !== kind.ok) unexpected.push(status);
+          }
+        }),
+      );
+      const driven = (performance.now() - started) / 1000;
+      await sleep(SETTLE_MS);
+      const seconds = (performance.now() - started) / 1000;
+      const used = cpu() - cpuBefore - idlePerSecond * seconds;
+      if (unexpected.length > 0) {
+        throw new Error(`${name}: ${unexpected.length} answers not ${kind.ok}: ${unexpected[0]}`);
+      }
+      rows.push([
+        name,
+        done.toLocaleString('en'),
+        `${Math.round(done / driven).toLocaleString('en')}/s`,
+        `${Math.round((used / done) * 1e6)} µs`,
+      ]);
+    }
+    const today = new Date().toISOString().slice(0, 10);
+    console.log(
+      `\nService CPU per operation, each kind alone (${today}, ${CONNECTIONS} clients, idle ${(idlePerSecond * 100).toFixed(1)}% of a core taken off):`,
+    );
+    printTable(['kind', 'operations', 'rate', 'service CPU each'], rows);
+  } finally {
+    close();
+    await service.dispose();
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
