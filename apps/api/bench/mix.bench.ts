@@ -16,13 +16,13 @@
  * Run: npm run bench:mix (BENCH_PLATFORMS=express, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_MIX,
  * BENCH_ORDER_STEPS, BENCH_ROUNDS).
  */
-import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import {
   batchesOutOfStep,
   checkpoint,
   CONNECTIONS,
+  keptAliveClient,
   measured,
   pgbench,
   printTable,
@@ -85,40 +85,6 @@ const generator = (seed: number) => {
   };
 };
 
-/** An HTTP/1.1 client with kept-alive connections, one request per connection at a time. */
-const client = (base: string) => {
-  const url = new URL(base);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const call = (method: string, path: string, body?: unknown) =>
-    new Promise<number>((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = request(
-        {
-          agent,
-          host: url.hostname,
-          port: url.port,
-          method,
-          path,
-          headers:
-            payload === undefined
-              ? {}
-              : {
-                  'content-type': 'application/json',
-                  'content-length': Buffer.byteLength(payload),
-                },
-        },
-        (response) => {
-          response.resume();
-          response.once('end', () => resolve(response.statusCode ?? 0));
-          response.once('error', reject);
-        },
-      );
-      req.once('error', reject);
-      req.end(payload);
-    });
-  return { call, close: () => agent.destroy() };
-};
-
 /** What one kind of operation did: its statuses and latencies. */
 class Tally {
   readonly statuses: Record<string, number> = {};
@@ -162,7 +128,7 @@ const pickSku = (random: () => number) =>
 
 /** Runs the load; returns the tallies by operation and the wall time it took. */
 const drive = async (base: string, shares: Shares, acknowledged: Acknowledged) => {
-  const { call, close } = client(base);
+  const { call, close } = keptAliveClient(base);
   const tallies = Object.fromEntries(OPERATIONS.map((op) => [op, new Tally()])) as Record<
     Operation,
     Tally

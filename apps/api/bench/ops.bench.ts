@@ -12,10 +12,16 @@
  * batch between 50 and 20).
  * Run: npm run bench:ops (BENCH_OPS, BENCH_OPS_COUNT, BENCH_CONNECTIONS).
  */
-import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONNECTIONS, printTable, seedBatches, send, startService } from './service';
+import {
+  CONNECTIONS,
+  keptAliveClient,
+  printTable,
+  seedBatches,
+  send,
+  startService,
+} from './service';
 
 const SKUS = 100;
 const HOT = 3;
@@ -27,33 +33,9 @@ const KINDS = (
 /** What operations set off after their answers (placed orders' allocations) finishes by then. */
 const SETTLE_MS = 1_500;
 
-/** One request on a kept-alive connection; resolves with its status. */
-const caller = (base: string) => {
-  const url = new URL(base);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const call = (method: string, path: string, body?: unknown) =>
-    new Promise<number>((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const headers =
-        payload === undefined
-          ? {}
-          : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
-      const req = request(
-        { agent, host: url.hostname, port: url.port, method, path, headers },
-        (response) => {
-          response.resume();
-          response.once('end', () => resolve(response.statusCode ?? 0));
-        },
-      );
-      req.once('error', reject);
-      req.end(payload);
-    });
-  return { call, close: () => agent.destroy() };
-};
-
 const main = async () => {
   const service = await startService('express', '1');
-  const { call, close } = caller(service.base);
+  const { call, close } = keptAliveClient(service.base);
   try {
     for (let k = 0; k < HOT; k++) {
       const batch = { reference: `hot-${k}`, sku: `BENCH-${k}`, quantity: 50, eta: null };

@@ -3,6 +3,7 @@
  * its CPU time, the SKUs' batches, pgbench's one-statement allocation, and the batch totals check.
  */
 import { execFile, spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -411,4 +412,41 @@ export const measured = async <T>(
     machine: cpuSplit(machineBefore, machineAfter, serviceSeconds ?? 0, seconds),
     loop: loopSummary(loopBefore, await loopReading(service.base), seconds),
   };
+};
+
+/**
+ * An HTTP/1.1 client with kept-alive connections, one request per connection at a time: `call`
+ * sends a JSON body (if any) and resolves with the status.
+ */
+export const keptAliveClient = (base: string) => {
+  const url = new URL(base);
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const call = (method: string, path: string, body?: unknown) =>
+    new Promise<number>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          method,
+          path,
+          headers:
+            payload === undefined
+              ? {}
+              : {
+                  'content-type': 'application/json',
+                  'content-length': Buffer.byteLength(payload),
+                },
+        },
+        (response) => {
+          response.resume();
+          response.once('end', () => resolve(response.statusCode ?? 0));
+          response.once('error', reject);
+        },
+      );
+      req.once('error', reject);
+      req.end(payload);
+    });
+  return { call, close: () => agent.destroy() };
 };

@@ -1,34 +1,24 @@
 import { performance } from 'node:perf_hooks';
 import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
 import {
-  allocate as allocateLine,
-  changeBatchQuantity as changeQuantity,
-  deallocate as deallocateLine,
-  emptyProduct,
-  lineShipped,
   orderNotAllocated,
-  unknownSku,
   type Allocate,
-  type AllocationError,
   type AllocationResult,
   type Batch,
   type ChangeBatchQuantity,
   type Deallocate,
   type DomainEvent,
-  type Product,
   type Sku,
 } from '@allocation/allocation-domain';
 import { ConcurrencyConflict, type Handled } from '@allocation/platform';
-import type {
-  LineChanges,
-  ProductChange,
-  ProductRequest,
-  ProductStore,
-  StandingLine,
-} from '../ports/product-store';
+import type { ProductStore } from '../ports/product-store';
 import type { AllocationBus, AllocationFailure } from './allocation-bus';
-import { lineChangesOf } from './persist';
+import {
+  decideTogether,
+  type GroupCommand,
+  type GroupDecision,
+  type HeldChange,
+} from './decide-together';
 import { ProductLocks } from './product-locks';
 
 export type AllocationOutcome = E.Either<AllocationFailure, Handled<AllocationResult, DomainEvent>>;
@@ -36,36 +26,8 @@ export type AllocationOutcome = E.Either<AllocationFailure, Handled<AllocationRe
 /** What a quantity change answers: the batch as changed and every event, or why not. */
 export type ChangeOutcome = E.Either<AllocationFailure, Handled<Batch, DomainEvent>>;
 
-/** One command's decision: its result and events, or the domain's refusal. */
-export type AllocationDecision = E.Either<AllocationError, Handled<AllocationResult, DomainEvent>>;
-
 /** What a whole order's deallocation answers: its events, or why not. */
 export type DeallocationOutcome = E.Either<AllocationFailure, Handled<void, DomainEvent>>;
-
-/** A quantity change for the product this process last found holding the batch. */
-export type HeldChange = ChangeBatchQuantity & { readonly sku: Sku };
-
-/** A whole order's deallocation from the products it was found to have lines of. */
-export type FoundDeallocation = Deallocate & { readonly skus: ReadonlyArray<Sku> };
-
-/** What the group commit decides: allocations, changes of a batch's quantity, deallocations. */
-export type GroupCommand = Allocate | HeldChange | FoundDeallocation;
-
-/**
- * A group command's decision. A change whose batch the product turned out not to hold (it was
- * removed, perhaps made again under another SKU) is `elsewhere`: the bus runs it on its own.
- */
-export type GroupDecision =
-  | { readonly kind: 'allocate'; readonly decision: AllocationDecision }
-  | {
-      readonly kind: 'change';
-      readonly decision: E.Either<AllocationError, Handled<Batch, DomainEvent>>;
-    }
-  | {
-      readonly kind: 'deallocate';
-      readonly decision: E.Either<AllocationError, Handled<void, DomainEvent>>;
-    }
-  | { readonly kind: 'elsewhere' };
 
 export interface BatcherOptions {
   /** The most commands one transaction takes. */
@@ -414,162 +376,3 @@ export class AllocationBatcher {
     }
   }
 }
-
-/** Commands decided together: each one's decision in order, the products' changes, the events. */
-export interface Decided<D> {
-  readonly decisions: ReadonlyArray<D>;
-  readonly changes: ReadonlyArray<ProductChange>;
-  readonly events: ReadonlyArray<DomainEvent>;
-}
-
-/** What the product store is asked to load for one command. */
-const requestsOf = (command: GroupCommand): ReadonlyArray<ProductRequest> => {
-  switch (command._tag) {
-    case 'Allocate':
-      return [{ sku: command.sku, orderId: command.orderId }];
-    case 'ChangeBatchQuantity':
-      return [
-        { sku: command.sku, release: { reference: command.reference, keeping: command.quantity } },
-      ];
-    case 'Deallocate':
-      return command.skus.map((sku) => ({ sku, orderId: command.orderId, standing: true }));
-  }
-};
-
-/**
- * The allocation rule, the quantity change and the deallocation, for any number of commands:
- * their products loaded once, then the pure domain applied in arrival order, each command seeing
- * what the ones before it did. The allocate handler runs it with one allocation; the batcher with many commands. A SKU
- * allocation has never seen is refused (`Invalid sku`, the reference contract), but a placed
- * order's line for it is accepted like any line that finds no stock: the product comes into being
- * with that backorder, and its first batch serves it. Refusals keep their `OutOfStock` event, in
- * arrival order, as the bus commits it after the refusal (`keptOnFailure`). A change or a
- * deallocation must be its products' only command (the batcher sees to it): the lines it lets go
- * were loaded as stored.
- */
-export const decideTogether = async (
-  store: Pick<ProductStore, 'load'>,
-  commands: ReadonlyArray<GroupCommand>,
-): Promise<Decided<GroupDecision>> => {
-  const recorded: DomainEvent[] = [];
-  const loaded = await store.load(commands.flatMap(requestsOf));
-  const products = new Map<string, Product>();
-  const lines = new Map<string, Map<string, StandingLine>>();
-  for (const [sku, entry] of loaded) {
-    products.set(sku, entry.product);
-    lines.set(sku, new Map(entry.lines));
-  }
-  const held = new Map<string, LineChanges['held'][number][]>();
-  /** The line rows a quantity change leaves, read from its events. */
-  const released = new Map<string, LineChanges>();
-
-  const allocate = (command: Allocate): AllocationDecision => {
-    const product =
-      products.get(command.sku) ?? (command.backorder ? emptyProduct(command.sku) : undefined);
-    if (product === undefined) return E.left(unknownSku(command.sku));
-    const ofProduct = lines.get(command.sku) ?? new Map<string, StandingLine>();
-    lines.set(command.sku, ofProduct);
-    const standing = ofProduct.get(command.orderId) ?? O.none;
-    // A line that shipped is done: allocating it again would ship it twice.
-    if (standing === 'shipped') return E.left(lineShipped(command.orderId, command.sku));
-    const decided = allocateLine(product, command, standing, {
-      allowSplit: command.allowSplit,
-      backorder: command.backorder,
-    });
-    if (E.isLeft(decided)) {
-      if (decided.left._tag === 'OutOfStock') recorded.push(...decided.left.events);
-      return decided;
-    }
-    const { value, events } = decided.right;
-    if (!value.created) return E.right({ value, events: [] });
-    products.set(command.sku, decided.right.product);
-    if (value.outcome === 'allocated') {
-      ofProduct.set(command.orderId, O.some(value.line));
-      const portions = held.get(command.sku) ?? [];
-      for (const portion of value.line.portions)
-        portions.push({ orderId: command.orderId, ...portion, accepted: value.line.accepted });
-      held.set(command.sku, portions);
-    }
-    recorded.push(...events);
-    return E.right({ value, events });
-  };
-
-  const change = (command: HeldChange): GroupDecision => {
-    const product = products.get(command.sku);
-    if (product?.batches.some((b) => b.reference === command.reference) !== true) {
-      return { kind: 'elsewhere' };
-    }
-    const newest = loaded.get(command.sku)?.releasing?.get(command.reference) ?? [];
-    const decided = changeQuantity(product, command.reference, command.quantity, newest);
-    if (E.isLeft(decided)) return { kind: 'change', decision: decided };
-    const { events, value } = decided.right;
-    products.set(command.sku, decided.right.product);
-    released.set(command.sku, lineChangesOf(events));
-    recorded.push(...events);
-    return { kind: 'change', decision: E.right({ value: value.batch, events }) };
-  };
-
-  /**
-   * The order's lines of each product, released in SKU order as the bus does; a product where it
-   * has nothing (any more) is passed over. All or nothing: a refusal changes none of them.
-   */
-  const deallocate = (command: FoundDeallocation): GroupDecision => {
-    const decided: { sku: Sku; product: Product; events: ReadonlyArray<DomainEvent> }[] = [];
-    for (const sku of command.skus) {
-      const product = products.get(sku);
-      if (product === undefined) continue;
-      const standing = lines.get(sku)?.get(command.orderId) ?? O.none;
-      const line = standing === 'shipped' ? O.none : standing;
-      const released = deallocateLine(product, command.orderId, line);
-      if (E.isLeft(released)) {
-        if (released.left._tag === 'OrderNotAllocated') continue;
-        return { kind: 'deallocate', decision: released };
-      }
-      decided.push({ sku, product: released.right.product, events: released.right.events });
-    }
-    if (decided.length === 0) {
-      return { kind: 'deallocate', decision: E.left(orderNotAllocated(command.orderId)) };
-    }
-    for (const { sku, product, events } of decided) {
-      products.set(sku, product);
-      released.set(sku, lineChangesOf(events));
-      lines.get(sku)?.delete(command.orderId);
-      recorded.push(...events);
-    }
-    const events = decided.flatMap((d) => d.events);
-    return { kind: 'deallocate', decision: E.right({ value: undefined, events }) };
-  };
-
-  const decisions = commands.map((command): GroupDecision => {
-    switch (command._tag) {
-      case 'Allocate':
-        return { kind: 'allocate', decision: allocate(command) };
-      case 'ChangeBatchQuantity':
-        return change(command);
-      case 'Deallocate':
-        return deallocate(command);
-    }
-  });
-  const changes: ProductChange[] = [];
-  for (const [sku, product] of products) {
-    if (loaded.get(sku)?.product === product) continue;
-    changes.push({
-      product,
-      lines: released.get(sku) ?? { held: held.get(sku) ?? [], released: [] },
-    });
-  }
-  return { decisions, changes, events: recorded };
-};
-
-/** `decideTogether` for allocations alone: each allocation's decision, in order. */
-export const allocateTogether = async (
-  store: Pick<ProductStore, 'load'>,
-  commands: ReadonlyArray<Allocate>,
-): Promise<Decided<AllocationDecision>> => {
-  const { decisions, changes, events } = await decideTogether(store, commands);
-  const allocations = decisions.map((decided) => {
-    if (decided.kind !== 'allocate') throw new Error('An allocation decided as something else');
-    return decided.decision;
-  });
-  return { decisions: allocations, changes, events };
-};

@@ -23,7 +23,7 @@ import {
 } from '@allocation/allocation-domain';
 import type { AllocationTransaction } from '../ports/allocation-transaction';
 import type { AllocationHandler } from './allocation-bus';
-import { allocateTogether } from './allocation-batcher';
+import { allocateTogether } from './decide-together';
 import { persist } from './persist';
 
 // The handlers of the Product aggregate's commands, one each: load, decide (the pure domain),
