@@ -366,6 +366,7 @@ export class AllocationBatcher {
           this.observer.decided?.(outcome);
           waiting.resolve(outcome);
         } else if (waiting.kind === 'change') {
+          // The same call twice: narrowed apart, each outcome's type is its own caller's.
           waiting.resolve(await this.bus.handle(waiting.command));
         } else {
           waiting.resolve(await this.bus.handle(waiting.command));

@@ -165,12 +165,12 @@ export const decideTogether = async (
       if (product === undefined) continue;
       const standing = lines.get(sku)?.get(command.orderId) ?? O.none;
       const line = standing === 'shipped' ? O.none : standing;
-      const released = deallocateLine(product, command.orderId, line);
-      if (E.isLeft(released)) {
-        if (released.left._tag === 'OrderNotAllocated') continue;
-        return { kind: 'deallocate', decision: released };
+      const freed = deallocateLine(product, command.orderId, line);
+      if (E.isLeft(freed)) {
+        if (freed.left._tag === 'OrderNotAllocated') continue;
+        return { kind: 'deallocate', decision: freed };
       }
-      decided.push({ sku, product: released.right.product, events: released.right.events });
+      decided.push({ sku, product: freed.right.product, events: freed.right.events });
     }
     if (decided.length === 0) {
       return { kind: 'deallocate', decision: E.left(orderNotAllocated(command.orderId)) };
