@@ -773,17 +773,63 @@ describe('a batch on products the group commit wrote last', () => {
         loads: 0,
         writes: 1,
       });
-      // Lines served from the queue are not ones it allocated: it knows no newest line now, so
-      // a shrink loads them, newest first.
+      // Lines served from the queue are the batch's newest now, with the stamps they waited
+      // with: a shrink lets them go first, still from memory.
       expect(await change(changeQuantityCommand('shrink-b', 2))).toEqual({
         deallocated: ['shrink-3', 'shrink-2', 'shrink-1'],
-        loads: 1,
+        loads: 0,
         writes: 1,
       });
       expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0, changes: 3 });
       const rows = await batched.prisma.client.$queryRaw<Array<{ order_id: string }>>`
         SELECT order_id FROM allocations WHERE sku = 'SHRINK' ORDER BY order_id`;
       expect(rows.map((r) => r.order_id)).toEqual(['shrink-0']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('follows lines a shrink moves to another batch, and keeps what it knows through a load', async () => {
+    const { bus, batch, change, deallocate, close } = process();
+    try {
+      must(await bus.handle(createBatchCommand('move-a', 'MOVE', 10)));
+      must(await bus.handle(createBatchCommand('move-b', 'MOVE', 100, '2027-01-01')));
+      // Allocated before this batcher remembered the product: its line is not known here.
+      must(await bus.handle(allocateCommand('move-0', 'MOVE', 1)));
+      for (const order of ['move-1', 'move-2', 'move-3']) {
+        expect((await batch(allocateCommand(order, 'MOVE', 3))).outcome).toBe('allocated');
+      }
+      // move-a holds all 10; down to 4 it lets its two newest lines go, and they go to move-b.
+      expect(await change(changeQuantityCommand('move-a', 4))).toEqual({
+        deallocated: ['move-3', 'move-2'],
+        loads: 0,
+        writes: 1,
+      });
+      // A line that moved is known where it went; the line from before is loaded...
+      expect(await deallocate('move-2')).toEqual({
+        released: ['MOVE'],
+        loads: 0,
+        writes: 1,
+        lookups: 1,
+      });
+      expect(await deallocate('move-0')).toEqual({
+        released: ['MOVE'],
+        loads: 1,
+        writes: 1,
+        lookups: 1,
+      });
+      // ...and that load, finding the product as remembered, forgot nothing: move-b's newest
+      // line is still known, and too big for the unit move-a has free, so it waits.
+      expect(await change(changeQuantityCommand('move-b', 0))).toEqual({
+        deallocated: ['move-3'],
+        loads: 0,
+        writes: 1,
+      });
+      const rows = await batched.prisma.client.$queryRaw<Array<{ order_id: string }>>`
+        SELECT order_id FROM allocations WHERE sku = 'MOVE'
+        UNION ALL SELECT order_id || ' waits' FROM backorders WHERE sku = 'MOVE'
+        ORDER BY order_id`;
+      expect(rows.map((r) => r.order_id)).toEqual(['move-1', 'move-3 waits']);
     } finally {
       await close();
     }

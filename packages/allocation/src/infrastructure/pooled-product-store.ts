@@ -9,7 +9,6 @@ import {
 } from '@allocation/allocation-domain';
 import { ConcurrencyConflict, type SqlPool } from '@allocation/platform';
 import type {
-  LineChanges,
   LoadedProduct,
   ProductChange,
   ProductRequest,
@@ -24,7 +23,7 @@ import {
   type Assumed,
   type ProductWrite,
 } from './product-sql';
-import { groupIntoLines } from './rows';
+import { groupIntoLines, type PortionRow } from './rows';
 
 export interface PooledStoreOptions {
   /**
@@ -58,7 +57,7 @@ interface Contest {
  * claims each one's version as loaded, so a product another writer changed meanwhile fails the
  * whole commit (`ConcurrencyConflict`), and the batcher decides the batch again.
  *
- * It remembers each product as it last loaded or wrote it, with the lines it allocated into each
+ * It remembers each product as it last loaded or wrote it, with the lines it wrote into each
  * batch since (`recent`). A batch decides on the products it remembers without loading them,
  * taking every line it asks of them to be absent (the common case: a new order) and a shrink's
  * newest lines from those it allocated, and loads only the rest: products it does not remember,
@@ -89,11 +88,12 @@ export class PooledProductStore implements ProductStore {
   /** What the batch now being decided took without loading, for its commit to check. */
   private assumed: Assumed | undefined;
   /**
-   * For each remembered product, by batch reference, the lines this store allocated into the
-   * batch since it last loaded or changed the product otherwise, oldest first: every line the
-   * batch gained since then, so the newest of them are its newest lines as stored (the version
-   * claim vouches that no one else wrote the product meanwhile). A shrink that they cover is
-   * decided without a load.
+   * For each remembered product, by batch reference, the lines this store wrote into the batch
+   * since its record started (when the product was first found at a version, or the batch
+   * gained a line whose stamp this store did not know), oldest first: every line the batch
+   * gained since then, so the newest of them are its newest lines as stored (the version claim
+   * vouches that no one else wrote the product meanwhile). A shrink that they cover is decided
+   * without a load.
    */
   private readonly recent = new Map<string, Map<string, AllocatedLine[]>>();
   /**
@@ -123,8 +123,9 @@ export class PooledProductStore implements ProductStore {
     for (const { product } of found.values()) {
       const claimed = this.suspects.get(product.sku);
       if (claimed !== undefined && claimed !== product.version) this.contest();
+      // Found as remembered, no one else wrote it: what it gained since is still known.
+      if (this.loaded.get(product.sku)?.version !== product.version) this.startRecord(product.sku);
       this.loaded.set(product.sku, product);
-      this.startRecord(product.sku);
     }
     this.suspects = new Map();
     return new Map([...remembered, ...found]);
@@ -185,55 +186,69 @@ export class PooledProductStore implements ProductStore {
   }
 
   /**
-   * Keeps the lines a committed write allocated anew, and lets go of those it only released (a
-   * deallocation: the lines left keep their order). Any other change of lines (a shrink, a queue
-   * served) starts the record afresh: the lines it moved get new places among the newest.
+   * Brings the record up to the committed write. Each line it wrote rows of (allocated anew,
+   * moved by a shrink, served from the queue) has new rows, so it is now the newest of its
+   * batches, in the order of `held` (the order the statement inserts them); each line it let go
+   * leaves the record. A line written again takes the stamp the statement gives it: the one it
+   * waited with in the queue, or the one it had. If neither is known here (a line this store did
+   * not allocate), the batches it went to start their records afresh after this write. Lines
+   * shipped or put on a pick list start the product's record afresh.
    */
-  private record({ after, lines }: ProductWrite): void {
+  private record({ before, after, lines }: ProductWrite): void {
     const byBatch = this.recent.get(after.sku);
     const byOrder = this.recentByOrder.get(after.sku);
-    if (byBatch !== undefined && byOrder !== undefined && releasesOnly(lines)) {
-      const gone = new Set<string>(lines.released.map((portion) => portion.orderId));
-      for (const [reference, held] of byBatch) {
-        byBatch.set(
-          reference,
-          held.filter((line) => !gone.has(line.orderId)),
-        );
-      }
-      for (const orderId of gone) byOrder.delete(orderId);
-      return;
-    }
-    const fresh =
-      lines.released.length === 0 &&
-      (lines.shipped ?? []).length === 0 &&
-      lines.reservation === undefined &&
-      lines.held.every((portion) => portion.accepted !== undefined);
-    if (byBatch === undefined || byOrder === undefined || !fresh) {
+    if (
+      byBatch === undefined ||
+      byOrder === undefined ||
+      (lines.shipped ?? []).length > 0 ||
+      lines.reservation !== undefined
+    ) {
       this.startRecord(after.sku);
       return;
     }
-    const added = groupIntoLines(
-      lines.held.map((portion) => ({
-        orderId: portion.orderId,
-        sku: after.sku,
-        batchReference: portion.batchReference,
-        quantity: portion.quantity,
-        pickListId: null,
-        accepted: portion.accepted ?? after.version,
-      })),
+    // A portion without a stamp is a line written again (a line new to the product has one).
+    const leaving = new Set<string>(
+      [...lines.released, ...lines.held.filter((p) => p.accepted === undefined)].map(
+        (portion) => portion.orderId,
+      ),
     );
-    for (const line of added) {
-      byOrder.set(line.orderId, line);
-      for (const { batchReference } of line.portions) {
-        const held = byBatch.get(batchReference) ?? [];
-        held.push(line);
-        // Bounded: the oldest go first, and what stays is still every line since the oldest kept.
-        if (held.length > this.options.linesPerBatch) {
-          for (const old of held.splice(0, held.length >> 1)) byOrder.delete(old.orderId);
-        }
-        byBatch.set(batchReference, held);
+    const stamps = new Map<string, number>(
+      (before?.backorders ?? []).map((waited) => [waited.orderId, waited.accepted]),
+    );
+    if (leaving.size > 0) {
+      for (const orderId of leaving) {
+        const line = byOrder.get(orderId);
+        if (line !== undefined && !stamps.has(orderId)) stamps.set(orderId, line.accepted);
+        byOrder.delete(orderId);
+      }
+      for (const [reference, held] of byBatch) {
+        byBatch.set(
+          reference,
+          held.filter((line) => !leaving.has(line.orderId)),
+        );
       }
     }
+    const restarted = new Set<string>();
+    const known: PortionRow[] = [];
+    for (const portion of lines.held) {
+      const accepted = portion.accepted ?? stamps.get(portion.orderId);
+      if (accepted === undefined) restarted.add(portion.batchReference);
+      else known.push({ ...portion, sku: after.sku, pickListId: null, accepted });
+    }
+    const added = new Map(groupIntoLines(known).map((line) => [line.orderId as string, line]));
+    for (const line of added.values()) byOrder.set(line.orderId, line);
+    for (const { orderId, batchReference } of known) {
+      const line = added.get(orderId) as AllocatedLine;
+      const held = byBatch.get(batchReference) ?? [];
+      held.push(line);
+      // Bounded: the oldest go first, and what stays is still every line since the oldest kept.
+      if (held.length > this.options.linesPerBatch) {
+        for (const old of held.splice(0, held.length >> 1)) byOrder.delete(old.orderId);
+      }
+      byBatch.set(batchReference, held);
+    }
+    // A batch that gained a line of unknown stamp knows only the lines it gains from now on.
+    for (const reference of restarted) byBatch.set(reference, []);
   }
 
   /**
@@ -324,10 +339,3 @@ const assumedOf = (
     version: product.version,
   })),
 });
-
-/** A change that only took lines away (a deallocation), leaving every other line where it was. */
-const releasesOnly = (lines: LineChanges): boolean =>
-  lines.released.length > 0 &&
-  lines.held.length === 0 &&
-  (lines.shipped ?? []).length === 0 &&
-  lines.reservation === undefined;
