@@ -74,7 +74,8 @@ beforeAll(async () => {
   batched = {
     ...side,
     batcher: new AllocationBatcher(
-      new PooledProductStore(side.prisma.sql),
+      // Few lines remembered per batch, so runs also meet records cut short.
+      new PooledProductStore(side.prisma.sql, { linesPerBatch: 3 }),
       side.bus,
       defaultBatcherOptions,
       () => undefined,
@@ -739,6 +740,33 @@ describe('a batch on products the group commit wrote last', () => {
       // ...but not one by 4: the lines are loaded, the same ones as one at a time.
       expect(await change(changeQuantityCommand('beyond-b', 1))).toEqual({
         deallocated: ['beyond-5', 'beyond-4', 'beyond-3', 'beyond-2'],
+        loads: 1,
+        writes: 1,
+      });
+    } finally {
+      await close();
+    }
+  });
+
+  it('forgets a split line the bound pushed out of one batch in the others too', async () => {
+    const { bus, batch, change, deallocate, close } = process(2);
+    try {
+      must(await bus.handle(createBatchCommand('ev-a', 'EVICT', 5)));
+      must(await bus.handle(createBatchCommand('ev-b', 'EVICT', 3, '2027-01-01')));
+      must(await bus.handle(allocateCommand('ev-0', 'EVICT', 1)));
+      // ev-1 fits neither batch whole: it takes the 4 units ev-a has free and 1 of ev-b. Two
+      // more lines in ev-b pass the bound of 2 there, and ev-1, the oldest, is let go of in both
+      // batches' records.
+      const split = allocateCommand('ev-1', 'EVICT', 5, true);
+      expect((await batch(split)).outcome).toBe('allocated');
+      for (const order of ['ev-2', 'ev-3']) {
+        expect((await batch(allocateCommand(order, 'EVICT', 1))).outcome).toBe('allocated');
+      }
+      expect(await deallocate('ev-1')).toMatchObject({ released: ['EVICT'], loads: 1 });
+      expect((await batch(allocateCommand('ev-4', 'EVICT', 2))).outcome).toBe('allocated');
+      // ev-a holds ev-0 and ev-4: the one line it knows does not cover 3 units, so it loads.
+      expect(await change(changeQuantityCommand('ev-a', 0))).toEqual({
+        deallocated: ['ev-4', 'ev-0'],
         loads: 1,
         writes: 1,
       });

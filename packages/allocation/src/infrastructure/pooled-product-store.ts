@@ -206,47 +206,67 @@ export class PooledProductStore implements ProductStore {
       this.startRecord(after.sku);
       return;
     }
-    // A portion without a stamp is a line written again (a line new to the product has one).
-    const leaving = new Set<string>(
-      [...lines.released, ...lines.held.filter((p) => p.accepted === undefined)].map(
-        (portion) => portion.orderId,
-      ),
-    );
-    const stamps = new Map<string, number>(
-      (before?.backorders ?? []).map((waited) => [waited.orderId, waited.accepted]),
-    );
-    if (leaving.size > 0) {
-      for (const orderId of leaving) {
-        const line = byOrder.get(orderId);
-        if (line !== undefined && !stamps.has(orderId)) stamps.set(orderId, line.accepted);
-        byOrder.delete(orderId);
+    // A portion without a stamp is a line written again (a line new to the product has one): it
+    // leaves its place, as does each line let go, and takes the stamp the statement gives it.
+    let stamps: Map<string, number> | undefined;
+    if (lines.released.length > 0 || lines.held.some((p) => p.accepted === undefined)) {
+      stamps = new Map((before?.backorders ?? []).map((w) => [w.orderId as string, w.accepted]));
+      const leaving = new Set<string>();
+      for (const portion of lines.released) leaving.add(portion.orderId);
+      for (const portion of lines.held) {
+        if (portion.accepted === undefined) leaving.add(portion.orderId);
       }
-      for (const [reference, held] of byBatch) {
-        byBatch.set(
-          reference,
-          held.filter((line) => !leaving.has(line.orderId)),
-        );
+      for (const orderId of leaving) {
+        // Every line a record holds is known by its order id: one that is not is in none.
+        const line = byOrder.get(orderId);
+        if (line === undefined) continue;
+        if (!stamps.has(orderId)) stamps.set(orderId, line.accepted);
+        byOrder.delete(orderId);
+        for (const { batchReference } of line.portions) {
+          const held = byBatch.get(batchReference) ?? [];
+          const at = held.lastIndexOf(line);
+          if (at >= 0) held.splice(at, 1);
+        }
       }
     }
     const restarted = new Set<string>();
-    const known: PortionRow[] = [];
-    for (const portion of lines.held) {
-      const accepted = portion.accepted ?? stamps.get(portion.orderId);
-      if (accepted === undefined) restarted.add(portion.batchReference);
-      else known.push({ ...portion, sku: after.sku, pickListId: null, accepted });
+    const rows: PortionRow[] = [];
+    for (const { orderId, batchReference, quantity, accepted } of lines.held) {
+      const stamp = accepted ?? stamps?.get(orderId);
+      if (stamp === undefined) restarted.add(batchReference);
+      else
+        rows.push({
+          orderId,
+          sku: after.sku,
+          batchReference,
+          quantity,
+          pickListId: null,
+          accepted: stamp,
+        });
     }
-    const added = new Map(groupIntoLines(known).map((line) => [line.orderId as string, line]));
-    for (const line of added.values()) byOrder.set(line.orderId, line);
-    for (const { orderId, batchReference } of known) {
-      const line = added.get(orderId) as AllocatedLine;
+    const added = groupIntoLines(rows);
+    // Commonly one row per line, in the same order; else found by order id.
+    const byId =
+      added.length === rows.length
+        ? undefined
+        : new Map(added.map((line) => [line.orderId as string, line]));
+    rows.forEach(({ orderId, batchReference }, i) => {
+      const line = (byId === undefined ? added[i] : byId.get(orderId)) as AllocatedLine;
+      byOrder.set(orderId, line);
       const held = byBatch.get(batchReference) ?? [];
       held.push(line);
       // Bounded: the oldest go first, and what stays is still every line since the oldest kept.
       if (held.length > this.options.linesPerBatch) {
-        for (const old of held.splice(0, held.length >> 1)) byOrder.delete(old.orderId);
+        for (const old of held.splice(0, held.length >> 1)) {
+          byOrder.delete(old.orderId);
+          // No longer known by order id, it may not stay in another batch's record.
+          for (const other of old.portions) {
+            if (other.batchReference !== batchReference) byBatch.set(other.batchReference, []);
+          }
+        }
       }
       byBatch.set(batchReference, held);
-    }
+    });
     // A batch that gained a line of unknown stamp knows only the lines it gains from now on.
     for (const reference of restarted) byBatch.set(reference, []);
   }
