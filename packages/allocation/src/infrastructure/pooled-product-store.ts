@@ -15,15 +15,8 @@ import type {
   ProductStore,
   StandingLine,
 } from '../ports/product-store';
-import {
-  loadProducts,
-  skusOfOrder,
-  writeProducts,
-  writesOf,
-  type Assumed,
-  type ProductWrite,
-} from './product-sql';
-import { groupIntoLines, type PortionRow } from './rows';
+import { loadProducts, skusOfOrder, writeProducts, writesOf, type Assumed } from './product-sql';
+import { NewestLines } from './newest-lines';
 
 export interface PooledStoreOptions {
   /**
@@ -58,7 +51,7 @@ interface Contest {
  * whole commit (`ConcurrencyConflict`), and the batcher decides the batch again.
  *
  * It remembers each product as it last loaded or wrote it, with the lines it wrote into each
- * batch since (`recent`). A batch decides on the products it remembers without loading them,
+ * batch since (`NewestLines`). A batch decides on the products it remembers without loading them,
  * taking every line it asks of them to be absent (the common case: a new order) and a shrink's
  * newest lines from those it allocated, and loads only the rest: products it does not remember,
  * and a batch to shrink further than those lines cover. Its commit then checks, in the same
@@ -87,20 +80,8 @@ export class PooledProductStore implements ProductStore {
   private loadAll = false;
   /** What the batch now being decided took without loading, for its commit to check. */
   private assumed: Assumed | undefined;
-  /**
-   * For each remembered product, by batch reference, the lines this store wrote into the batch
-   * since its record started (when the product was first found at a version, or the batch
-   * gained a line whose stamp this store did not know), oldest first: every line the batch
-   * gained since then, so the newest of them are its newest lines as stored (the version claim
-   * vouches that no one else wrote the product meanwhile). A shrink that they cover is decided
-   * without a load.
-   */
-  private readonly recent = new Map<string, Map<string, AllocatedLine[]>>();
-  /**
-   * The same lines by order id: a deallocation of one of them is decided without a load (the
-   * version claim vouches that the line is still as allocated).
-   */
-  private readonly recentByOrder = new Map<string, Map<string, AllocatedLine>>();
+  /** The lines it wrote into each remembered product's batches, newest last (see `NewestLines`). */
+  private readonly newest: NewestLines;
 
   private readonly options: PooledStoreOptions;
 
@@ -109,6 +90,7 @@ export class PooledProductStore implements ProductStore {
     options: Partial<PooledStoreOptions> = {},
   ) {
     this.options = { ...defaultOptions, ...options };
+    this.newest = new NewestLines(this.options.linesPerBatch);
   }
 
   async load(requests: ReadonlyArray<ProductRequest>): Promise<ReadonlyMap<string, LoadedProduct>> {
@@ -124,7 +106,7 @@ export class PooledProductStore implements ProductStore {
       const claimed = this.suspects.get(product.sku);
       if (claimed !== undefined && claimed !== product.version) this.contest();
       // Found as remembered, no one else wrote it: what it gained since is still known.
-      if (this.loaded.get(product.sku)?.version !== product.version) this.startRecord(product.sku);
+      if (this.loaded.get(product.sku)?.version !== product.version) this.newest.start(product.sku);
       this.loaded.set(product.sku, product);
     }
     this.suspects = new Map();
@@ -155,7 +137,7 @@ export class PooledProductStore implements ProductStore {
     }
     for (const write of writes) {
       this.loaded.set(write.after.sku, write.after);
-      this.record(write);
+      this.newest.record(write);
     }
     return E.right(undefined);
   }
@@ -163,8 +145,7 @@ export class PooledProductStore implements ProductStore {
   forget(skus: ReadonlyArray<string>): void {
     for (const sku of skus) {
       this.loaded.delete(sku);
-      this.recent.delete(sku);
-      this.recentByOrder.delete(sku);
+      this.newest.forget(sku);
     }
   }
 
@@ -172,103 +153,12 @@ export class PooledProductStore implements ProductStore {
     for (const product of products) {
       this.loaded.set(product.sku, product);
       // Its lines were written elsewhere: only those allocated from now on are known.
-      this.startRecord(product.sku);
+      this.newest.start(product.sku);
     }
   }
 
   skusOfOrder(orderId: string): ReturnType<NonNullable<ProductStore['skusOfOrder']>> {
     return skusOfOrder(this.sql, orderId);
-  }
-
-  private startRecord(sku: string): void {
-    this.recent.set(sku, new Map());
-    this.recentByOrder.set(sku, new Map());
-  }
-
-  /**
-   * Brings the record up to the committed write. Each line it wrote rows of (allocated anew,
-   * moved by a shrink, served from the queue) has new rows, so it is now the newest of its
-   * batches, in the order of `held` (the order the statement inserts them); each line it let go
-   * leaves the record. A line written again takes the stamp the statement gives it: the one it
-   * waited with in the queue, or the one it had. If neither is known here (a line this store did
-   * not allocate), the batches it went to start their records afresh after this write. Lines
-   * shipped or put on a pick list start the product's record afresh.
-   */
-  private record({ before, after, lines }: ProductWrite): void {
-    const byBatch = this.recent.get(after.sku);
-    const byOrder = this.recentByOrder.get(after.sku);
-    if (
-      byBatch === undefined ||
-      byOrder === undefined ||
-      (lines.shipped ?? []).length > 0 ||
-      lines.reservation !== undefined
-    ) {
-      this.startRecord(after.sku);
-      return;
-    }
-    // A portion without a stamp is a line written again (a line new to the product has one): it
-    // leaves its place, as does each line let go, and takes the stamp the statement gives it.
-    let stamps: Map<string, number> | undefined;
-    if (lines.released.length > 0 || lines.held.some((p) => p.accepted === undefined)) {
-      stamps = new Map((before?.backorders ?? []).map((w) => [w.orderId as string, w.accepted]));
-      const leaving = new Set<string>();
-      for (const portion of lines.released) leaving.add(portion.orderId);
-      for (const portion of lines.held) {
-        if (portion.accepted === undefined) leaving.add(portion.orderId);
-      }
-      for (const orderId of leaving) {
-        // Every line a record holds is known by its order id: one that is not is in none.
-        const line = byOrder.get(orderId);
-        if (line === undefined) continue;
-        if (!stamps.has(orderId)) stamps.set(orderId, line.accepted);
-        byOrder.delete(orderId);
-        for (const { batchReference } of line.portions) {
-          const held = byBatch.get(batchReference) ?? [];
-          const at = held.lastIndexOf(line);
-          if (at >= 0) held.splice(at, 1);
-        }
-      }
-    }
-    const restarted = new Set<string>();
-    const rows: PortionRow[] = [];
-    for (const { orderId, batchReference, quantity, accepted } of lines.held) {
-      const stamp = accepted ?? stamps?.get(orderId);
-      if (stamp === undefined) restarted.add(batchReference);
-      else
-        rows.push({
-          orderId,
-          sku: after.sku,
-          batchReference,
-          quantity,
-          pickListId: null,
-          accepted: stamp,
-        });
-    }
-    const added = groupIntoLines(rows);
-    // Commonly one row per line, in the same order; else found by order id.
-    const byId =
-      added.length === rows.length
-        ? undefined
-        : new Map(added.map((line) => [line.orderId as string, line]));
-    rows.forEach(({ orderId, batchReference }, i) => {
-      const line = (byId === undefined ? added[i] : byId.get(orderId)) as AllocatedLine;
-      byOrder.set(orderId, line);
-      const held = byBatch.get(batchReference) ?? [];
-      held.push(line);
-      // Bounded: the oldest go first, and what stays is still every line since the oldest kept.
-      if (held.length > this.options.linesPerBatch) {
-        for (const old of held.splice(0, held.length >> 1)) {
-          byOrder.delete(old.orderId);
-          // No longer known by order id, it may not stay in another batch's record.
-          for (const other of old.portions) {
-            if (other.batchReference !== batchReference) byBatch.set(other.batchReference, []);
-          }
-        }
-      }
-      byBatch.set(batchReference, held);
-    });
-    // A batch that gained a line of unknown stamp knows only the lines it gains from now on.
-    for (const reference of restarted) byBatch.set(reference, []);
   }
 
   /**
@@ -282,7 +172,7 @@ export class PooledProductStore implements ProductStore {
     const batch = product.batches.find((b) => b.reference === release.reference);
     const covering = (batch?.allocatedQuantity ?? 0) - release.keeping;
     if (covering <= 0) return [];
-    const gained = this.recent.get(product.sku)?.get(release.reference) ?? [];
+    const gained = this.newest.gained(product.sku, release.reference);
     const newest: AllocatedLine[] = [];
     let freed = 0;
     for (let i = gained.length - 1; i >= 0 && freed < covering; i--) {
@@ -313,7 +203,7 @@ export class PooledProductStore implements ProductStore {
       if (product === undefined) loading.add(sku);
       else if (needsLine === true && orderId !== undefined) {
         // Known only if allocated here since: else it may stand from before, as loaded.
-        const line = this.recentByOrder.get(sku)?.get(orderId);
+        const line = this.newest.lineOf(sku, orderId);
         if (line === undefined) loading.add(sku);
         else standing.set(sku, (standing.get(sku) ?? new Map()).set(orderId, line));
       } else if (release !== undefined) {
