@@ -53,7 +53,7 @@ interface Contest {
  * It remembers each product as it last loaded or wrote it, with the lines it wrote into each
  * batch since (`NewestLines`). A batch decides on the products it remembers without loading them,
  * taking every line it asks of them to be absent (the common case: a new order) and a shrink's
- * newest lines from those it allocated, and loads only the rest: products it does not remember,
+ * newest lines from those it wrote, and loads only the rest: products it does not remember,
  * and a batch to shrink further than those lines cover. Its commit then checks, in the same
  * statement, that each remembered product is still at the version remembered and that none of
  * those lines exists. So a batch costs one round trip instead of two while this process is the
