@@ -524,12 +524,15 @@ describe('a batch on products the group commit wrote last', () => {
   const outcomeOf = (o: AllocationOutcome) =>
     E.isLeft(o) ? o.left._tag : o.right.value.created ? o.right.value.outcome : 'repeat';
 
+  /** The processes a test opened, closed after it. */
+  const opened: Array<{ close(): Promise<void> }> = [];
   /**
    * A process of its own on the batched database: its bus and batcher share its holds, as the
    * module wires them, and the statements it sends while a batch runs are counted.
    */
   const process = (linesPerBatch = 2_048) => {
     const { prisma, recorded } = recordingPrisma(batched.database.url);
+    opened.push(prisma);
     const locks = new ProductLocks();
     const clock = { now: 0 };
     /** Where each batch's products came from, as `allocation_batch_loads_total` counts. */
@@ -592,324 +595,287 @@ describe('a batch on products the group commit wrote last', () => {
       deallocate,
       clock,
       sources,
-      close: () => prisma.close(),
     };
   };
 
+  afterEach(async () => {
+    for (const prisma of opened.splice(0)) await prisma.close();
+  });
+
   it('is decided on them as written, and written in one statement', async () => {
-    const { bus, batcher, batch, sources, close } = process();
-    try {
-      must(await bus.handle(createBatchCommand('once-b', 'ONCE', 10)));
-      expect(await batch(allocateCommand('once-1', 'ONCE', 4))).toEqual({
-        outcome: 'allocated',
-        loads: 1,
-        writes: 1,
-      });
-      expect(await batch(allocateCommand('once-2', 'ONCE', 4))).toEqual({
-        outcome: 'allocated',
-        loads: 0,
-        writes: 1,
-      });
-      expect(await batch(allocateCommand('once-3', 'ONCE', 4))).toEqual({
-        outcome: 'OutOfStock',
-        loads: 0,
-        writes: 1,
-      });
-      expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0 });
-      expect(sources).toEqual(['database', 'memory', 'memory']);
-    } finally {
-      await close();
-    }
+    const { bus, batcher, batch, sources } = process();
+    must(await bus.handle(createBatchCommand('once-b', 'ONCE', 10)));
+    expect(await batch(allocateCommand('once-1', 'ONCE', 4))).toEqual({
+      outcome: 'allocated',
+      loads: 1,
+      writes: 1,
+    });
+    expect(await batch(allocateCommand('once-2', 'ONCE', 4))).toEqual({
+      outcome: 'allocated',
+      loads: 0,
+      writes: 1,
+    });
+    expect(await batch(allocateCommand('once-3', 'ONCE', 4))).toEqual({
+      outcome: 'OutOfStock',
+      loads: 0,
+      writes: 1,
+    });
+    expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0 });
+    expect(sources).toEqual(['database', 'memory', 'memory']);
   });
 
   it('answers an order line that is already stored as a repeat, and goes on without loading', async () => {
-    const { bus, batch, close } = process();
-    try {
-      must(await bus.handle(createBatchCommand('rep-b', 'REP', 10)));
-      // Stored before this batcher remembered the product.
-      must(await bus.handle(allocateCommand('rep-1', 'REP', 3)));
-      expect((await batch(allocateCommand('rep-2', 'REP', 1))).outcome).toBe('allocated');
-      // Taken to be absent, the line is found at the commit: decided again, from a load.
-      expect(await batch(allocateCommand('rep-1', 'REP', 3))).toMatchObject({
-        outcome: 'repeat',
-        loads: 1,
-      });
-      // A retried line is no other writer: the product is still trusted.
-      expect(await batch(allocateCommand('rep-3', 'REP', 1))).toMatchObject({
-        outcome: 'allocated',
-        loads: 0,
-      });
-      const [stored] = await batched.prisma.client.$queryRaw<Array<{ held: number }>>`
-        SELECT allocated_quantity::int AS held FROM batches WHERE reference = 'rep-b'`;
-      expect(stored?.held).toBe(5);
-    } finally {
-      await close();
-    }
+    const { bus, batch } = process();
+    must(await bus.handle(createBatchCommand('rep-b', 'REP', 10)));
+    // Stored before this batcher remembered the product.
+    must(await bus.handle(allocateCommand('rep-1', 'REP', 3)));
+    expect((await batch(allocateCommand('rep-2', 'REP', 1))).outcome).toBe('allocated');
+    // Taken to be absent, the line is found at the commit: decided again, from a load.
+    expect(await batch(allocateCommand('rep-1', 'REP', 3))).toMatchObject({
+      outcome: 'repeat',
+      loads: 1,
+    });
+    // A retried line is no other writer: the product is still trusted.
+    expect(await batch(allocateCommand('rep-3', 'REP', 1))).toMatchObject({
+      outcome: 'allocated',
+      loads: 0,
+    });
+    const [stored] = await batched.prisma.client.$queryRaw<Array<{ held: number }>>`
+      SELECT allocated_quantity::int AS held FROM batches WHERE reference = 'rep-b'`;
+    expect(stored?.held).toBe(5);
   });
 
   it('decides a batch again from a load of all its products when lines taken to be absent were stored', async () => {
-    const { bus, batcher, close } = process();
-    try {
-      // Lines written without a transaction: the products are remembered as written, without
-      // their lines...
-      for (const sku of ['REPA', 'REPB']) {
-        must(await bus.handle(createBatchCommand(`${sku.toLowerCase()}-b`, sku, 10)));
-        must(await bus.handle(allocateCommand('rr-1', sku, 2)));
-      }
-      // ...and one then changed in a transaction: forgotten. The first attempt loads only it.
-      must(await bus.handle(createBatchCommand('repb-b2', 'REPB', 5)));
-      const repeats = await Promise.all(
-        ['REPA', 'REPB'].map((sku) => batcher.submit(allocateCommand('rr-1', sku, 2))),
-      );
-      expect(repeats.map(outcomeOf)).toEqual(['repeat', 'repeat']);
-      // Decided again once, on both products as stored, not one at a time.
-      expect(batcher.stats).toMatchObject({ retries: 1, fallbacks: 0 });
-    } finally {
-      await close();
+    const { bus, batcher } = process();
+    // Lines written without a transaction: the products are remembered as written, without
+    // their lines...
+    for (const sku of ['REPA', 'REPB']) {
+      must(await bus.handle(createBatchCommand(`${sku.toLowerCase()}-b`, sku, 10)));
+      must(await bus.handle(allocateCommand('rr-1', sku, 2)));
     }
+    // ...and one then changed in a transaction: forgotten. The first attempt loads only it.
+    must(await bus.handle(createBatchCommand('repb-b2', 'REPB', 5)));
+    const repeats = await Promise.all(
+      ['REPA', 'REPB'].map((sku) => batcher.submit(allocateCommand('rr-1', sku, 2))),
+    );
+    expect(repeats.map(outcomeOf)).toEqual(['repeat', 'repeat']);
+    // Decided again once, on both products as stored, not one at a time.
+    expect(batcher.stats).toMatchObject({ retries: 1, fallbacks: 0 });
   });
 
   it('is decided again from what is stored when another process changed one, then loads for a while', async () => {
-    const { bus, batcher, batch, clock, close } = process();
-    try {
-      must(await bus.handle(createBatchCommand('moved-b1', 'MOVED', 2)));
-      expect((await batch(allocateCommand('moved-1', 'MOVED', 2))).outcome).toBe('allocated');
-      // Another process brings stock this one has not seen.
-      const other = prismaAllocationBus(batched.prisma, { statements: true });
-      must(await other.handle(createBatchCommand('moved-b2', 'MOVED', 9)));
-      // As remembered, the product is sold out; as stored, the line fits.
-      expect(await batch(allocateCommand('moved-2', 'MOVED', 3))).toEqual({
-        outcome: 'allocated',
-        loads: 1,
-        writes: 2,
-      });
-      expect(batcher.stats).toMatchObject({ retries: 1, fallbacks: 0 });
-      // Another writer is about: every batch loads for a second...
-      clock.now += 999;
-      expect(await batch(allocateCommand('moved-3', 'MOVED', 1))).toMatchObject({ loads: 1 });
-      // ...and then trusted again.
-      clock.now += 1;
-      expect(await batch(allocateCommand('moved-4', 'MOVED', 1))).toMatchObject({ loads: 0 });
-      expect(batcher.stats).toMatchObject({ retries: 1, fallbacks: 0 });
-    } finally {
-      await close();
-    }
+    const { bus, batcher, batch, clock } = process();
+    must(await bus.handle(createBatchCommand('moved-b1', 'MOVED', 2)));
+    expect((await batch(allocateCommand('moved-1', 'MOVED', 2))).outcome).toBe('allocated');
+    // Another process brings stock this one has not seen.
+    const other = prismaAllocationBus(batched.prisma, { statements: true });
+    must(await other.handle(createBatchCommand('moved-b2', 'MOVED', 9)));
+    // As remembered, the product is sold out; as stored, the line fits.
+    expect(await batch(allocateCommand('moved-2', 'MOVED', 3))).toEqual({
+      outcome: 'allocated',
+      loads: 1,
+      writes: 2,
+    });
+    expect(batcher.stats).toMatchObject({ retries: 1, fallbacks: 0 });
+    // Another writer is about: every batch loads for a second...
+    clock.now += 999;
+    expect(await batch(allocateCommand('moved-3', 'MOVED', 1))).toMatchObject({ loads: 1 });
+    // ...and then trusted again.
+    clock.now += 1;
+    expect(await batch(allocateCommand('moved-4', 'MOVED', 1))).toMatchObject({ loads: 0 });
+    expect(batcher.stats).toMatchObject({ retries: 1, fallbacks: 0 });
   });
 
   it("goes on from what this process's units of work stored, loading only after a transaction", async () => {
-    const { bus, batcher, batch, close } = process();
-    try {
-      must(await bus.handle(createBatchCommand('own-b', 'OWN', 2)));
-      expect(await batch(allocateCommand('own-1', 'OWN', 2))).toMatchObject({
-        outcome: 'allocated',
-        loads: 1,
-      });
-      // A quantity change writes without a transaction and tells what it stored.
-      must(await bus.handle(changeQuantityCommand('own-b', 6)));
-      expect(await batch(allocateCommand('own-2', 'OWN', 4))).toMatchObject({
-        outcome: 'allocated',
-        loads: 0,
-      });
-      // A new batch is written in a transaction: the product is loaded again.
-      must(await bus.handle(createBatchCommand('own-b2', 'OWN', 5)));
-      expect(await batch(allocateCommand('own-3', 'OWN', 5))).toMatchObject({
-        outcome: 'allocated',
-        loads: 1,
-      });
-      expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0 });
-    } finally {
-      await close();
-    }
+    const { bus, batcher, batch } = process();
+    must(await bus.handle(createBatchCommand('own-b', 'OWN', 2)));
+    expect(await batch(allocateCommand('own-1', 'OWN', 2))).toMatchObject({
+      outcome: 'allocated',
+      loads: 1,
+    });
+    // A quantity change writes without a transaction and tells what it stored.
+    must(await bus.handle(changeQuantityCommand('own-b', 6)));
+    expect(await batch(allocateCommand('own-2', 'OWN', 4))).toMatchObject({
+      outcome: 'allocated',
+      loads: 0,
+    });
+    // A new batch is written in a transaction: the product is loaded again.
+    must(await bus.handle(createBatchCommand('own-b2', 'OWN', 5)));
+    expect(await batch(allocateCommand('own-3', 'OWN', 5))).toMatchObject({
+      outcome: 'allocated',
+      loads: 1,
+    });
+    expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0 });
   });
   it('remembers a bounded number of lines per batch: a shrink past them loads', async () => {
-    const { bus, batch, change, close } = process(4);
-    try {
-      for (const sku of ['BOUND', 'BEYOND']) {
-        must(await bus.handle(createBatchCommand(`${sku.toLowerCase()}-b`, sku, 10)));
-        for (const n of [1, 2, 3, 4, 5]) {
-          const line = allocateCommand(`${sku.toLowerCase()}-${n}`, sku, 1);
-          expect((await batch(line)).outcome).toBe('allocated');
-        }
+    const { bus, batch, change } = process(4);
+    for (const sku of ['BOUND', 'BEYOND']) {
+      must(await bus.handle(createBatchCommand(`${sku.toLowerCase()}-b`, sku, 10)));
+      for (const n of [1, 2, 3, 4, 5]) {
+        const line = allocateCommand(`${sku.toLowerCase()}-${n}`, sku, 1);
+        expect((await batch(line)).outcome).toBe('allocated');
       }
-      // Past four lines it kept the newest half and went on: 3, 4 and 5 cover a shrink by 3...
-      expect(await change(changeQuantityCommand('bound-b', 2))).toEqual({
-        deallocated: ['bound-5', 'bound-4', 'bound-3'],
-        loads: 0,
-        writes: 1,
-      });
-      // ...but not one by 4: the lines are loaded, the same ones as one at a time.
-      expect(await change(changeQuantityCommand('beyond-b', 1))).toEqual({
-        deallocated: ['beyond-5', 'beyond-4', 'beyond-3', 'beyond-2'],
-        loads: 1,
-        writes: 1,
-      });
-    } finally {
-      await close();
     }
+    // Past four lines it kept the newest half and went on: 3, 4 and 5 cover a shrink by 3...
+    expect(await change(changeQuantityCommand('bound-b', 2))).toEqual({
+      deallocated: ['bound-5', 'bound-4', 'bound-3'],
+      loads: 0,
+      writes: 1,
+    });
+    // ...but not one by 4: the lines are loaded, the same ones as one at a time.
+    expect(await change(changeQuantityCommand('beyond-b', 1))).toEqual({
+      deallocated: ['beyond-5', 'beyond-4', 'beyond-3', 'beyond-2'],
+      loads: 1,
+      writes: 1,
+    });
   });
 
   it('forgets a split line the bound pushed out of one batch in the others too', async () => {
-    const { bus, batch, change, deallocate, close } = process(2);
-    try {
-      must(await bus.handle(createBatchCommand('ev-a', 'EVICT', 5)));
-      must(await bus.handle(createBatchCommand('ev-b', 'EVICT', 3, '2027-01-01')));
-      must(await bus.handle(allocateCommand('ev-0', 'EVICT', 1)));
-      // ev-1 fits neither batch whole: it takes the 4 units ev-a has free and 1 of ev-b. Two
-      // more lines in ev-b pass the bound of 2 there, and ev-1, the oldest, is let go of in both
-      // batches' records.
-      const split = allocateCommand('ev-1', 'EVICT', 5, true);
-      expect((await batch(split)).outcome).toBe('allocated');
-      for (const order of ['ev-2', 'ev-3']) {
-        expect((await batch(allocateCommand(order, 'EVICT', 1))).outcome).toBe('allocated');
-      }
-      expect(await deallocate('ev-1')).toMatchObject({ released: ['EVICT'], loads: 1 });
-      expect((await batch(allocateCommand('ev-4', 'EVICT', 2))).outcome).toBe('allocated');
-      // ev-a holds ev-0 and ev-4: the one line it knows does not cover 3 units, so it loads.
-      expect(await change(changeQuantityCommand('ev-a', 0))).toEqual({
-        deallocated: ['ev-4', 'ev-0'],
-        loads: 1,
-        writes: 1,
-      });
-    } finally {
-      await close();
+    const { bus, batch, change, deallocate } = process(2);
+    must(await bus.handle(createBatchCommand('ev-a', 'EVICT', 5)));
+    must(await bus.handle(createBatchCommand('ev-b', 'EVICT', 3, '2027-01-01')));
+    must(await bus.handle(allocateCommand('ev-0', 'EVICT', 1)));
+    // ev-1 fits neither batch whole: it takes the 4 units ev-a has free and 1 of ev-b. Two
+    // more lines in ev-b pass the bound of 2 there, and ev-1, the oldest, is let go of in both
+    // batches' records.
+    const split = allocateCommand('ev-1', 'EVICT', 5, true);
+    expect((await batch(split)).outcome).toBe('allocated');
+    for (const order of ['ev-2', 'ev-3']) {
+      expect((await batch(allocateCommand(order, 'EVICT', 1))).outcome).toBe('allocated');
     }
+    expect(await deallocate('ev-1')).toMatchObject({ released: ['EVICT'], loads: 1 });
+    expect((await batch(allocateCommand('ev-4', 'EVICT', 2))).outcome).toBe('allocated');
+    // ev-a holds ev-0 and ev-4: the one line it knows does not cover 3 units, so it loads.
+    expect(await change(changeQuantityCommand('ev-a', 0))).toEqual({
+      deallocated: ['ev-4', 'ev-0'],
+      loads: 1,
+      writes: 1,
+    });
   });
 
   it('shrinks a batch in the same statement, letting go of the newest lines it allocated itself', async () => {
-    const { bus, batcher, batch, change, close } = process();
-    try {
-      must(await bus.handle(createBatchCommand('shrink-b', 'SHRINK', 10)));
-      // Allocated before this batcher remembered the product: not among its newest lines.
-      must(await bus.handle(allocateCommand('shrink-0', 'SHRINK', 2)));
-      for (const [order, quantity] of [
-        ['shrink-1', 3],
-        ['shrink-2', 2],
-        ['shrink-3', 1],
-      ] as const) {
-        expect((await batch(allocateCommand(order, 'SHRINK', quantity))).outcome).toBe('allocated');
-      }
-      // 8 held, 5 kept: the two newest lines cover the 3 units, with no load.
-      expect(await change(changeQuantityCommand('shrink-b', 5))).toEqual({
-        deallocated: ['shrink-3', 'shrink-2'],
-        loads: 0,
-        writes: 1,
-      });
-      // Growing lets no line go, so needs none; the stock it adds serves the two waiting lines
-      // again, in the order they were accepted.
-      expect(await change(changeQuantityCommand('shrink-b', 9))).toEqual({
-        deallocated: [],
-        loads: 0,
-        writes: 1,
-      });
-      // Lines served from the queue are the batch's newest now, with the stamps they waited
-      // with: a shrink lets them go first, still from memory.
-      expect(await change(changeQuantityCommand('shrink-b', 2))).toEqual({
-        deallocated: ['shrink-3', 'shrink-2', 'shrink-1'],
-        loads: 0,
-        writes: 1,
-      });
-      expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0, changes: 3 });
-      const rows = await batched.prisma.client.$queryRaw<Array<{ order_id: string }>>`
-        SELECT order_id FROM allocations WHERE sku = 'SHRINK' ORDER BY order_id`;
-      expect(rows.map((r) => r.order_id)).toEqual(['shrink-0']);
-    } finally {
-      await close();
+    const { bus, batcher, batch, change } = process();
+    must(await bus.handle(createBatchCommand('shrink-b', 'SHRINK', 10)));
+    // Allocated before this batcher remembered the product: not among its newest lines.
+    must(await bus.handle(allocateCommand('shrink-0', 'SHRINK', 2)));
+    for (const [order, quantity] of [
+      ['shrink-1', 3],
+      ['shrink-2', 2],
+      ['shrink-3', 1],
+    ] as const) {
+      expect((await batch(allocateCommand(order, 'SHRINK', quantity))).outcome).toBe('allocated');
     }
+    // 8 held, 5 kept: the two newest lines cover the 3 units, with no load.
+    expect(await change(changeQuantityCommand('shrink-b', 5))).toEqual({
+      deallocated: ['shrink-3', 'shrink-2'],
+      loads: 0,
+      writes: 1,
+    });
+    // Growing lets no line go, so needs none; the stock it adds serves the two waiting lines
+    // again, in the order they were accepted.
+    expect(await change(changeQuantityCommand('shrink-b', 9))).toEqual({
+      deallocated: [],
+      loads: 0,
+      writes: 1,
+    });
+    // Lines served from the queue are the batch's newest now, with the stamps they waited
+    // with: a shrink lets them go first, still from memory.
+    expect(await change(changeQuantityCommand('shrink-b', 2))).toEqual({
+      deallocated: ['shrink-3', 'shrink-2', 'shrink-1'],
+      loads: 0,
+      writes: 1,
+    });
+    expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0, changes: 3 });
+    const rows = await batched.prisma.client.$queryRaw<Array<{ order_id: string }>>`
+      SELECT order_id FROM allocations WHERE sku = 'SHRINK' ORDER BY order_id`;
+    expect(rows.map((r) => r.order_id)).toEqual(['shrink-0']);
   });
 
   it('follows lines a shrink moves to another batch, and keeps what it knows through a load', async () => {
-    const { bus, batch, change, deallocate, close } = process();
-    try {
-      must(await bus.handle(createBatchCommand('move-a', 'MOVE', 10)));
-      must(await bus.handle(createBatchCommand('move-b', 'MOVE', 100, '2027-01-01')));
-      // Allocated before this batcher remembered the product: its line is not known here.
-      must(await bus.handle(allocateCommand('move-0', 'MOVE', 1)));
-      for (const order of ['move-1', 'move-2', 'move-3']) {
-        expect((await batch(allocateCommand(order, 'MOVE', 3))).outcome).toBe('allocated');
-      }
-      // move-a holds all 10; down to 4 it lets its two newest lines go, and they go to move-b.
-      expect(await change(changeQuantityCommand('move-a', 4))).toEqual({
-        deallocated: ['move-3', 'move-2'],
-        loads: 0,
-        writes: 1,
-      });
-      // A line that moved is known where it went; the line from before is loaded...
-      expect(await deallocate('move-2')).toEqual({
-        released: ['MOVE'],
-        loads: 0,
-        writes: 1,
-        lookups: 1,
-      });
-      expect(await deallocate('move-0')).toEqual({
-        released: ['MOVE'],
-        loads: 1,
-        writes: 1,
-        lookups: 1,
-      });
-      // ...and that load, finding the product as remembered, forgot nothing: move-b's newest
-      // line is still known, and too big for the unit move-a has free, so it waits.
-      expect(await change(changeQuantityCommand('move-b', 0))).toEqual({
-        deallocated: ['move-3'],
-        loads: 0,
-        writes: 1,
-      });
-      const rows = await batched.prisma.client.$queryRaw<Array<{ order_id: string }>>`
-        SELECT order_id FROM allocations WHERE sku = 'MOVE'
-        UNION ALL SELECT order_id || ' waits' FROM backorders WHERE sku = 'MOVE'
-        ORDER BY order_id`;
-      expect(rows.map((r) => r.order_id)).toEqual(['move-1', 'move-3 waits']);
-    } finally {
-      await close();
+    const { bus, batch, change, deallocate } = process();
+    must(await bus.handle(createBatchCommand('move-a', 'MOVE', 10)));
+    must(await bus.handle(createBatchCommand('move-b', 'MOVE', 100, '2027-01-01')));
+    // Allocated before this batcher remembered the product: its line is not known here.
+    must(await bus.handle(allocateCommand('move-0', 'MOVE', 1)));
+    for (const order of ['move-1', 'move-2', 'move-3']) {
+      expect((await batch(allocateCommand(order, 'MOVE', 3))).outcome).toBe('allocated');
     }
+    // move-a holds all 10; down to 4 it lets its two newest lines go, and they go to move-b.
+    expect(await change(changeQuantityCommand('move-a', 4))).toEqual({
+      deallocated: ['move-3', 'move-2'],
+      loads: 0,
+      writes: 1,
+    });
+    // A line that moved is known where it went; the line from before is loaded...
+    expect(await deallocate('move-2')).toEqual({
+      released: ['MOVE'],
+      loads: 0,
+      writes: 1,
+      lookups: 1,
+    });
+    expect(await deallocate('move-0')).toEqual({
+      released: ['MOVE'],
+      loads: 1,
+      writes: 1,
+      lookups: 1,
+    });
+    // ...and that load, finding the product as remembered, forgot nothing: move-b's newest
+    // line is still known, and too big for the unit move-a has free, so it waits.
+    expect(await change(changeQuantityCommand('move-b', 0))).toEqual({
+      deallocated: ['move-3'],
+      loads: 0,
+      writes: 1,
+    });
+    const rows = await batched.prisma.client.$queryRaw<Array<{ order_id: string }>>`
+      SELECT order_id FROM allocations WHERE sku = 'MOVE'
+      UNION ALL SELECT order_id || ' waits' FROM backorders WHERE sku = 'MOVE'
+      ORDER BY order_id`;
+    expect(rows.map((r) => r.order_id)).toEqual(['move-1', 'move-3 waits']);
   });
 
   it('deallocates an order in the same statement, from the lines it allocated itself', async () => {
-    const { bus, batcher, batch, change, deallocate, close } = process();
-    try {
-      must(await bus.handle(createBatchCommand('free-a', 'FREE-A', 10)));
-      must(await bus.handle(createBatchCommand('free-b', 'FREE-B', 10)));
-      // Allocated before this batcher remembered the product: its line is not known here.
-      must(await bus.handle(allocateCommand('free-0', 'FREE-A', 2)));
-      for (const [order, sku, quantity] of [
-        ['free-1', 'FREE-A', 3],
-        ['free-2', 'FREE-A', 2],
-        ['free-2', 'FREE-B', 1],
-      ] as const) {
-        expect((await batch(allocateCommand(order, sku, quantity))).outcome).toBe('allocated');
-      }
-      // Both products, in SKU order, from memory: one lookup of the order's SKUs, one write.
-      expect(await deallocate('free-2')).toEqual({
-        released: ['FREE-A', 'FREE-B'],
-        loads: 0,
-        writes: 1,
-        lookups: 1,
-      });
-      // What is left of the lines it allocated is still the batch's newest: 5 held, 2 kept.
-      expect(await change(changeQuantityCommand('free-a', 2))).toEqual({
-        deallocated: ['free-1'],
-        loads: 0,
-        writes: 1,
-      });
-      // A line from before it remembered the product is loaded.
-      expect(await deallocate('free-0')).toEqual({
-        released: ['FREE-A'],
-        loads: 1,
-        writes: 1,
-        lookups: 1,
-      });
-      // An order with no line anywhere is refused after its lookup, and nothing is written.
-      expect(await deallocate('free-9')).toEqual({
-        refused: 'OrderNotAllocated',
-        loads: 0,
-        writes: 0,
-        lookups: 1,
-      });
-      expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0, deallocations: 2 });
-      const rows = await batched.prisma.client.$queryRaw<Array<{ order_id: string }>>`
-        SELECT order_id FROM allocations WHERE sku LIKE 'FREE-%' ORDER BY order_id`;
-      expect(rows.map((r) => r.order_id)).toEqual([]);
-    } finally {
-      await close();
+    const { bus, batcher, batch, change, deallocate } = process();
+    must(await bus.handle(createBatchCommand('free-a', 'FREE-A', 10)));
+    must(await bus.handle(createBatchCommand('free-b', 'FREE-B', 10)));
+    // Allocated before this batcher remembered the product: its line is not known here.
+    must(await bus.handle(allocateCommand('free-0', 'FREE-A', 2)));
+    for (const [order, sku, quantity] of [
+      ['free-1', 'FREE-A', 3],
+      ['free-2', 'FREE-A', 2],
+      ['free-2', 'FREE-B', 1],
+    ] as const) {
+      expect((await batch(allocateCommand(order, sku, quantity))).outcome).toBe('allocated');
     }
+    // Both products, in SKU order, from memory: one lookup of the order's SKUs, one write.
+    expect(await deallocate('free-2')).toEqual({
+      released: ['FREE-A', 'FREE-B'],
+      loads: 0,
+      writes: 1,
+      lookups: 1,
+    });
+    // What is left of the lines it allocated is still the batch's newest: 5 held, 2 kept.
+    expect(await change(changeQuantityCommand('free-a', 2))).toEqual({
+      deallocated: ['free-1'],
+      loads: 0,
+      writes: 1,
+    });
+    // A line from before it remembered the product is loaded.
+    expect(await deallocate('free-0')).toEqual({
+      released: ['FREE-A'],
+      loads: 1,
+      writes: 1,
+      lookups: 1,
+    });
+    // An order with no line anywhere is refused after its lookup, and nothing is written.
+    expect(await deallocate('free-9')).toEqual({
+      refused: 'OrderNotAllocated',
+      loads: 0,
+      writes: 0,
+      lookups: 1,
+    });
+    expect(batcher.stats).toMatchObject({ retries: 0, fallbacks: 0, deallocations: 2 });
+    const rows = await batched.prisma.client.$queryRaw<Array<{ order_id: string }>>`
+      SELECT order_id FROM allocations WHERE sku LIKE 'FREE-%' ORDER BY order_id`;
+    expect(rows.map((r) => r.order_id)).toEqual([]);
   });
 });
