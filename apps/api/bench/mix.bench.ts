@@ -28,15 +28,17 @@ import {
   printTable,
   scrapeMetrics,
   SECONDS,
-  seedBatches,
-  send,
+  seedMixCatalogue,
   startService,
+  MIX_SKUS,
+  HOT_SKUS,
+  HOT_BATCH_QUANTITY,
+  hotBatch,
 } from './service';
 
-const SKUS = 100;
-const HOT = 3;
-const BATCHES = 5;
-const SMALL = 50;
+const SKUS = MIX_SKUS;
+const HOT = HOT_SKUS;
+const SMALL = HOT_BATCH_QUANTITY;
 const SHRUNK = 20;
 
 /** The mix's shares of operations; allocations take the rest. */
@@ -119,8 +121,6 @@ interface Acknowledged {
   /** Each hot small batch's quantity as last acknowledged. */
   readonly quantities: Map<string, number>;
 }
-
-const hotBatch = (k: number) => `hot-${k}`;
 
 /** A SKU as the traffic picks them: a third of the time one of the hot ones. */
 const pickSku = (random: () => number) =>
@@ -316,17 +316,8 @@ interface LoadFigures {
 const measure = async (platform: string, load: string, shares: Shares): Promise<LoadFigures> => {
   const service = await startService(platform, '1');
   try {
-    // The hot SKUs' small batch comes first, so it is preferred and holds the newest lines.
-    for (let k = 0; k < HOT; k++) {
-      const batch = { reference: hotBatch(k), sku: `BENCH-${k}`, quantity: SMALL, eta: null };
-      await send(service.base, 'POST', '/api/batches', batch, 201);
-    }
-    await seedBatches(service.base, SKUS, BATCHES, (s) => (s < HOT ? 50_000 : 5_000));
+    await seedMixCatalogue(service.base, (s) => (s < HOT ? 50_000 : 5_000));
     await checkpoint(service.databaseUrl);
-    for (let s = 0; s < SKUS; s++) {
-      const price = { amountMinor: 100 + s, currency: 'EUR' };
-      await send(service.base, 'PUT', `/api/prices/BENCH-${s}`, price, 200);
-    }
     const acknowledged: Acknowledged = {
       allocated: new Map(),
       deallocated: new Set(),

@@ -18,13 +18,15 @@ import {
   CONNECTIONS,
   keptAliveClient,
   printTable,
-  seedBatches,
-  send,
+  seedMixCatalogue,
   startService,
+  MIX_SKUS,
+  HOT_SKUS,
+  hotBatch,
 } from './service';
 
-const SKUS = 100;
-const HOT = 3;
+const SKUS = MIX_SKUS;
+const HOT = HOT_SKUS;
 const COUNT = Number(process.env['BENCH_OPS_COUNT'] ?? 4_000);
 const KINDS = (
   process.env['BENCH_OPS'] ??
@@ -37,15 +39,7 @@ const main = async () => {
   const service = await startService('express', '1');
   const { call, close } = keptAliveClient(service.base);
   try {
-    for (let k = 0; k < HOT; k++) {
-      const batch = { reference: `hot-${k}`, sku: `BENCH-${k}`, quantity: 50, eta: null };
-      await send(service.base, 'POST', '/api/batches', batch, 201);
-    }
-    await seedBatches(service.base, SKUS, 5, () => 1_000_000);
-    for (let s = 0; s < SKUS; s++) {
-      const price = { amountMinor: 100 + s, currency: 'EUR' };
-      await send(service.base, 'PUT', `/api/prices/BENCH-${s}`, price, 200);
-    }
+    await seedMixCatalogue(service.base, () => 1_000_000);
     let sequence = 0;
     const allocated: string[] = [];
     const order = (lines: number, place: boolean) => {
@@ -85,7 +79,7 @@ const main = async () => {
         next: () => {
           const id = ++sequence;
           const quantity = Math.floor(id / HOT) % 2 === 0 ? 20 : 50;
-          return () => call('PATCH', `/api/batches/hot-${id % HOT}`, { quantity });
+          return () => call('PATCH', `/api/batches/${hotBatch(id % HOT)}`, { quantity });
         },
       },
     };

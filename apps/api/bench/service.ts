@@ -306,6 +306,40 @@ export const seedBatches = async (
   }
 };
 
+/** The catalogue `bench:mix` and `bench:ops` run on: SKUs BENCH-0 to BENCH-99, 5 batches each. */
+export const MIX_SKUS = 100;
+/** The hot SKUs, BENCH-0 to BENCH-2, each with a small batch ahead of the rest, preferred. */
+export const HOT_SKUS = 3;
+export const HOT_BATCH_QUANTITY = 50;
+export const hotBatch = (k: number) => `hot-${k}`;
+
+/** Seeds that catalogue, each SKU's batches holding `stock(sku)`, and prices every SKU. */
+export const seedMixCatalogue = async (
+  base: string,
+  stock: (sku: number) => number,
+): Promise<void> => {
+  // The hot SKUs' small batch comes first, so it is preferred and holds the newest lines.
+  for (let k = 0; k < HOT_SKUS; k++) {
+    const batch = {
+      reference: hotBatch(k),
+      sku: `BENCH-${k}`,
+      quantity: HOT_BATCH_QUANTITY,
+      eta: null,
+    };
+    await send(base, 'POST', '/api/batches', batch, 201);
+  }
+  await seedBatches(base, MIX_SKUS, 5, stock);
+  for (let s = 0; s < MIX_SKUS; s++) {
+    await send(
+      base,
+      'PUT',
+      `/api/prices/BENCH-${s}`,
+      { amountMinor: 100 + s, currency: 'EUR' },
+      200,
+    );
+  }
+};
+
 /** Batches holding more than they bought, or whose total is not the sum of their lines. */
 export const batchesOutOfStep = async (client: Client): Promise<number> => {
   const over = await client.query(
