@@ -7,12 +7,40 @@ const ordersOf = (batch) => batch.lines.map((l) => `${l.orderId} × ${l.quantity
 
 const shown = { status: 'open' };
 
-const tickBox = (label, units, onTick) => {
+// The picker's ticks, by list id then batch reference. They live outside the page's elements
+// because the lists are drawn afresh whenever the stream reports a change, and in the tab's
+// session storage so a reload keeps them too.
+const TICKS_KEY = 'pick-list-ticks';
+const ticks = new Map(
+  Object.entries(JSON.parse(sessionStorage.getItem(TICKS_KEY) ?? '{}')).map(([id, refs]) => [
+    id,
+    new Set(refs),
+  ]),
+);
+const saveTicks = () =>
+  sessionStorage.setItem(
+    TICKS_KEY,
+    JSON.stringify(Object.fromEntries([...ticks].map(([id, refs]) => [id, [...refs]]))),
+  );
+const forgetTicks = (listId) => {
+  if (ticks.delete(listId)) saveTicks();
+};
+const setTick = (listId, batchReference, picked) => {
+  const refs = ticks.get(listId) ?? new Set();
+  if (picked) refs.add(batchReference);
+  else refs.delete(batchReference);
+  if (refs.size > 0) ticks.set(listId, refs);
+  else ticks.delete(listId);
+  saveTicks();
+};
+
+const tickBox = (label, units, picked, onTick) => {
   const box = document.createElement('input');
   box.type = 'checkbox';
+  box.checked = picked;
   box.dataset.units = String(units);
   box.setAttribute('aria-label', label);
-  box.addEventListener('change', onTick);
+  box.addEventListener('change', () => onTick(box.checked));
   return box;
 };
 
@@ -41,11 +69,21 @@ const renderList = (list) => {
     `Made ${new Date(list.createdAt).toLocaleString()} · ${count(list.batches.length, 'batch', 'batches')}, ${count(units, 'unit')}`;
   const table = article.querySelector('table');
   table.setAttribute('aria-label', title);
+  // Only an open list can still be picked, shipped or cancelled.
+  const open = list.status === 'open';
+  if (!open) forgetTicks(list.id);
+  const ticked = ticks.get(list.id) ?? new Set();
   fillTable(
     table,
     list.batches.map((b) => [
-      tickBox(`Picked ${b.quantity} × ${b.sku} from ${b.batchReference}`, b.quantity, () =>
-        showProgress(article, units),
+      tickBox(
+        `Picked ${b.quantity} × ${b.sku} from ${b.batchReference}`,
+        b.quantity,
+        ticked.has(b.batchReference),
+        (picked) => {
+          setTick(list.id, b.batchReference, picked);
+          showProgress(article, units);
+        },
       ),
       b.batchReference,
       b.sku,
@@ -55,8 +93,6 @@ const renderList = (list) => {
     ]),
   );
   showProgress(article, units);
-  // Only an open list can still be picked, shipped or cancelled.
-  const open = list.status === 'open';
   article.querySelector('.pick-progress').hidden = !open;
   for (const action of ['confirm', 'cancel']) {
     article.querySelector(`[data-action="${action}"]`).hidden = !open;
@@ -77,6 +113,7 @@ const renderList = (list) => {
       if (!window.confirm(asks[action])) return;
       act(button, async () => {
         await call('POST', `/api/pick-lists/${encodeURIComponent(list.id)}/${action}`);
+        forgetTicks(list.id);
         await loadLists();
         show(
           action === 'confirm'

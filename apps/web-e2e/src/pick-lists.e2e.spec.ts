@@ -116,12 +116,17 @@ describe('the Pick lists page', () => {
     expect(await status().getAttribute('class')).toBe('error');
   });
 
-  it('cancels a list made for some orders, and shows lists made elsewhere without a reload', async () => {
-    await api('POST', '/api/allocations', { orderId: 'web-o4', sku: 'PK-RUG', quantity: 1 });
-    const made = await api('POST', '/api/pick-lists', { orderIds: ['web-o4'] });
+  const listMadeElsewhere = async (orderId: string) => {
+    await api('POST', '/api/allocations', { orderId, sku: 'PK-RUG', quantity: 1 });
+    const made = await api('POST', '/api/pick-lists', { orderIds: [orderId] });
     expect(made.status).toBe(201);
     const list = page.getByRole('article', { name: `Pick list ${String(made.body?.['id'])}` });
     await list.waitFor();
+    return list;
+  };
+
+  it('cancels a list made for some orders, and shows lists made elsewhere without a reload', async () => {
+    const list = await listMadeElsewhere('web-o4');
     // Declined, nothing happens; accepted, the list is cancelled.
     page.once('dialog', (dialog) => void dialog.dismiss());
     await list.getByRole('button', { name: 'Cancel' }).click();
@@ -135,5 +140,22 @@ describe('the Pick lists page', () => {
       allocatedQuantity: 1,
       reservedQuantity: 0,
     });
+  });
+
+  it('keeps what the picker ticked when lists made elsewhere redraw the page, and through a reload', async () => {
+    const first = await listMadeElsewhere('web-o5');
+    const tick = first.getByRole('checkbox', { name: 'Picked 1 × PK-RUG from pk-rugs' });
+    await tick.check();
+    await first.getByText('1 of 1 unit picked').waitFor();
+
+    const second = await listMadeElsewhere('web-o6');
+    expect(await tick.isChecked()).toBe(true);
+    await first.getByText('1 of 1 unit picked').waitFor();
+    expect(await second.getByRole('checkbox').isChecked()).toBe(false);
+
+    await page.reload();
+    await first.getByText('1 of 1 unit picked').waitFor();
+    expect(await tick.isChecked()).toBe(true);
+    await second.getByText('0 of 1 unit picked').waitFor();
   });
 });
