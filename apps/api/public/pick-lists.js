@@ -135,11 +135,34 @@ const printOnly = (article) => {
   document.body.classList.remove('printing-one');
 };
 
+/**
+ * The list control the keyboard is on, by its list and its action or label, so a redraw can put
+ * the keyboard back where it was instead of on the page's start.
+ */
+const focusedControl = () => {
+  const control = document.activeElement;
+  const article = control?.closest('article.pick-list');
+  if (!article || !lists.contains(article)) return undefined;
+  const { action } = control.dataset;
+  const selector = action
+    ? `[data-action="${action}"]`
+    : `[aria-label="${CSS.escape(control.getAttribute('aria-label') ?? '')}"]`;
+  return { id: article.dataset.id, selector };
+};
+
+const refocus = (focus) => {
+  if (focus === undefined) return;
+  const article = [...lists.children].find((a) => a.dataset.id === focus.id);
+  article?.querySelector(focus.selector)?.focus();
+};
+
 const loadLists = async () => {
   const query = new URLSearchParams({ status: shown.status, ...listPager.query() });
   const page = await call('GET', `/api/pick-lists?${query}`);
   if (!listPager.show(page)) return loadLists();
+  const focus = focusedControl();
   lists.replaceChildren(...page.items.map(renderList));
+  refocus(focus);
   const empty = document.getElementById('pick-empty');
   empty.textContent = `No ${shown.status} pick lists.`;
   empty.hidden = page.items.length > 0;

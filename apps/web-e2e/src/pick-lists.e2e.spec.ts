@@ -142,15 +142,17 @@ describe('the Pick lists page', () => {
     });
   });
 
-  it('keeps what the picker ticked when lists made elsewhere redraw the page, and through a reload', async () => {
+  it('keeps what the picker ticked, and where the keyboard was, when lists made elsewhere redraw the page, and ticks through a reload', async () => {
     const first = await listMadeElsewhere('web-o5');
     const tick = first.getByRole('checkbox', { name: 'Picked 1 × PK-RUG from pk-rugs' });
-    await tick.check();
+    await tick.focus();
+    await page.keyboard.press('Space');
     await first.getByText('1 of 1 unit picked').waitFor();
 
     const second = await listMadeElsewhere('web-o6');
     expect(await tick.isChecked()).toBe(true);
     await first.getByText('1 of 1 unit picked').waitFor();
+    expect(await tick.evaluate((box) => box === box.ownerDocument.activeElement)).toBe(true);
     expect(await second.getByRole('checkbox').isChecked()).toBe(false);
 
     await page.reload();
