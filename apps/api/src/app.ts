@@ -1,4 +1,4 @@
-import { Logger as NestLogger, ValidationPipe, type INestApplication } from '@nestjs/common';
+import { Logger as NestLogger, type INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -18,6 +18,7 @@ import {
   type OpenDatabase,
   RateLimiter,
   requestGuards,
+  RequestValidationPipe,
   securityHeaders,
   ShutdownState,
 } from '@allocation/platform';
@@ -74,7 +75,7 @@ export const createApp = async (
     });
   }
   app.useGlobalPipes(
-    new ValidationPipe({
+    new RequestValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,

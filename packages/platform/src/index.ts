@@ -28,6 +28,8 @@ export * from './http/page.query';
 export * from './http/rate-limit';
 export * from './http/request-guards';
 export * from './http/request-middleware';
+export * from './http/request-validation.pipe';
+export * from './http/valid-values';
 export * from './http/route';
 export * from './http/security-headers';
 export * from './http/strict-json';
