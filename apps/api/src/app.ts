@@ -18,6 +18,7 @@ import {
   type OpenDatabase,
   RateLimiter,
   requestGuards,
+  REQUEST_VALIDATION,
   RequestValidationPipe,
   securityHeaders,
   ShutdownState,
@@ -74,17 +75,7 @@ export const createApp = async (
       maxAge: 600,
     });
   }
-  app.useGlobalPipes(
-    new RequestValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      // "3" is not a quantity: strings are never coerced into numbers behind a client's back.
-      transformOptions: { enableImplicitConversion: false },
-      forbidUnknownValues: true,
-      stopAtFirstError: true,
-    }),
-  );
+  app.useGlobalPipes(new RequestValidationPipe(REQUEST_VALIDATION));
   app.useGlobalFilters(new HttpExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   finishPlatform(app, config, locate(join('apps', 'api', 'public')), () => setUpSwagger(app));
   return app;

@@ -23,18 +23,10 @@ import {
 import fc from 'fast-check';
 import { identifierDecorator } from './identifier';
 import { IsOmittable } from './omittable';
-import { RequestValidationPipe } from './request-validation.pipe';
+import { REQUEST_VALIDATION, RequestValidationPipe } from './request-validation.pipe';
 import { ValidValues } from './valid-values';
 
-// The service's options (apps/api/src/app.ts).
-const OPTIONS = {
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  transform: true,
-  transformOptions: { enableImplicitConversion: false },
-  forbidUnknownValues: true,
-  stopAtFirstError: true,
-};
+const OPTIONS = REQUEST_VALIDATION;
 
 const IsCode = identifierDecorator({
   pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
