@@ -11,12 +11,16 @@ const shown = { status: 'open' };
 // because the lists are drawn afresh whenever the stream reports a change, and in the tab's
 // session storage so a reload keeps them too.
 const TICKS_KEY = 'pick-list-ticks';
-const ticks = new Map(
-  Object.entries(JSON.parse(sessionStorage.getItem(TICKS_KEY) ?? '{}')).map(([id, refs]) => [
-    id,
-    new Set(refs),
-  ]),
-);
+const storedTicks = () => {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(TICKS_KEY) ?? '{}');
+    return Object.entries(stored).map(([id, refs]) => [id, new Set(refs)]);
+  } catch {
+    // Storage left unreadable (another version of the page, or by hand): start without ticks.
+    return [];
+  }
+};
+const ticks = new Map(storedTicks());
 const saveTicks = () =>
   sessionStorage.setItem(
     TICKS_KEY,
