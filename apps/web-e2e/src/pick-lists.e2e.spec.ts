@@ -161,7 +161,7 @@ describe('the Pick lists page', () => {
     await second.getByText('0 of 1 unit picked').waitFor();
 
     // Ticks stored unreadably are dropped, not a page that no longer works.
-    await page.evaluate(() => sessionStorage.setItem('pick-list-ticks', '{"x": 1'));
+    await page.evaluate(`sessionStorage.setItem('pick-list-ticks', '{"x": 1')`);
     await page.reload();
     await first.getByText('0 of 1 unit picked').waitFor();
   });
