@@ -202,7 +202,7 @@ export class PooledProductStore implements ProductStore {
       const product = this.loaded.get(sku);
       if (product === undefined) loading.add(sku);
       else if (needsLine === true && orderId !== undefined) {
-        // Known only if allocated here since: else it may stand from before, as loaded.
+        // Known only if written here since: else it may stand from before, as loaded.
         const line = this.newest.lineOf(sku, orderId);
         if (line === undefined) loading.add(sku);
         else standing.set(sku, (standing.get(sku) ?? new Map()).set(orderId, line));

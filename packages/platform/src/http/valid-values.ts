@@ -148,13 +148,10 @@ export class ValidValues {
           value,
           constraints: metadata.constraints,
         };
-        const each = metadata.each && (Array.isArray(value) || value instanceof Set);
-        if (value instanceof Map && metadata.each) return false;
-        const values: ReadonlyArray<unknown> = each
-          ? Array.isArray(value)
-            ? value
-            : Array.from(value as Set<unknown>)
-          : [value];
+        // `each` over a map walks its values: not followed here.
+        if (metadata.each && value instanceof Map) return false;
+        const values: ReadonlyArray<unknown> =
+          metadata.each && (Array.isArray(value) || value instanceof Set) ? [...value] : [value];
         for (const one of values) {
           const passed: unknown = constraint.instance.validate(one, args);
           if (isPromise(passed) || !passed) return false;
