@@ -2,7 +2,8 @@
  * Allocations under a realistic mix, beside allocation alone (issue 22, goal 2). Each load runs
  * the built service on a fresh database with 100 SKUs (5 batches each; the 3 hot SKUs have a
  * small batch of 50 they prefer, and bigger ones behind it), and BENCH_CONNECTIONS clients that
- * each send one request at a time for BENCH_SECONDS:
+ * each send one request at a time for BENCH_SECONDS, in BENCH_SLICES slices that alternate with
+ * the other load's (both services run side by side; each load first warms up unmeasured):
  * - `allocation`: POST /api/allocations only; a third of them on the 3 hot SKUs;
  * - `mix`: the same, with 5% changes of a hot small batch's quantity between 50 and 20 (a
  *   shrink pushes its newest lines out, to be reallocated), 5% placed orders of 1-5 lines
@@ -14,7 +15,7 @@
  * went (the service, PostgreSQL, this process as the load generator, idle). pgbench's
  * one-statement allocation on the allocation-only database gives the SQL figure of the same run.
  * Run: npm run bench:mix (BENCH_PLATFORMS=express, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_MIX,
- * BENCH_ORDER_STEPS, BENCH_ROUNDS).
+ * BENCH_ORDER_STEPS, BENCH_ROUNDS, BENCH_SLICES).
  */
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -30,6 +31,7 @@ import {
   SECONDS,
   seedMixCatalogue,
   startService,
+  type BenchService,
   MIX_SKUS,
   HOT_SKUS,
   HOT_BATCH_QUANTITY,
@@ -98,6 +100,12 @@ class Tally {
   get count() {
     return this.latencies.length;
   }
+  merge(other: Tally) {
+    for (const [status, n] of Object.entries(other.statuses)) {
+      this.statuses[status] = (this.statuses[status] ?? 0) + n;
+    }
+    this.latencies.push(...other.latencies);
+  }
   percentile(p: number) {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
@@ -126,120 +134,139 @@ interface Acknowledged {
 const pickSku = (random: () => number) =>
   random() < 1 / 3 ? Math.floor(random() * HOT) : HOT + Math.floor(random() * (SKUS - HOT));
 
-/** Runs the load; returns the tallies by operation and the wall time it took. */
-const drive = async (base: string, shares: Shares, acknowledged: Acknowledged) => {
-  const { call, close } = keptAliveClient(base);
-  const tallies = Object.fromEntries(OPERATIONS.map((op) => [op, new Tally()])) as Record<
-    Operation,
-    Tally
-  >;
-  const deallocatable: string[] = [];
-  const changing = new Set<number>();
-  let sequence = 0;
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
+/** Tallies by operation, all empty. */
+const noTallies = () =>
+  Object.fromEntries(OPERATIONS.map((op) => [op, new Tally()])) as Record<Operation, Tally>;
 
-  const timed = async (op: Operation, run: () => Promise<number>) => {
-    const start = performance.now();
-    const status = await run();
-    tallies[op].record(status, performance.now() - start);
-    return status;
-  };
+/**
+ * One load's clients against one service, driven a slice at a time: what they know (the orders
+ * they may deallocate, the ids they used, each client's random sequence) carries from one slice
+ * to the next, so the slices are one run with pauses.
+ */
+class Load {
+  readonly tallies = noTallies();
+  private readonly deallocatable: string[] = [];
+  private readonly changing = new Set<number>();
+  private readonly randoms = [...Array(CONNECTIONS).keys()].map((index) => generator(index + 1));
+  private sequence = 0;
 
-  const allocate = async (random: () => number) => {
-    const orderId = `mix-${++sequence}`;
-    const sku = `BENCH-${pickSku(random)}`;
-    const quantity = 1 + Math.floor(random() * 3);
-    const status = await timed('allocate', () =>
-      call('POST', '/api/allocations', { orderId, sku, quantity }),
-    );
-    if (status === 201) {
-      acknowledged.allocated.set(orderId, sku);
-      deallocatable.push(orderId);
-    } else acknowledged.refused.add(orderId);
-  };
+  constructor(
+    private readonly base: string,
+    private readonly shares: Shares,
+    readonly acknowledged: Acknowledged,
+  ) {}
 
-  const changeQuantity = async (k: number) => {
-    changing.add(k);
-    const reference = hotBatch(k);
-    const quantity = acknowledged.quantities.get(reference) === SMALL ? SHRUNK : SMALL;
-    const status = await timed('changeQuantity', () =>
-      call('PATCH', `/api/batches/${reference}`, { quantity }),
-    );
-    if (status === 200) acknowledged.quantities.set(reference, quantity);
-    changing.delete(k);
-  };
+  /** Drives the load for `seconds`; returns this slice's tallies and wall time. */
+  async drive(seconds: number): Promise<{ tallies: Record<Operation, Tally>; seconds: number }> {
+    const { call, close } = keptAliveClient(this.base);
+    const tallies = noTallies();
+    const { acknowledged, deallocatable, changing, shares } = this;
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
 
-  const placeOrder = async (random: () => number) => {
-    const orderId = `mix-order-${++sequence}`;
-    const skus = new Set<number>();
-    const wanted = 1 + Math.floor(random() * 5);
-    while (skus.size < wanted) skus.add(pickSku(random));
-    const lines = [...skus].map((s) => ({
-      sku: `BENCH-${s}`,
-      quantity: 1 + Math.floor(random() * 3),
-    }));
-    // A shop's checkout sends the whole order; BENCH_ORDER_STEPS=1 sends it step by step (one
-    // operation of several requests, its latency the whole order's).
-    const status = await timed('placeOrder', async () => {
-      if (!ORDER_STEPS) {
-        return call('POST', '/api/orders', {
-          orderId,
-          customerId: 'bench',
-          items: lines,
-          place: true,
-        });
+    const timed = async (op: Operation, run: () => Promise<number>) => {
+      const start = performance.now();
+      const status = await run();
+      const ms = performance.now() - start;
+      tallies[op].record(status, ms);
+      this.tallies[op].record(status, ms);
+      return status;
+    };
+
+    const allocate = async (random: () => number) => {
+      const orderId = `mix-${++this.sequence}`;
+      const sku = `BENCH-${pickSku(random)}`;
+      const quantity = 1 + Math.floor(random() * 3);
+      const status = await timed('allocate', () =>
+        call('POST', '/api/allocations', { orderId, sku, quantity }),
+      );
+      if (status === 201) {
+        acknowledged.allocated.set(orderId, sku);
+        deallocatable.push(orderId);
+      } else acknowledged.refused.add(orderId);
+    };
+
+    const changeQuantity = async (k: number) => {
+      changing.add(k);
+      const reference = hotBatch(k);
+      const quantity = acknowledged.quantities.get(reference) === SMALL ? SHRUNK : SMALL;
+      const status = await timed('changeQuantity', () =>
+        call('PATCH', `/api/batches/${reference}`, { quantity }),
+      );
+      if (status === 200) acknowledged.quantities.set(reference, quantity);
+      changing.delete(k);
+    };
+
+    const placeOrder = async (random: () => number) => {
+      const orderId = `mix-order-${++this.sequence}`;
+      const skus = new Set<number>();
+      const wanted = 1 + Math.floor(random() * 5);
+      while (skus.size < wanted) skus.add(pickSku(random));
+      const lines = [...skus].map((s) => ({
+        sku: `BENCH-${s}`,
+        quantity: 1 + Math.floor(random() * 3),
+      }));
+      // A shop's checkout sends the whole order; BENCH_ORDER_STEPS=1 sends it step by step (one
+      // operation of several requests, its latency the whole order's).
+      const status = await timed('placeOrder', async () => {
+        if (!ORDER_STEPS) {
+          return call('POST', '/api/orders', {
+            orderId,
+            customerId: 'bench',
+            items: lines,
+            place: true,
+          });
+        }
+        const created = await call('POST', '/api/orders', { orderId, customerId: 'bench' });
+        if (created !== 201) return created;
+        for (const line of lines) {
+          const added = await call('POST', `/api/orders/${orderId}/items`, line);
+          if (added !== 201) return added;
+        }
+        return call('POST', `/api/orders/${orderId}/place`);
+      });
+      // 201 for the whole order at once, 200 for the last step's place.
+      if (status === 200 || status === 201) acknowledged.placed.set(orderId, lines);
+    };
+
+    const deallocate = async (orderId: string) => {
+      const status = await timed('deallocate', () =>
+        call('DELETE', `/api/allocations/${encodeURIComponent(orderId)}`),
+      );
+      if (status === 204) {
+        acknowledged.allocated.delete(orderId);
+        acknowledged.deallocated.add(orderId);
       }
-      const created = await call('POST', '/api/orders', { orderId, customerId: 'bench' });
-      if (created !== 201) return created;
-      for (const line of lines) {
-        const added = await call('POST', `/api/orders/${orderId}/items`, line);
-        if (added !== 201) return added;
+    };
+
+    /** The next operation, by the shares; one that cannot run now is an allocation instead. */
+    const next = (random: () => number): (() => Promise<void>) => {
+      let r = random();
+      if ((r -= shares.changeQuantity) < 0) {
+        const idle = [...Array(HOT).keys()].filter((k) => !changing.has(k));
+        const k = idle[Math.floor(random() * idle.length)];
+        if (k !== undefined) return () => changeQuantity(k);
+      } else if ((r -= shares.placeOrder) < 0) {
+        return () => placeOrder(random);
+      } else if (r - shares.deallocate < 0 && deallocatable.length > 0) {
+        // Taken out at random, so no two clients deallocate the same order.
+        const [orderId = ''] = deallocatable.splice(Math.floor(random() * deallocatable.length), 1);
+        return () => deallocate(orderId);
       }
-      return call('POST', `/api/orders/${orderId}/place`);
-    });
-    // 201 for the whole order at once, 200 for the last step's place.
-    if (status === 200 || status === 201) acknowledged.placed.set(orderId, lines);
-  };
+      return () => allocate(random);
+    };
 
-  const deallocate = async (orderId: string) => {
-    const status = await timed('deallocate', () =>
-      call('DELETE', `/api/allocations/${encodeURIComponent(orderId)}`),
-    );
-    if (status === 204) {
-      acknowledged.allocated.delete(orderId);
-      acknowledged.deallocated.add(orderId);
+    const worker = async (random: () => number) => {
+      while (performance.now() < deadline) await next(random)();
+    };
+    try {
+      await Promise.all(this.randoms.map(worker));
+    } finally {
+      close();
     }
-  };
-
-  /** The next operation, by the shares; one that cannot run now is an allocation instead. */
-  const next = (random: () => number): (() => Promise<void>) => {
-    let r = random();
-    if ((r -= shares.changeQuantity) < 0) {
-      const idle = [...Array(HOT).keys()].filter((k) => !changing.has(k));
-      const k = idle[Math.floor(random() * idle.length)];
-      if (k !== undefined) return () => changeQuantity(k);
-    } else if ((r -= shares.placeOrder) < 0) {
-      return () => placeOrder(random);
-    } else if (r - shares.deallocate < 0 && deallocatable.length > 0) {
-      // Taken out at random, so no two clients deallocate the same order.
-      const [orderId = ''] = deallocatable.splice(Math.floor(random() * deallocatable.length), 1);
-      return () => deallocate(orderId);
-    }
-    return () => allocate(random);
-  };
-
-  const worker = async (index: number) => {
-    const random = generator(index + 1);
-    while (performance.now() < deadline) await next(random)();
-  };
-  try {
-    await Promise.all([...Array(CONNECTIONS).keys()].map(worker));
-  } finally {
-    close();
+    return { tallies, seconds: (performance.now() - started) / 1000 };
   }
-  return { tallies, seconds: (performance.now() - started) / 1000 };
-};
+}
 
 /** Waits until allocation has taken in every placed order's lines (from the outbox). */
 const placedOrdersTakenIn = async (db: Client, placed: Acknowledged['placed']) => {
@@ -310,83 +337,176 @@ interface LoadFigures {
   readonly allocationsPerSecond: number;
   readonly cpuPerOperationUs: number | undefined;
   readonly tallies: Record<Operation, Tally>;
+  /** Allocations per second in each measured slice, in the order they ran. */
+  readonly slices: ReadonlyArray<number>;
+  /** 5xx answers, the unmeasured warm-up's included. */
+  readonly answers5xx: number;
   readonly sqlPerSecond: number | undefined;
 }
 
-const measure = async (platform: string, load: string, shares: Shares): Promise<LoadFigures> => {
+/**
+ * BENCH_SLICES: each load's BENCH_SECONDS are cut into this many slices, run alternately with the
+ * other load's (allocation only, mix, mix, allocation only, ...): the machine's speed drifts
+ * within minutes, and a load run whole after the other met a different machine.
+ */
+const SLICES = Math.max(1, Math.floor(Number(process.env['BENCH_SLICES'] ?? '4')) || 1);
+/**
+ * BENCH_WARMUP: each load runs this long first, unmeasured, so the figures are those of a service
+ * that has been running: V8 compiles the hot code of every kind of request (a mix has more kinds
+ * than allocation alone), and the product store fills its memory.
+ */
+const WARM_UP_SECONDS = Math.max(0, Number(process.env['BENCH_WARMUP'] ?? '15') || 0);
+
+/** A load on its own service, and what its measured slices added up to. */
+interface Side {
+  readonly label: string;
+  readonly service: BenchService;
+  readonly load: Load;
+  readonly measuredTallies: Record<Operation, Tally>;
+  readonly slices: number[];
+  readonly notes: string[];
+  seconds: number;
+  serviceSeconds: number | undefined;
+}
+
+/** A fresh service and database with the mix's catalogue, and the load's clients for it. */
+const prepare = async (platform: string, label: string, shares: Shares): Promise<Side> => {
   const service = await startService(platform, '1');
   try {
     await seedMixCatalogue(service.base, (s) => (s < HOT ? 50_000 : 5_000));
     await checkpoint(service.databaseUrl);
-    const acknowledged: Acknowledged = {
-      allocated: new Map(),
-      deallocated: new Set(),
-      refused: new Set(),
-      placed: new Map(),
-      quantities: new Map([...Array(HOT).keys()].map((k) => [hotBatch(k), SMALL])),
-    };
-    const {
-      result: { tallies, seconds },
-      serviceSeconds,
-      machine,
-      loop,
-    } = await measured(
-      service,
-      () => drive(service.base, shares, acknowledged),
-      (driven) => driven.seconds,
-    );
-    const counters = await scrapeMetrics(service.base, [
-      'allocation_batch_fallbacks_total',
-      'allocation_batch_retries_total',
-      'allocation_batch_loads_total{source="database"}',
-      'allocation_batch_loads_total{source="memory"}',
-      'unit_of_work_retries_total',
-    ]);
-    const operations = OPERATIONS.reduce((sum, op) => sum + tallies[op].count, 0);
-    const db = new Client({ connectionString: service.databaseUrl });
-    await db.connect();
-    let sqlPerSecond: number | undefined;
-    try {
-      await placedOrdersTakenIn(db, acknowledged.placed);
-      await service.stop();
-      const failures = await check(db, acknowledged);
-      console.log(`${platform}, ${load}: ${operations} operations in ${seconds.toFixed(1)} s`);
-      for (const op of OPERATIONS) {
-        const tally = tallies[op];
-        if (tally.count === 0) continue;
-        console.log(
-          `  ${op.padEnd(15)} ${String(tally.count).padStart(6)}  p50 ${tally.percentile(50).toFixed(1)} ms, p99 ${tally.percentile(99).toFixed(1)} ms  ${JSON.stringify(tally.statuses)}`,
-        );
-      }
-      console.log(`  ${JSON.stringify(counters)}`);
-      console.log(`  machine: ${machine}`);
-      console.log(`  ${loop}`);
-      console.log(
-        `  checks: ${failures.length === 0 ? 'every acknowledged write stored, nothing over-allocated, no line waits beside free stock' : failures.join('; ')}`,
-      );
-      if (failures.length > 0) throw new Error('consistency check failed');
-      if (shares === ALLOCATION_ONLY) {
-        sqlPerSecond = (await pgbench(service.databaseUrl, SKUS)).tps;
-      }
-    } finally {
-      await db.end();
-    }
-    return {
-      load,
-      allocationsPerSecond: tallies.allocate.count / seconds,
-      cpuPerOperationUs:
-        serviceSeconds === undefined ? undefined : (serviceSeconds / operations) * 1e6,
-      tallies,
-      sqlPerSecond,
-    };
-  } finally {
+  } catch (error) {
     await service.dispose();
+    throw error;
+  }
+  const acknowledged: Acknowledged = {
+    allocated: new Map(),
+    deallocated: new Set(),
+    refused: new Set(),
+    placed: new Map(),
+    quantities: new Map([...Array(HOT).keys()].map((k) => [hotBatch(k), SMALL])),
+  };
+  return {
+    label,
+    service,
+    load: new Load(service.base, shares, acknowledged),
+    measuredTallies: noTallies(),
+    slices: [],
+    notes: [],
+    seconds: 0,
+    serviceSeconds: 0,
+  };
+};
+
+/** One measured slice of a side's load: its figures added to the side's. */
+const slice = async (side: Side, seconds: number): Promise<void> => {
+  const {
+    result: { tallies, seconds: took },
+    serviceSeconds,
+    machine,
+    loop,
+  } = await measured(
+    side.service,
+    () => side.load.drive(seconds),
+    (driven) => driven.seconds,
+  );
+  for (const op of OPERATIONS) side.measuredTallies[op].merge(tallies[op]);
+  side.seconds += took;
+  side.serviceSeconds =
+    side.serviceSeconds === undefined || serviceSeconds === undefined
+      ? undefined
+      : side.serviceSeconds + serviceSeconds;
+  side.slices.push(tallies.allocate.count / took);
+  side.notes.push(`slice ${side.slices.length}: ${machine}; ${loop}`);
+};
+
+/** Waits for what the side set off, stops its service and checks its database; prints it. */
+const finish = async (platform: string, side: Side): Promise<void> => {
+  const counters = await scrapeMetrics(side.service.base, [
+    'allocation_batch_fallbacks_total',
+    'allocation_batch_retries_total',
+    'allocation_batch_loads_total{source="database"}',
+    'allocation_batch_loads_total{source="memory"}',
+    'unit_of_work_retries_total',
+  ]);
+  const db = new Client({ connectionString: side.service.databaseUrl });
+  await db.connect();
+  try {
+    await placedOrdersTakenIn(db, side.load.acknowledged.placed);
+    await side.service.stop();
+    const failures = await check(db, side.load.acknowledged);
+    const tallies = side.measuredTallies;
+    const operations = OPERATIONS.reduce((sum, op) => sum + tallies[op].count, 0);
+    console.log(
+      `${platform}, ${side.label}: ${operations} operations measured in ${side.seconds.toFixed(1)} s ` +
+        `(${SLICES} slices, after ${WARM_UP_SECONDS} s unmeasured)`,
+    );
+    for (const op of OPERATIONS) {
+      const tally = tallies[op];
+      if (tally.count === 0) continue;
+      console.log(
+        `  ${op.padEnd(15)} ${String(tally.count).padStart(6)}  p50 ${tally.percentile(50).toFixed(1)} ms, p99 ${tally.percentile(99).toFixed(1)} ms  ${JSON.stringify(side.load.tallies[op].statuses)}`,
+      );
+    }
+    console.log(`  ${JSON.stringify(counters)}`);
+    for (const note of side.notes) console.log(`  ${note}`);
+    console.log(
+      `  checks: ${failures.length === 0 ? 'every acknowledged write stored, nothing over-allocated, no line waits beside free stock' : failures.join('; ')}`,
+    );
+    if (failures.length > 0) throw new Error('consistency check failed');
+  } finally {
+    await db.end();
+  }
+};
+
+const figuresOf = (side: Side, sqlPerSecond: number | undefined): LoadFigures => {
+  const tallies = side.measuredTallies;
+  const operations = OPERATIONS.reduce((sum, op) => sum + tallies[op].count, 0);
+  return {
+    load: side.label,
+    allocationsPerSecond: tallies.allocate.count / side.seconds,
+    cpuPerOperationUs:
+      side.serviceSeconds === undefined ? undefined : (side.serviceSeconds / operations) * 1e6,
+    tallies,
+    slices: side.slices,
+    answers5xx: OPERATIONS.reduce((sum, op) => sum + side.load.tallies[op].count5xx(), 0),
+    sqlPerSecond,
+  };
+};
+
+/**
+ * Allocation only and the mix, each on its own service, side by side: both warm up, then their
+ * slices alternate (A B B A A B ...), so neither always runs first. Then each is checked, and
+ * pgbench runs on the allocation-only database for the SQL figure.
+ */
+const measurePair = async (
+  platform: string,
+  label: string,
+): Promise<{ alone: LoadFigures; mixed: LoadFigures }> => {
+  const alone = await prepare(platform, `allocation only${label}`, ALLOCATION_ONLY);
+  let mixed: Side | undefined;
+  try {
+    mixed = await prepare(platform, `mix${label}`, MIX);
+    const sides = [alone, mixed];
+    for (const side of sides) await side.load.drive(WARM_UP_SECONDS);
+    for (let i = 0; i < SLICES; i++) {
+      for (const side of i % 2 === 0 ? sides : [...sides].reverse()) {
+        await slice(side, SECONDS / SLICES);
+      }
+    }
+    await finish(platform, alone);
+    await finish(platform, mixed);
+    const sql = (await pgbench(alone.service.databaseUrl, SKUS)).tps;
+    return { alone: figuresOf(alone, sql), mixed: figuresOf(mixed, undefined) };
+  } finally {
+    await alone.service.dispose();
+    await mixed?.service.dispose();
   }
 };
 
 /**
- * BENCH_ROUNDS pairs of loads, allocation only then the mix, one after the other: the machine's
- * speed drifts within minutes, so the ratio of each pair, and their median, say more than one pair.
+ * BENCH_ROUNDS pairs of loads, each on fresh services: the ratio of each pair, and their
+ * median, say more than one pair.
  */
 const ROUNDS = Math.max(1, Math.floor(Number(process.env['BENCH_ROUNDS'] ?? '1')) || 1);
 
@@ -403,9 +523,7 @@ const main = async () => {
   const pairs: Array<{ alone: LoadFigures; mixed: LoadFigures }> = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const label = ROUNDS === 1 ? '' : ` (${round})`;
-    const alone = await measure(platform, `allocation only${label}`, ALLOCATION_ONLY);
-    const mixed = await measure(platform, `mix${label}`, MIX);
-    pairs.push({ alone, mixed });
+    pairs.push(await measurePair(platform, label));
   }
   const ms = (tally: Tally) =>
     tally.count === 0
@@ -421,10 +539,11 @@ const main = async () => {
       ms(f.tallies.placeOrder),
       ms(f.tallies.deallocate),
       f.cpuPerOperationUs === undefined ? '?' : `${Math.round(f.cpuPerOperationUs)} µs`,
-      String(OPERATIONS.reduce((sum, op) => sum + f.tallies[op].count5xx(), 0)),
+      String(f.answers5xx),
     ]);
   console.log(
-    `\nSide by side (${new Date().toISOString().slice(0, 10)}, ${platform}, ${CONNECTIONS} clients, ${SECONDS} s):`,
+    `\nSide by side (${new Date().toISOString().slice(0, 10)}, ${platform}, ${CONNECTIONS} clients, ` +
+      `${SECONDS} s each in ${SLICES} alternating slices):`,
   );
   printTable(
     [
@@ -443,6 +562,10 @@ const main = async () => {
     ({ alone, mixed }) => mixed.allocationsPerSecond / alone.allocationsPerSecond,
   );
   const sql = pairs.map(({ alone }) => Math.round(alone.sqlPerSecond ?? NaN).toLocaleString('en'));
+  for (const { alone, mixed } of pairs) {
+    const each = mixed.slices.map((rate, i) => (rate / (alone.slices[i] ?? NaN)).toFixed(2));
+    console.log(`${mixed.load} / ${alone.load}, slice by slice: ${each.join(', ')}`);
+  }
   console.log(
     ROUNDS === 1
       ? `mix / allocation only: ${(ratios[0] ?? NaN).toFixed(2)} (goal ≥ 0.8); ` +
