@@ -15,7 +15,7 @@
  * went (the service, PostgreSQL, this process as the load generator, idle). pgbench's
  * one-statement allocation on the allocation-only database gives the SQL figure of the same run.
  * Run: npm run bench:mix (BENCH_PLATFORMS=express, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_MIX,
- * BENCH_ORDER_STEPS, BENCH_ROUNDS, BENCH_SLICES).
+ * BENCH_ORDER_STEPS, BENCH_ROUNDS, BENCH_SLICES, BENCH_WARMUP).
  */
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -144,6 +144,7 @@ const noTallies = () =>
  * to the next, so the slices are one run with pauses.
  */
 class Load {
+  /** Every answer of every slice, the unmeasured warm-up's included (its statuses count too). */
   readonly tallies = noTallies();
   private readonly deallocatable: string[] = [];
   private readonly changing = new Set<number>();
