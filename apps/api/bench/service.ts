@@ -123,9 +123,12 @@ const machineCpu = (): MachineCpu => {
   const postgres = new Map<string, number>();
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     const stat = procStat(pid);
-    // The postmaster's children's fields hold the backends that ended (it waited for them).
+    // Each process's own CPU, not its children's: the postmaster's would add a backend's whole
+    // life when it ends, such as an idle connection the other service of `bench:mix` closes
+    // (it read 100-250 % of a core in such slices). What a process that ends between two
+    // readings did since the first (a short-lived autovacuum worker, say) shows as "other".
     if (stat?.name === 'postgres') {
-      postgres.set(pid, seconds(...[11, 12, 13, 14].map((field) => Number(stat.fields[field]))));
+      postgres.set(pid, seconds(...[11, 12].map((field) => Number(stat.fields[field]))));
     }
   }
   const own = procStat('self')?.fields ?? [];
