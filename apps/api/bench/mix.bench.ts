@@ -291,6 +291,17 @@ const placedOrdersTakenIn = async (db: Client, placed: Acknowledged['placed']) =
   throw new Error('placed orders were not taken in by allocation within 60 s');
 };
 
+/**
+ * The outbox's events by type: what the load made the service write (a reallocated line is a
+ * `Deallocated` and an `Allocated`, a whole order an event for it and one for each item).
+ */
+const eventsByType = async (db: Client): Promise<string> => {
+  const { rows } = await db.query<{ type: string; n: number }>(
+    'SELECT type, count(*)::int AS n FROM outbox GROUP BY type ORDER BY n DESC',
+  );
+  return rows.map(({ type, n }) => `${type} ${n}`).join(', ');
+};
+
 /** Checks what the database holds against what the clients were told; returns the failures. */
 const check = async (db: Client, acknowledged: Acknowledged): Promise<string[]> => {
   const failures: string[] = [];
@@ -461,6 +472,7 @@ const finish = async (platform: string, side: Side): Promise<void> => {
       );
     }
     console.log(`  ${JSON.stringify(counters)}`);
+    console.log(`  events written, warm-up included: ${await eventsByType(db)}`);
     for (const note of side.notes) console.log(`  ${note}`);
     console.log(
       `  checks: ${failures.length === 0 ? 'every acknowledged write stored, nothing over-allocated, no line waits beside free stock' : failures.join('; ')}`,

@@ -3,8 +3,9 @@
  * order), BENCH_OPS_COUNT operations from BENCH_CONNECTIONS clients (one request at a time each)
  * against the built service on a fresh database (100 SKUs of 5 batches, 3 hot SKUs with a small
  * batch, prices set), then a pause for what they set off (placed orders' lines are allocated by
- * an outbox reader). It reports the service's CPU per operation, less what it spends idle, so
- * the mix's figures (`bench:mix`) can be read as the sum of their parts. Every kind answers as
+ * an outbox reader). It reports the CPU per operation of the service, of PostgreSQL and of the
+ * whole machine (load generator included), less what each spends idle, so the mix's figures
+ * (`bench:mix`) can be read as the sum of their parts: on two cores the machine is the limit. Every kind answers as
  * expected or the bench fails. A kind named twice is measured twice: the first run of a kind
  * also warms it up.
  * Kinds: allocate, draft (an order of one item, not placed), place1 / place3 (a whole order of 1
@@ -17,6 +18,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CONNECTIONS,
   keptAliveClient,
+  machineCpu,
+  postgresSeconds,
   printTable,
   seedMixCatalogue,
   startService,
@@ -83,11 +86,27 @@ const main = async () => {
         },
       },
     };
-    const cpu = () => service.cpuSeconds() ?? NaN;
+    /** CPU seconds so far: the service's, PostgreSQL's and the whole machine's. */
+    const cpu = () => {
+      const machine = machineCpu();
+      return { service: service.cpuSeconds() ?? NaN, machine };
+    };
+    const used = (from: ReturnType<typeof cpu>, to: ReturnType<typeof cpu>) => ({
+      service: to.service - from.service,
+      postgres: postgresSeconds(from.machine, to.machine),
+      machine: to.machine.busy - from.machine.busy,
+    });
     const idleFrom = cpu();
     const idleStart = performance.now();
     await sleep(3_000);
-    const idlePerSecond = (cpu() - idleFrom) / ((performance.now() - idleStart) / 1000);
+    const idle = used(idleFrom, cpu());
+    const idleSeconds = (performance.now() - idleStart) / 1000;
+    /** What each spends a second at rest, taken off what the operations used. */
+    const idlePerSecond = {
+      service: idle.service / idleSeconds,
+      postgres: idle.postgres / idleSeconds,
+      machine: idle.machine / idleSeconds,
+    };
 
     const rows: string[][] = [];
     for (const name of KINDS) {
@@ -113,22 +132,30 @@ const main = async () => {
       const driven = (performance.now() - started) / 1000;
       await sleep(SETTLE_MS);
       const seconds = (performance.now() - started) / 1000;
-      const used = cpu() - cpuBefore - idlePerSecond * seconds;
+      const spent = used(cpuBefore, cpu());
       if (unexpected.length > 0) {
         throw new Error(`${name}: ${unexpected.length} answers not ${kind.ok}: ${unexpected[0]}`);
       }
+      const each = (part: keyof typeof spent) =>
+        `${Math.round(((spent[part] - idlePerSecond[part] * seconds) / done) * 1e6)} µs`;
       rows.push([
         name,
         done.toLocaleString('en'),
         `${Math.round(done / driven).toLocaleString('en')}/s`,
-        `${Math.round((used / done) * 1e6)} µs`,
+        each('service'),
+        each('postgres'),
+        each('machine'),
       ]);
     }
     const today = new Date().toISOString().slice(0, 10);
+    const percent = (part: keyof typeof idlePerSecond) =>
+      `${(idlePerSecond[part] * 100).toFixed(1)}%`;
     console.log(
-      `\nService CPU per operation, each kind alone (${today}, ${CONNECTIONS} clients, idle ${(idlePerSecond * 100).toFixed(1)}% of a core taken off):`,
+      `\nCPU per operation, each kind alone (${today}, ${CONNECTIONS} clients; at rest the ` +
+        `service used ${percent('service')} of a core, PostgreSQL ${percent('postgres')}, the ` +
+        `machine ${percent('machine')}, taken off):`,
     );
-    printTable(['kind', 'operations', 'rate', 'service CPU each'], rows);
+    printTable(['kind', 'operations', 'rate', 'service', 'PostgreSQL', 'machine'], rows);
   } finally {
     close();
     await service.dispose();

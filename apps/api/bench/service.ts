@@ -87,7 +87,7 @@ const statOf = (pid: string): { parent: number; cpu: number } | undefined => {
 };
 
 /** CPU seconds used so far on the whole machine (busy, idle, stolen), by PostgreSQL, and here. */
-interface MachineCpu {
+export interface MachineCpu {
   readonly busy: number;
   readonly idle: number;
   readonly steal: number;
@@ -111,7 +111,7 @@ const procStat = (pid: string): { name: string; fields: string[] } | undefined =
 };
 
 /** Jiffies in /proc are hundredths of a second on Linux here. */
-const machineCpu = (): MachineCpu => {
+export const machineCpu = (): MachineCpu => {
   const [, user, nice, system, idle, iowait, irq, softirq, steal] = (
     readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? ''
   )
@@ -146,6 +146,13 @@ const machineCpu = (): MachineCpu => {
  * load generator (this process, or wrk), the rest, idle and stolen. What is idle is what one more
  * process could still use.
  */
+/** PostgreSQL's CPU seconds between two readings (each process's own). */
+export const postgresSeconds = (before: MachineCpu, after: MachineCpu): number => {
+  let postgres = 0;
+  for (const [pid, cpu] of after.postgres) postgres += cpu - (before.postgres.get(pid) ?? 0);
+  return postgres;
+};
+
 const cpuSplit = (
   before: MachineCpu,
   after: MachineCpu,
@@ -153,8 +160,7 @@ const cpuSplit = (
   seconds: number,
 ): string => {
   const share = (value: number) => `${Math.round((value / seconds) * 100)}%`;
-  let postgres = 0;
-  for (const [pid, cpu] of after.postgres) postgres += cpu - (before.postgres.get(pid) ?? 0);
+  const postgres = postgresSeconds(before, after);
   const generator = after.generator - before.generator;
   const rest = after.busy - before.busy - serviceSeconds - postgres - generator;
   return [
