@@ -11,7 +11,7 @@ import {
   type Product,
   type Sku,
 } from '@allocation/allocation-domain';
-import { isUniqueViolation, Prisma, type SqlPool } from '@allocation/platform';
+import { isUniqueViolation, Prisma, sqlThrough, type SqlPool } from '@allocation/platform';
 import {
   type LineChanges,
   type LoadedProduct,
@@ -21,7 +21,7 @@ import {
   type ProductRequest,
 } from '../ports/product-store';
 import type { BatchRelease, ProductRepository } from '../ports/product.repository';
-import { loadProducts, skusOfOrder, transactionSql, writeProducts, writesOf } from './product-sql';
+import { loadProducts, skusOfOrder, writeProducts, writesOf } from './product-sql';
 import type { BatchDirectory } from './batch-directory';
 import { groupIntoLines } from './rows';
 
@@ -80,7 +80,7 @@ export class PrismaProductRepository implements ProductRepository {
     private readonly db: Prisma.TransactionClient,
     private readonly options: ProductRepositoryOptions = { lockOnRead: false },
   ) {
-    this.sql = options.pool ?? transactionSql(db);
+    this.sql = options.pool ?? sqlThrough(db);
   }
 
   /** Lets go of this process's holds; the unit of work calls it when its transaction has ended. */

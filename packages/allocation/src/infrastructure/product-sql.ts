@@ -14,7 +14,6 @@ import {
   isDivisionByZero,
   outboxInsert,
   type PreparedStatement,
-  type Prisma,
   type SqlPool,
 } from '@allocation/platform';
 import type {
@@ -25,13 +24,6 @@ import type {
   StandingLine,
 } from '../ports/product-store';
 import { groupIntoLines, toBackorder, toBatch, type BackorderCell, type BatchRecord } from './rows';
-
-/** The same statements inside a Prisma transaction (named statements are a pool's feature). */
-export const transactionSql = (tx: Prisma.TransactionClient): SqlPool => ({
-  query: async <Row>({ text }: PreparedStatement, values: ReadonlyArray<unknown>) => ({
-    rows: await tx.$queryRawUnsafe<Row[]>(text, ...values),
-  }),
-});
 
 type LineCell = [string, string, number | string, string | null, number | string];
 /** A portion a batch lets go, after the batch's reference. */

@@ -57,4 +57,12 @@ describe('a unit of work on a PostgreSQL transaction', () => {
     );
     expect(pooled.rows).toEqual([{ level: 'read committed' }]);
   });
+
+  it('compiles no statement to machine code: every one of this service is short', async () => {
+    const { rows } = await prisma.sql.query<{ jit: string }>(
+      { name: 'jit-setting', text: `SELECT current_setting('jit') AS jit` },
+      [],
+    );
+    expect(rows).toEqual([{ jit: 'off' }]);
+  });
 });

@@ -21,7 +21,8 @@ import { PrismaOutboxConsumers } from './prisma-outbox-consumers';
     },
     {
       provide: OUTBOX_CONSUMERS,
-      useFactory: (prisma: PrismaService) => new PrismaOutboxConsumers(prisma.client),
+      useFactory: (prisma: PrismaService) =>
+        new PrismaOutboxConsumers(prisma.client, { pool: prisma.sql }),
       inject: [PrismaService],
     },
   ],

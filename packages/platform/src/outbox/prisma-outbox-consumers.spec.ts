@@ -56,7 +56,7 @@ describe.each([
   });
 
   it('is handed only its types, in feed order, and its cursor passes the others', async () => {
-    const consumers = new PrismaOutboxConsumers(prisma.client);
+    const consumers = new PrismaOutboxConsumers(prisma.client, { pool: prisma.sql });
     await commit(
       'Allocated',
       'OrderPlaced',
@@ -81,7 +81,7 @@ describe.each([
   });
 
   it('stops at its limit and says there is more, then goes on from there', async () => {
-    const consumers = new PrismaOutboxConsumers(prisma.client);
+    const consumers = new PrismaOutboxConsumers(prisma.client, { pool: prisma.sql });
     await commit('OrderPlaced', 'Allocated', 'OrderPlaced', 'OrderPlaced');
     const first = await turnOf(consumers, 2, ['OrderPlaced']);
     expect(first.turn).toEqual({ _tag: 'Delivered', count: 2, more: true });
@@ -92,17 +92,38 @@ describe.each([
     );
   });
 
-  it('looks at a bounded number of events a turn, and says there is more past them', async () => {
-    const consumers = new PrismaOutboxConsumers(prisma.client, 30_000, 3);
-    await commit('Allocated', 'Allocated', 'Allocated', 'Allocated', 'OutOfStock');
+  it('passes over any number of events of other types in one turn', async () => {
+    const consumers = new PrismaOutboxConsumers(prisma.client, { pool: prisma.sql });
+    await commit('Allocated', 'Allocated', 'OutOfStock', 'Allocated', 'Allocated', 'Allocated');
     const first = await turnOf(consumers, 1, ['OutOfStock']);
-    expect(first.turn).toEqual({ _tag: 'Delivered', count: 0, more: true });
-    const second = await turnOf(consumers, 1, ['OutOfStock']);
-    expect(second.types).toEqual(['OutOfStock']);
+    expect(first.types).toEqual(['OutOfStock']);
+    // Handed as many as its limit, it cannot know there is no more: it says so, then finds none.
+    expect(first.turn).toEqual({ _tag: 'Delivered', count: 1, more: true });
+    expect((await turnOf(consumers, 1, ['OutOfStock'])).turn).toEqual({
+      _tag: 'Delivered',
+      count: 0,
+      more: false,
+    });
+    const [cursor] = await prisma.client.$queryRaw<Array<{ at: boolean }>>`
+      SELECT last_id = (SELECT max(id) FROM outbox) AS at FROM outbox_consumers`;
+    expect(cursor?.at).toBe(true);
+  });
+
+  it('with nothing new, leaves its cursor where it is', async () => {
+    const consumers = new PrismaOutboxConsumers(prisma.client, { pool: prisma.sql });
+    await commit('Allocated', 'OutOfStock');
+    await turnOf(consumers, 10, ['OutOfStock']);
+    const before = await prisma.client.$queryRaw<Array<{ at: Date }>>`
+      SELECT updated_at AS at FROM outbox_consumers`;
+    const again = await turnOf(consumers, 10, ['OutOfStock']);
+    expect(again.turn).toEqual({ _tag: 'Delivered', count: 0, more: false });
+    const after = await prisma.client.$queryRaw<Array<{ at: Date }>>`
+      SELECT updated_at AS at FROM outbox_consumers`;
+    expect(after).toEqual(before);
   });
 
   it('without types, is handed everything, as the Redis relay is', async () => {
-    const consumers = new PrismaOutboxConsumers(prisma.client);
+    const consumers = new PrismaOutboxConsumers(prisma.client, { pool: prisma.sql });
     await commit('Allocated', 'OrderPlaced', 'BatchCreated');
     expect((await turnOf(consumers, 50)).types).toEqual([
       'Allocated',
@@ -113,31 +134,41 @@ describe.each([
 });
 
 describe('a reader that does not hold its lock while it handles', () => {
-  it('reads in one statement and moves its cursor in another: no transaction', async () => {
-    const counted = recordingPrisma(database.url);
-    try {
-      await commit('OrderPlaced', 'Allocated');
-      const handed: string[] = [];
-      const { result: turn, statements } = await counted.recorded(() =>
-        new PrismaOutboxConsumers(counted.prisma.client).turn(
-          'reader',
-          50,
-          async (items) => void handed.push(...items.map((item) => item.type)),
-          { holdWhileHandling: false, types: ['OrderPlaced'] },
-        ),
-      );
-      expect(turn).toEqual({ _tag: 'Delivered', count: 1, more: false });
-      expect(handed).toEqual(['OrderPlaced']);
-      expect(statements).toHaveLength(2);
-      expect(statements.some((sql) => /^\s*(BEGIN|COMMIT)/i.test(sql))).toBe(false);
-    } finally {
-      await counted.prisma.close();
-    }
-  });
+  it.each([
+    ['named statements on the pool', true],
+    ['statements through Prisma', false],
+  ])(
+    'reads in one statement and moves its cursor in another (%s): no transaction',
+    async (_, pooled) => {
+      const counted = recordingPrisma(database.url);
+      try {
+        await commit('OrderPlaced', 'Allocated');
+        const handed: string[] = [];
+        const consumers = new PrismaOutboxConsumers(
+          counted.prisma.client,
+          pooled ? { pool: counted.prisma.sql } : {},
+        );
+        const { result: turn, statements } = await counted.recorded(() =>
+          consumers.turn(
+            'reader',
+            50,
+            async (items) => void handed.push(...items.map((item) => item.type)),
+            { holdWhileHandling: false, types: ['OrderPlaced'] },
+          ),
+        );
+        expect(turn).toEqual({ _tag: 'Delivered', count: 1, more: false });
+        expect(handed).toEqual(['OrderPlaced']);
+        expect(statements).toHaveLength(2);
+        expect(statements.some((sql) => /^\s*(BEGIN|COMMIT)/i.test(sql))).toBe(false);
+      } finally {
+        await counted.prisma.close();
+      }
+    },
+  );
 
   it('is busy while another instance holds its lock, and is handed nothing', async () => {
     await commit('OrderPlaced');
-    const consumers = new PrismaOutboxConsumers(prisma.client);
+    const consumers = new PrismaOutboxConsumers(prisma.client, { pool: prisma.sql });
     const handed: FeedItem[] = [];
     const turn = await prisma.client.$transaction(async (tx) => {
       await tx.$queryRaw`
