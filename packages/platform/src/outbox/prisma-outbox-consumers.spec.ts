@@ -3,7 +3,7 @@ import { waitForFeedHorizon } from '../testing/horizon';
 import { recordingPrisma } from '../testing/recording-prisma';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
 import type { FeedItem } from './event-feed';
-import { PrismaOutboxConsumers } from './prisma-outbox-consumers';
+import { PrismaOutboxConsumers, READS } from './prisma-outbox-consumers';
 
 let database: TestDatabase;
 let prisma: PrismaService;
@@ -184,5 +184,58 @@ describe('a reader that does not hold its lock while it handles', () => {
       holdWhileHandling: false,
     });
     expect(next).toEqual({ _tag: 'Delivered', count: 1, more: false });
+  });
+});
+
+/** Rows a plan's nodes produced or passed over, summed over the whole plan. */
+const rowsLookedAt = (node: PlanNode): number =>
+  (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1) +
+  (node['Rows Removed by Filter'] ?? 0) +
+  (node['Rows Removed by Join Filter'] ?? 0) +
+  (node.Plans ?? []).reduce((sum, child) => sum + rowsLookedAt(child), 0);
+
+interface PlanNode {
+  readonly 'Actual Rows'?: number;
+  readonly 'Actual Loops'?: number;
+  readonly 'Rows Removed by Filter'?: number;
+  readonly 'Rows Removed by Join Filter'?: number;
+  readonly Plans?: ReadonlyArray<PlanNode>;
+}
+
+describe('what a turn of a reader of some types costs the database', () => {
+  /** Runs the read as the reader would, explained: the rows its plan looked at. */
+  const lookedAt = async (types: string, limit: number): Promise<number> => {
+    const { rows } = await prisma.sql.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+      {
+        name: 'explained-read',
+        text: `EXPLAIN (ANALYZE, FORMAT JSON) ${READS.locking.typed.text}`,
+      },
+      ['reader', limit, types],
+    );
+    const plan = rows[0]?.['QUERY PLAN'][0]?.Plan;
+    if (plan === undefined) throw new Error('no plan');
+    return rowsLookedAt(plan);
+  };
+
+  it('looks at what it is handed, not at the events of other types between', async () => {
+    // Thousands of other events, then one of its own: the read finds it along its type's range.
+    await prisma.client.$executeRaw`
+      INSERT INTO outbox (type, data) SELECT 'Allocated', '{"n":1}' FROM generate_series(1, 3000)`;
+    await commit('OutOfStock');
+    await prisma.client.$executeRaw`ANALYZE outbox`;
+    expect(await lookedAt('OutOfStock', 10)).toBeLessThan(100);
+  });
+
+  it('caught up, looks at next to nothing, however long the feed', async () => {
+    await prisma.client.$executeRaw`
+      INSERT INTO outbox (type, data) SELECT 'Allocated', '{"n":1}' FROM generate_series(1, 3000)`;
+    await waitForFeedHorizon(database.url);
+    const consumers = new PrismaOutboxConsumers(prisma.client, { pool: prisma.sql });
+    await consumers.turn('reader', 10, async () => undefined, {
+      holdWhileHandling: false,
+      types: ['OutOfStock'],
+    });
+    // Its cursor is at the feed's end: nothing after it, and the empty range costs nothing to find.
+    expect(await lookedAt('OutOfStock', 10)).toBeLessThan(100);
   });
 });

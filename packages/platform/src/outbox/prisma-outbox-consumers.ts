@@ -164,7 +164,8 @@ const after = (held: string, direction: 'ASC' | 'DESC', limit: string): string =
          ORDER BY o.xid ${direction}, o.id ${direction}
          LIMIT ${limit}`;
 
-const READS: Record<Locking, Record<'all' | 'typed', PreparedStatement>> = {
+/** Each read, by how it stands to the lock and whether its reader has types (exported for tests). */
+export const READS: Record<Locking, Record<'all' | 'typed', PreparedStatement>> = {
   locking: {
     all: { name: 'outbox-read-locking', text: readText('locking', false) },
     typed: { name: 'outbox-read-locking-typed', text: readText('locking', true) },
