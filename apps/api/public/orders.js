@@ -27,18 +27,46 @@ const removeButton = (order, item) => {
   return button;
 };
 
-/** Once every line of an order just placed is decided, the page says how it went. */
-const reportPlacement = (order) => {
-  if (current.placing !== order.orderId || order.status !== 'placed') return;
+/** The open order's lines as one line of text: how many are allocated, how many wait. */
+const placementText = (order) => {
   const statuses = order.items.map((item) => item.allocation?.status);
-  if (statuses.includes('pending')) return;
-  current.placing = null;
   const allocated = statuses.filter((s) => s === 'allocated').length;
   const waiting = statuses.filter((s) => s === 'backordered').length;
-  show(
+  return (
     `Order ${order.orderId}: ${count(allocated, 'line')} allocated` +
-      (waiting > 0 ? `, ${count(waiting, 'line')} backordered until stock arrives.` : '.'),
+    (waiting > 0 ? `, ${count(waiting, 'line')} backordered until stock arrives.` : '.')
   );
+};
+
+const stateOf = (order) =>
+  `${order.status}:${order.items.map((item) => item.allocation?.status).join(',')}`;
+
+/** What the page last said of an order's allocation, and the order's state when it said it. */
+let reported = null;
+
+const report = (order, text) => {
+  reported = { orderId: order.orderId, state: stateOf(order), text };
+  show(text);
+};
+
+/**
+ * Once every line of an order just placed is decided, the page says how it went; and while that
+ * is still the page's last word, news of the order (stock for a waiting line, its shipment, its
+ * cancellation elsewhere) replaces it, so the notice never contradicts the panel.
+ */
+const reportPlacement = (order) => {
+  if (order.items.some((item) => item.allocation?.status === 'pending')) return;
+  if (current.placing === order.orderId && order.status === 'placed') {
+    current.placing = null;
+    report(order, placementText(order));
+    return;
+  }
+  const stillShown =
+    reported?.orderId === order.orderId && statusLine.textContent === reported.text;
+  if (!stillShown || stateOf(order) === reported.state) return;
+  if (order.status === 'shipped') report(order, `Order ${order.orderId} shipped.`);
+  else if (order.status === 'cancelled') report(order, `Order ${order.orderId} cancelled.`);
+  else report(order, placementText(order));
 };
 
 /** Bumped each time the panel shows an order: an answer that comes late cannot undo a newer one. */

@@ -181,6 +181,10 @@ describe('the Orders page', () => {
     });
     expect(arrived.status).toBe(201);
     await itemShows('WEB-SOFA', /allocated: 25 from web-b3/);
+    // The notice follows: it no longer says the line waits.
+    await status()
+      .getByText(/^Order .+: 1 line allocated\.$/)
+      .waitFor();
   });
 
   it('follows the order to shipped, in its panel and in the list, without a reload', async () => {
@@ -203,6 +207,9 @@ describe('the Orders page', () => {
       .getByRole('row')
       .filter({ hasText: orderId });
     await row.getByText('shipped').waitFor();
+    await status()
+      .getByText(/^Order .+ shipped\.$/)
+      .waitFor();
     await browser.snapshot('order-shipped');
   });
 
