@@ -289,7 +289,7 @@ const runBatched = async (commands: ReadonlyArray<AnyCommand>) => {
   return results;
 };
 
-/** What the databases hold for one run: products, lines, read model, backorders, outbox. */
+/** What the databases hold for one run: products, lines, backorders, outbox. */
 const stateOf = async (prisma: PrismaService, prefix: string) => {
   const like = `${prefix}%`;
   const q = <T>(sql: string) => prisma.client.$queryRawUnsafe<T[]>(sql, like);
@@ -302,10 +302,6 @@ const stateOf = async (prisma: PrismaService, prefix: string) => {
     lines: await q(
       `SELECT order_id, sku, batch_reference, quantity::int, accepted::int, pick_list_id
          FROM allocations WHERE sku LIKE $1 ORDER BY order_id, sku, batch_reference`,
-    ),
-    view: await q(
-      `SELECT order_id, sku, batch_reference, quantity::int FROM allocations_view
-        WHERE sku LIKE $1 ORDER BY order_id, sku, batch_reference`,
     ),
     backorders: await q(
       `SELECT sku, order_id, quantity::int, allow_split, accepted::int, position FROM backorders

@@ -195,8 +195,8 @@ export const skusOfOrder = async (sql: SqlPool, orderId: string): Promise<Sku[]>
  * Claims every product ($1-$3: its version as loaded, or inserts it when new), adds new batches
  * ($4-$9), sets changed batches' totals ($10-$13), deletes the portions let go ($14-$16), keeps
  * shipped portions ($17-$21), puts lines on or off pick lists ($22-$24), writes held portions
- * ($25-$30) and the read model beside them, rewrites the queues that moved ($31-$37) and appends
- * the events ($38). If any claim fails ($39 is how many there must be), or, in the `checked`
+ * ($25-$30; the read model, `allocations_view`, is a view of them), rewrites the queues that
+ * moved ($31-$37) and appends the events ($38). If any claim fails ($39 is how many there must be), or, in the `checked`
  * variant, what a decision took without loading does not hold (a line of an (sku, order) pair it
  * took to be absent, $40 and $41, is allocated or shipped; a product it decided on, $42 and $43,
  * is at another version), the final select divides by zero, which undoes the whole statement:
@@ -237,9 +237,6 @@ const writeText = (checked: boolean) => `
   ), let_go AS (
     DELETE FROM allocations a USING released r
      WHERE a.sku = r.sku AND a.order_id = r.order_id AND a.batch_reference = r.batch_reference
-  ), unviewed AS (
-    DELETE FROM allocations_view v USING released r
-     WHERE v.sku = r.sku AND v.order_id = r.order_id AND v.batch_reference = r.batch_reference
   ), shipped AS (
     INSERT INTO shipped_lines (order_id, sku, batch_reference, pick_list_id, quantity)
     SELECT * FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::bigint[])
@@ -267,11 +264,6 @@ const writeText = (checked: boolean) => `
       FROM held n
     ON CONFLICT (order_id, sku, batch_reference)
     DO UPDATE SET quantity = EXCLUDED.quantity, id = EXCLUDED.id, accepted = EXCLUDED.accepted
-  ), viewed AS (
-    INSERT INTO allocations_view (order_id, sku, batch_reference, quantity)
-    SELECT order_id, sku, batch_reference, quantity FROM held
-    ON CONFLICT (order_id, sku, batch_reference)
-    DO UPDATE SET quantity = EXCLUDED.quantity, id = EXCLUDED.id
   ), queue AS (
     SELECT * FROM unnest($32::text[], $33::text[], $34::bigint[], $35::boolean[], $36::int[],
                          $37::bigint[])
