@@ -196,11 +196,11 @@ export const skusOfOrder = async (sql: SqlPool, orderId: string): Promise<Sku[]>
  * ($4-$9), sets changed batches' totals ($10-$13), deletes the portions let go ($14-$16), keeps
  * shipped portions ($17-$21), puts lines on or off pick lists ($22-$24), writes held portions
  * ($25-$30; the read model, `allocations_view`, is a view of them), rewrites the queues that
- * moved ($31-$37) and appends the events ($38). If any claim fails ($39 is how many there must be), or, in the `checked`
- * variant, what a decision took without loading does not hold (a line of an (sku, order) pair it
- * took to be absent, $40 and $41, is allocated or shipped; a product it decided on, $42 and $43,
- * is at another version), the final select divides by zero, which undoes the whole statement:
- * all or nothing without a transaction of its own.
+ * moved ($31-$37) and appends the events ($38). If any claim fails ($39 is how many there must
+ * be), or, in the `checked` variant, what a decision took without loading does not hold (a line
+ * of an (sku, order) pair it took to be absent, $40 and $41, is allocated or shipped; a product
+ * it decided on, $42 and $43, is at another version), the final select divides by zero, which
+ * undoes the whole statement: all or nothing without a transaction of its own.
  * The row sets each part touches are disjoint (line changes are netted), so their order within
  * the statement does not matter; foreign keys are checked when it ends.
  */

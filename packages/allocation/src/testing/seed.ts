@@ -2,8 +2,8 @@ import type { PrismaService } from '@allocation/platform';
 
 /**
  * Writes `count` one-unit lines (orders `<sku>-seed-1…count`) into an existing batch straight in
- * SQL, keeping the batch's total in step: fast set-up for tests and benchmarks
- * about big products, which measure what comes after, not the seeding.
+ * SQL, keeping the batch's total in step: fast set-up for tests and benchmarks about big
+ * products, which measure what comes after, not the seeding.
  */
 export const seedAllocatedLines = async (
   prisma: PrismaService,
