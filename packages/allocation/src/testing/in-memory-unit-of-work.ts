@@ -37,7 +37,6 @@ export interface AllocationState {
   lines: LineRow[];
   /** `order id, sku` of every line that shipped. */
   shipped: ReadonlySet<string>;
-  view: AllocationViewRow[];
   nextId: number;
 }
 
@@ -45,7 +44,6 @@ const emptyState = (): AllocationState => ({
   products: new Map(),
   lines: [],
   shipped: new Set(),
-  view: [],
   nextId: 1,
 });
 
@@ -53,7 +51,6 @@ const copyOf = (state: AllocationState): AllocationState => ({
   products: new Map(state.products),
   lines: [...state.lines],
   shipped: new Set(state.shipped),
-  view: [...state.view],
   nextId: state.nextId,
 });
 
@@ -242,14 +239,6 @@ export class InMemoryProductRepository implements ProductRepository {
         ...lines.shipped.map((portion) => shippedKey(portion.orderId, product.sku)),
       ]);
     }
-    // The read model follows the rows, as the database's write keeps it.
-    this.state.view = this.state.view.filter(
-      (row) =>
-        row.sku !== product.sku ||
-        !gone.some(
-          (key) => key.orderId === row.orderId && key.batchReference === row.batchReference,
-        ),
-    );
     for (const portion of lines.held) {
       this.state.lines.push({
         id: this.state.nextId++,
@@ -258,12 +247,6 @@ export class InMemoryProductRepository implements ProductRepository {
         batchReference: portion.batchReference,
         quantity: portion.quantity,
         accepted: portion.accepted ?? acceptedBefore.get(portion.orderId) ?? product.version,
-      });
-      this.state.view.push({
-        orderId: portion.orderId,
-        sku: product.sku,
-        batchReference: portion.batchReference,
-        quantity: portion.quantity,
       });
     }
     this.state.products.set(product.sku, product);
@@ -343,9 +326,11 @@ export class InMemoryUnitOfWork implements AllocationUnitOfWork {
     return this.state.products.get(sku);
   }
 
-  /** The committed read model rows of an order, in allocation order. */
+  /** The committed read model rows of an order, in allocation order: a view of its lines. */
   viewOf(orderId: string): AllocationViewRow[] {
-    return this.state.view.filter((row) => row.orderId === orderId);
+    return this.state.lines
+      .filter((row) => row.orderId === orderId)
+      .map(({ sku, batchReference, quantity }) => ({ orderId, sku, batchReference, quantity }));
   }
 
   /** The group commit's store over the same memory: a load, then a commit that checks versions. */
