@@ -1,7 +1,8 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { locate } from '@allocation/platform';
 import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
 import { Client } from 'pg';
 import { EventStream } from './sse';
@@ -200,6 +201,38 @@ describe('the service process', () => {
       expect(
         [...new Set(failed.values())].every((code) => /ECONNREFUSED|ECONNRESET/.test(code)),
       ).toBe(true);
+    });
+
+    it('leaves built files that are up to date as they are on `npm start`, so programs running from them go on', async () => {
+      // Without Nx's daemon (CI, containers) a cache hit deletes and copies back every output:
+      // the planner or a service started from them meanwhile found files missing.
+      const root = locate('nx.json').replace(/nx\.json$/, '');
+      const built = () =>
+        new Map(
+          ['dist/apps', ...readdirSync(join(root, 'packages')).map((p) => `packages/${p}/dist`)]
+            .flatMap((dir) =>
+              readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).map((file) =>
+                join(dir, file),
+              ),
+            )
+            .map((file) => {
+              const stat = statSync(join(root, file));
+              return [file, `${stat.ino} ${stat.mtimeMs}`] as const;
+            }),
+        );
+      const before = built();
+      const service = await start(
+        { DATABASE_URL: database.url, SHUTDOWN_GRACE_MS: '0', NX_DAEMON: 'false' },
+        { file: 'npm', args: ['start', '--silent'] },
+      );
+      try {
+        await healthy(service);
+      } finally {
+        service.child.kill('SIGTERM');
+        await service.exited;
+      }
+      expect(before.size).toBeGreaterThan(100);
+      expect(built()).toEqual(before);
     });
 
     it('stops the server started by `npm start` when npm itself is told to stop', async () => {
