@@ -2,11 +2,10 @@ import { Agent, request as httpRequest } from 'node:http';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { locate } from '@allocation/platform';
 import { createTestDatabase, type TestDatabase } from '@allocation/platform/testing';
 import { Client } from 'pg';
 import { EventStream } from './sse';
-import { healthy, post, start } from './service-process';
+import { healthy, post, ROOT, start } from './service-process';
 import { contractPlatforms } from './support';
 
 describe('the service process', () => {
@@ -206,17 +205,16 @@ describe('the service process', () => {
     it('leaves built files that are up to date as they are on `npm start`, so programs running from them go on', async () => {
       // Without Nx's daemon (CI, containers) a cache hit deletes and copies back every output:
       // the planner or a service started from them meanwhile found files missing.
-      const root = locate('nx.json').replace(/nx\.json$/, '');
       const built = () =>
         new Map(
-          ['dist/apps', ...readdirSync(join(root, 'packages')).map((p) => `packages/${p}/dist`)]
+          ['dist/apps', ...readdirSync(join(ROOT, 'packages')).map((p) => `packages/${p}/dist`)]
             .flatMap((dir) =>
-              readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).map((file) =>
+              readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' }).map((file) =>
                 join(dir, file),
               ),
             )
             .map((file) => {
-              const stat = statSync(join(root, file));
+              const stat = statSync(join(ROOT, file));
               return [file, `${stat.ino} ${stat.mtimeMs}`] as const;
             }),
         );

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { locate } from '@allocation/platform';
 
 // These run the built service (`nx test api` builds it first) as a user or an orchestrator would.
 export const MAIN = locate(join('dist', 'apps', 'api', 'main.js'));
+/** The workspace's root, where `npm start` runs. */
+export const ROOT = dirname(locate('nx.json'));
 
 export interface Started {
   readonly child: ChildProcess;
@@ -27,7 +29,7 @@ export const start = async (
 ): Promise<Started> => {
   const port = await freePort();
   const child = spawn(command.file, command.args, {
-    cwd: locate('nx.json').replace(/nx\.json$/, ''),
+    cwd: ROOT,
     env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
