@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type QueryResultRow } from 'pg';
 import { serverName, type DatabaseServer } from '../config/database-url';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
+import { queryOnPool } from './pooled-statement';
 import { locatingClient, ServerLocator } from './server-locator';
 
 export interface DatabaseOptions {
@@ -82,9 +83,9 @@ export class PrismaService {
       this.client = new PrismaClient({ adapter });
       this.sql = {
         query: async <Row extends QueryResultRow>(
-          { name, text }: PreparedStatement,
+          statement: PreparedStatement,
           values: ReadonlyArray<unknown>,
-        ) => pool.query<Row>({ name, text, values: [...values] }),
+        ) => queryOnPool<Row>(pool, statement, values),
       };
     } else {
       const client = new PrismaClient({ adapter, log: [{ level: 'query', emit: 'event' }] });
@@ -92,11 +93,11 @@ export class PrismaService {
       this.client = client;
       this.sql = {
         query: async <Row extends QueryResultRow>(
-          { name, text }: PreparedStatement,
+          statement: PreparedStatement,
           values: ReadonlyArray<unknown>,
         ) => {
-          onQuery(text);
-          return pool.query<Row>({ name, text, values: [...values] });
+          onQuery(statement.text);
+          return queryOnPool<Row>(pool, statement, values);
         },
       };
     }
