@@ -349,19 +349,33 @@ describe('allocations batched together (group commit)', () => {
       { numRuns, examples: examples.map((steps) => [[...steps]]) },
     );
 
+  /** An order line that takes stock at once (it neither splits nor waits). */
+  const line = (order: number, quantity: number, sku = 0): Step & { kind: 'allocate' } => ({
+    kind: 'allocate',
+    order,
+    sku,
+    quantity,
+    split: false,
+    waits: false,
+  });
+  /**
+   * Two lines, a shrink of the batch they went to (b0, S0's 4 in stock) and the first order's
+   * deallocation, submitted together: a batch of two, then the change and the deallocation each
+   * in a batch of its own. The random runs may happen to hold none of these.
+   */
+  const batchedForSure: ReadonlyArray<Step> = [
+    line(0, 2),
+    line(1, 1, 1),
+    { kind: 'change', batch: 0, quantity: 1 },
+    { kind: 'deallocate', order: 0 },
+  ];
+
   it('give exactly the results, events and final state of running them one by one', async () => {
-    const line = (order: number, quantity: number): Step => ({
-      kind: 'allocate',
-      order,
-      sku: 0,
-      quantity,
-      split: false,
-      waits: false,
-    });
-    // Besides the random runs, one that surely ships a list and cancels another.
+    // Besides the random runs, ones that surely ship a list, cancel another and form batches.
     await sameAsOneByOne(2, 40, [
       [line(0, 2), { kind: 'pick' }, line(1, 1), { kind: 'confirm' }],
       [line(2, 3), { kind: 'pick' }, { kind: 'cancel' }, line(3, 1)],
+      batchedForSure,
     ]);
     // The property means something only if batches really formed.
     expect(batched.batcher.stats.commands).toBeGreaterThan(batched.batcher.stats.batches);
@@ -379,7 +393,11 @@ describe('allocations batched together (group commit)', () => {
 
   it('do the same with SKUs never stocked: a placed line creates its product and waits', async () => {
     const before = { ...batched.batcher.stats };
-    await sameAsOneByOne(4, 30);
+    const placed = (order: number, sku: number): Step => ({
+      ...line(order, 2, sku),
+      waits: true,
+    });
+    await sameAsOneByOne(4, 30, [[placed(0, 3), placed(1, 4), placed(2, 3), line(3, 1)]]);
     expect(batched.batcher.stats.commands - before.commands).toBeGreaterThan(
       batched.batcher.stats.batches - before.batches,
     );
@@ -397,7 +415,7 @@ describe('allocations batched together (group commit)', () => {
       { weight: 1, arbitrary: repeatStep },
       { weight: 1, arbitrary: deallocateStep },
     );
-    await sameAsOneByOne(2, 30, [], step);
+    await sameAsOneByOne(2, 30, [batchedForSure], step);
     expect(batched.batcher.stats.changes - before.changes).toBeGreaterThan(0);
     expect(batched.batcher.stats.deallocations - before.deallocations).toBeGreaterThan(0);
     expect(batched.batcher.stats.fallbacks).toBe(0);
