@@ -93,8 +93,10 @@ export interface Load {
 }
 
 /**
- * `clients` loops allocating one unit of `<prefix>-<n % skus>` each, alternating between the
- * APIs (read again for every request, so a restarted one takes over its slot).
+ * `clients` loops allocating one unit of `<prefix>-<n % skus>` each, each client alternating
+ * between the APIs (read again for every request, so a restarted one takes over its slot) and
+ * starting on a different one than its neighbour, so every API has half of the clients at any
+ * moment.
  */
 export const allocationLoad = (
   apis: ReadonlyArray<Api>,
@@ -113,8 +115,10 @@ export const allocationLoad = (
     },
   };
   const client = async (c: number) => {
-    while (running) {
-      const target = (c + next) % apis.length;
+    // Its own count, not the shared one: clients answered in the same turn would take
+    // consecutive numbers and, with those, all the same API.
+    for (let own = c; running; own++) {
+      const target = own % apis.length;
       const api = apis[target] as Api;
       const entry: Sent = { phase: load.phase, target, orderId: `chaos-${c}-${next++}` };
       load.sent.push(entry);
@@ -194,6 +198,12 @@ export const printOutcomes = (
       `| ${row.map((v) => (typeof v === 'number' ? v.toLocaleString('en') : v)).join(' | ')} |`,
     );
   }
+  const perApi = new Map<number, number>();
+  for (const s of sent) perApi.set(s.target, (perApi.get(s.target) ?? 0) + 1);
+  const shares = [...perApi].sort(([a], [b]) => a - b);
+  console.log(
+    `requests to each API: ${shares.map(([t, n]) => `API ${t + 1} ${n.toLocaleString('en')}`).join(', ')}`,
+  );
   console.log('');
   const all = rows.at(-1) as Array<string | number>;
   return { other5xx: all[2 + OUTCOMES.indexOf('other 5xx')] as number, lost: all.at(-1) as number };
