@@ -421,6 +421,26 @@ describe('allocations batched together (group commit)', () => {
     expect(batched.batcher.stats.fallbacks).toBe(0);
   });
 
+  it("take a quantity change in among its product's allocations, as one by one would", async () => {
+    // b0 holds 4 of S0 and is preferred. Two lines go to it, the shrink to 1 lets both go (the
+    // newest first, though no statement has stored them yet) to b1, a third line takes what b0
+    // has left, and the first order's line, repeated, is found where the shrink moved it.
+    const before = { ...batched.batcher.stats };
+    const together: ReadonlyArray<Step> = [
+      line(0, 2),
+      line(1, 1),
+      { kind: 'change', batch: 0, quantity: 1 },
+      line(2, 1),
+      line(0, 2),
+    ];
+    await sameAsOneByOne(2, 1, [together]);
+    // One batch of the first four; the repeat ran after it, on its own.
+    expect(batched.batcher.stats.batches - before.batches).toBe(1);
+    expect(batched.batcher.stats.commands - before.commands).toBe(5);
+    expect(batched.batcher.stats.changes - before.changes).toBe(1);
+    expect(batched.batcher.stats.fallbacks).toBe(0);
+  });
+
   it('decide a batch again when another writer changed its product meanwhile, as one by one would', async () => {
     const prefix = 'retry-';
     for (const side of [oneByOne, batched]) {

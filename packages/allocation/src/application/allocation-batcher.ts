@@ -121,11 +121,10 @@ export type BatchHolders = (reference: string) => string | undefined;
  * meanwhile, an unexpected error), its commands are run again one at a time through the bus, in
  * order, so the results are always those of running them one by one.
  *
- * A quantity change joins a batch only as its product's one command there: the lines a shrink
- * lets go are the batch's newest as stored, which a line allocated earlier in the same batch
- * would not be among. A change of a batch this process has not yet found (`holders`) goes to
- * the bus, which finds it. A deallocation is likewise alone on its products, which it learns
- * from a lookup sent as it arrives (see `deallocate`).
+ * A quantity change joins a batch as its product's one change there, among its allocations (a
+ * shrink lets the batch's own lines go first, then the newest stored). A change of a batch this
+ * process has not yet found (`holders`) goes to the bus, which finds it. A deallocation is alone
+ * on its products, which it learns from a lookup sent as it arrives (see `deallocate`).
  *
  * A batch holds its products in `locks`, which this process's units of work share: a product
  * one of them holds is left out of the batch, with every later command for it (so each
@@ -254,29 +253,36 @@ export class AllocationBatcher {
   /**
    * The next commands in arrival order, at most `maxBatch`, leaving out every command of a
    * product that is not free (and taking nothing past a left-out command of the same product).
-   * A change or a deallocation is its products' only command in a batch: it waits for a batch of
-   * its own when one of their commands is already in, and closes them to the commands after it.
-   * A deallocation still being looked up takes nothing past it.
+   * A deallocation is its products' only command in a batch: it waits for a batch of its own
+   * when one of their commands is already in, and closes them to the commands after it. A
+   * change is its product's only change there, with allocations before and after it
+   * (`decideTogether`). A deallocation still being looked up takes nothing past it.
    */
   private nextBatch(): Waiting[] {
     const chosen: Waiting[] = [];
     const left: Waiting[] = [];
     const taken = new Set<string>();
+    /** Products with a change in the batch: no second change or deallocation joins them. */
+    const changed = new Set<string>();
     const closed = new Set<string>();
     let barrier = false;
+    const fits = (waiting: Waiting, sku: string): boolean => {
+      if (closed.has(sku) || !this.locks.isFree(sku)) return false;
+      if (waiting.kind === 'change') return !changed.has(sku);
+      if (waiting.kind === 'deallocate') return !taken.has(sku);
+      return true;
+    };
     for (const waiting of this.queue) {
       if (waiting.kind === 'deallocate' && waiting.skus === undefined) barrier = true;
       const skus = skusOf(waiting);
-      const alone = waiting.kind !== 'allocate';
       const joins =
         !barrier &&
         chosen.length < this.options.maxBatch &&
-        skus.every(
-          (sku) => !closed.has(sku) && !(alone && taken.has(sku)) && this.locks.isFree(sku),
-        );
+        skus.every((sku) => fits(waiting, sku));
       for (const sku of skus) {
         if (joins) taken.add(sku);
-        if (!joins || alone) closed.add(sku);
+        if (joins && waiting.kind === 'change') changed.add(sku);
+        if (!joins || waiting.kind === 'deallocate') closed.add(sku);
       }
       (joins ? chosen : left).push(waiting);
     }

@@ -5,10 +5,12 @@ import {
   changeBatchQuantity as changeQuantity,
   deallocate as deallocateLine,
   emptyProduct,
+  lineQuantityIn,
   lineShipped,
   orderNotAllocated,
   unknownSku,
   type Allocate,
+  type AllocatedLine,
   type AllocationError,
   type AllocationResult,
   type Batch,
@@ -88,9 +90,13 @@ const requestsOf = (command: GroupCommand): ReadonlyArray<ProductRequest> => {
  * allocation has never seen is refused (`Invalid sku`, the reference contract), but a placed
  * order's line for it is accepted like any line that finds no stock: the product comes into being
  * with that backorder, and its first batch serves it. Refusals keep their `OutOfStock` event, in
- * arrival order, as the bus commits it after the refusal (`keptOnFailure`). A change or a
- * deallocation must be its products' only command (the batcher sees to it): the lines it lets go
- * were loaded as stored.
+ * arrival order, as the bus commits it after the refusal (`keptOnFailure`). A deallocation must
+ * be its products' only command (the batcher sees to it): the lines it lets go were loaded as
+ * stored. A quantity change must be its product's only change or deallocation, but allocations
+ * may come before and after it: the lines a shrink lets go are those allocated before it in the
+ * same batch, newest first, then the newest as stored; an allocation after it of an order whose
+ * line it moved, served or pushed back is decided `elsewhere` (that order already has its line
+ * or waits, so the allocation changes nothing and runs after the batch as it would here).
  */
 export const decideTogether = async (
   store: Pick<ProductStore, 'load'>,
@@ -105,8 +111,21 @@ export const decideTogether = async (
     lines.set(sku, new Map(entry.lines));
   }
   const held = new Map<string, LineChanges['held'][number][]>();
-  /** The line rows a quantity change leaves, read from its events. */
+  /** The line rows a deallocation leaves, read from its events. */
   const released = new Map<string, LineChanges>();
+  /** Each product's lines allocated in this batch, oldest first (a shrink lets the newest go). */
+  const created = new Map<string, AllocatedLine[]>();
+  /** Each product's events that move lines, in order, for a product a change is in. */
+  const moves = new Map<string, DomainEvent[]>();
+  /** When each line the batch took in or served was accepted, by product and order id. */
+  const stamps = new Map<string, Map<string, number>>();
+  /** The orders whose lines a change in this batch moved, served or pushed back, by product. */
+  const touched = new Map<string, Set<string>>();
+  const stampsOf = (sku: string) => {
+    const found = stamps.get(sku) ?? new Map<string, number>();
+    stamps.set(sku, found);
+    return found;
+  };
 
   const allocate = (command: Allocate): AllocationDecision => {
     const product =
@@ -134,7 +153,15 @@ export const decideTogether = async (
       for (const portion of value.line.portions)
         portions.push({ orderId: command.orderId, ...portion, accepted: value.line.accepted });
       held.set(command.sku, portions);
+      const allocatedHere = created.get(command.sku) ?? [];
+      allocatedHere.push(value.line);
+      created.set(command.sku, allocatedHere);
     }
+    stampsOf(command.sku).set(
+      command.orderId,
+      value.outcome === 'allocated' ? value.line.accepted : value.backorder.accepted,
+    );
+    moves.get(command.sku)?.push(...events);
     recorded.push(...events);
     return E.right({ value, events });
   };
@@ -144,12 +171,36 @@ export const decideTogether = async (
     if (product?.batches.some((b) => b.reference === command.reference) !== true) {
       return { kind: 'elsewhere' };
     }
-    const newest = loaded.get(command.sku)?.releasing?.get(command.reference) ?? [];
+    // Lines allocated earlier in this batch are newer than any stored.
+    const newest = [
+      ...(created.get(command.sku) ?? [])
+        .filter((line) => lineQuantityIn(line, command.reference) > 0)
+        .reverse(),
+      ...(loaded.get(command.sku)?.releasing?.get(command.reference) ?? []),
+    ];
     const decided = changeQuantity(product, command.reference, command.quantity, newest);
     if (E.isLeft(decided)) return { kind: 'change', decision: decided };
     const { events, value } = decided.right;
     products.set(command.sku, decided.right.product);
-    released.set(command.sku, lineChangesOf(events));
+    // A line served from the queue keeps the stamp it waited with.
+    for (const waiting of product.backorders)
+      stampsOf(command.sku).set(waiting.orderId, waiting.accepted);
+    const orders = new Set<string>();
+    for (const event of events) if ('orderId' in event) orders.add(event.orderId);
+    touched.set(command.sku, orders);
+    // The batch's own lines of the product, then the change's moves, then what comes after it.
+    moves.set(command.sku, [
+      ...(created.get(command.sku) ?? []).flatMap((line) =>
+        line.portions.map((portion): DomainEvent => ({
+          _tag: 'Allocated',
+          orderId: line.orderId,
+          sku: line.sku,
+          quantity: portion.quantity,
+          batchReference: portion.batchReference,
+        })),
+      ),
+      ...events,
+    ]);
     recorded.push(...events);
     return { kind: 'change', decision: E.right({ value: value.batch, events }) };
   };
@@ -188,6 +239,8 @@ export const decideTogether = async (
   const decisions = commands.map((command): GroupDecision => {
     switch (command._tag) {
       case 'Allocate':
+        // Its order's line was moved by the change: the allocation changes nothing (see above).
+        if (touched.get(command.sku)?.has(command.orderId) === true) return { kind: 'elsewhere' };
         return { kind: 'allocate', decision: allocate(command) };
       case 'ChangeBatchQuantity':
         return change(command);
@@ -198,13 +251,29 @@ export const decideTogether = async (
   const changes: ProductChange[] = [];
   for (const [sku, product] of products) {
     if (loaded.get(sku)?.product === product) continue;
+    const moved = moves.get(sku);
     changes.push({
       product,
-      lines: released.get(sku) ?? { held: held.get(sku) ?? [], released: [] },
+      lines:
+        moved === undefined
+          ? (released.get(sku) ?? { held: held.get(sku) ?? [], released: [] })
+          : stamped(lineChangesOf(moved), stamps.get(sku)),
     });
   }
   return { decisions, changes, events: recorded };
 };
+
+/**
+ * The rows a product's moves leave, each line the batch took in or served from the queue with
+ * when it was accepted (the statement finds that of a stored line that moved by itself).
+ */
+const stamped = (lines: LineChanges, accepted: ReadonlyMap<string, number> | undefined) => ({
+  ...lines,
+  held: lines.held.map((portion) => {
+    const stamp = accepted?.get(portion.orderId);
+    return stamp === undefined ? portion : { ...portion, accepted: stamp };
+  }),
+});
 
 /** `decideTogether` for allocations alone: each allocation's decision, in order. */
 export const allocateTogether = async (
