@@ -359,9 +359,9 @@ describe('allocations batched together (group commit)', () => {
     waits: false,
   });
   /**
-   * Two lines, a shrink of the batch they went to (b0, S0's 4 in stock) and the first order's
-   * deallocation, submitted together: a batch of two, then the change and the deallocation each
-   * in a batch of its own. The random runs may happen to hold none of these.
+   * Two lines, a shrink of the batch the first went to (b0, S0's 4 in stock) and the first
+   * order's deallocation, submitted together: the lines and the change in one batch, then the
+   * deallocation in a batch of its own. The random runs may happen to hold none of these.
    */
   const batchedForSure: ReadonlyArray<Step> = [
     line(0, 2),
@@ -434,7 +434,7 @@ describe('allocations batched together (group commit)', () => {
       line(0, 2),
     ];
     await sameAsOneByOne(2, 1, [together]);
-    // One batch of the first four; the repeat ran after it, on its own.
+    // One batch took all five; the repeat, its order's line moved by the change, ran after it.
     expect(batched.batcher.stats.batches - before.batches).toBe(1);
     expect(batched.batcher.stats.commands - before.commands).toBe(5);
     expect(batched.batcher.stats.changes - before.changes).toBe(1);
